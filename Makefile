@@ -1,0 +1,81 @@
+# I-Prof — every command a newcomer needs. `make run` and `make test` set everything up.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# A PostgreSQL private to this checkout, unless DATABASE_URL points elsewhere.
+export DATABASE_URL ?= $(shell ./scripts/postgres.sh url)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install db migrate demo run stop test test-fast lint format bench browser clean
+
+help:
+	@echo "make run    — installe, démarre PostgreSQL, charge la démo et sert le portail sur http://$(HOST):$(PORT)"
+	@echo "make test   — installe, démarre PostgreSQL et lance toute la suite de tests"
+	@echo "make lint   — ruff, mypy, migrations à jour"
+	@echo "make bench  — mesures de performance (ratios contre une référence du même run)"
+	@echo "make stop   — arrête ce que make run a démarré"
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 requis"'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+db:
+	@if [ "$$DATABASE_URL" = "$$(./scripts/postgres.sh url)" ]; then ./scripts/postgres.sh start >/dev/null; fi
+
+migrate: install db
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+
+demo: migrate
+	IPROF_ENV=dev $(MANAGE) load_demo
+
+run: demo
+	IPROF_ENV=dev IPROF_PLAIN_STATIC=0 $(MANAGE) collectstatic --noinput -v 0
+	@mkdir -p var
+	@if [ -f var/worker.pid ] && kill -0 $$(cat var/worker.pid) 2>/dev/null; then kill $$(cat var/worker.pid); fi
+	IPROF_ENV=dev nohup $(MANAGE) db_worker >var/worker.log 2>&1 & echo $$! > var/worker.pid
+	@IPROF_ENV=dev $(MANAGE) demo_logins
+	@echo "Portail : http://$(HOST):$(PORT)/  (arrêt : Ctrl-C puis make stop)"
+	IPROF_ENV=dev DEBUG=1 IPROF_PLAIN_STATIC=0 $(VENV)/bin/gunicorn iprof.wsgi --bind $(HOST):$(PORT) --workers 3 \
+		--pid var/gunicorn.pid --access-logfile - --error-logfile -
+
+stop:
+	-@if [ -f var/gunicorn.pid ]; then kill $$(cat var/gunicorn.pid) 2>/dev/null; rm -f var/gunicorn.pid; fi
+	-@if [ -f var/worker.pid ]; then kill $$(cat var/worker.pid) 2>/dev/null; rm -f var/worker.pid; fi
+	./scripts/postgres.sh stop
+
+# Browser tests drive Debian's Chromium (never a downloaded browser).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; \
+	fi
+
+test: install db browser
+	IPROF_ENV=test $(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-fast: install db
+	IPROF_ENV=test $(PY) -m pytest -q -m "not e2e" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	IPROF_ENV=test $(VENV)/bin/mypy .
+	IPROF_ENV=test $(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install db
+	IPROF_ENV=test $(PY) bench/run.py
+
+clean: stop
+	rm -rf $(VENV) var

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agent
+
+
+class AgentCreationForm(forms.ModelForm[Agent]):
+    """Staff create agents; the identifier is assigned, never typed."""
+
+    class Meta:
+        model = Agent
+        fields = ("civilite", "nom", "nom_famille", "prenom", "numen", "date_naissance", "email")
+
+    def save(self, commit: bool = True) -> Agent:
+        agent = super().save(commit=False)
+        agent.set_unusable_password()
+        if commit:
+            agent.save()
+        return agent
+
+
+@admin.register(Agent)
+class AgentAdmin(UserAdmin):
+    add_form = AgentCreationForm
+    list_display = ("identifiant", "nom", "prenom", "email", "is_staff", "is_active")
+    list_filter = ("is_staff", "is_active", "groups")
+    search_fields = ("identifiant", "nom", "prenom", "numen", "email")
+    ordering = ("nom", "prenom")
+    readonly_fields = ("identifiant", "last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("identifiant", "password")}),
+        (_("Identité"), {"fields": ("civilite", "nom", "nom_famille", "prenom", "date_naissance", "numen", "email")}),
+        (_("Droits"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("civilite", "nom", "nom_famille", "prenom", "numen", "date_naissance", "email"),
+                "description": _(
+                    "L'identifiant est attribué automatiquement (initiale du prénom + nom, numéroté en cas "
+                    "d'homonymie). L'agent choisit son mot de passe par « Mot de passe oublié ? »."
+                ),
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request: Any, obj: Agent | None = None) -> Any:
+        return self.readonly_fields if obj else ()

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.identifiers import base_identifier, first_free
+
+IDENTIFIER_CONSTRAINT = "agent_identifiant_unique"
+
+
+class Civilite(models.TextChoices):
+    MADAME = "MME", _("Madame")
+    MONSIEUR = "M", _("Monsieur")
+
+
+class AgentManager(BaseUserManager["Agent"]):
+    def get_by_natural_key(self, username: str | None) -> Agent:
+        return self.get(identifiant__iexact=username)
+
+    def create_user(self, identifiant: str = "", password: str | None = None, **fields: Any) -> Agent:
+        agent = self.model(identifiant=(identifiant or "").lower(), **fields)
+        agent.set_password(password)
+        agent.save()
+        return agent
+
+    def create_superuser(self, identifiant: str, password: str | None = None, **fields: Any) -> Agent:
+        fields.update(is_staff=True, is_superuser=True)
+        fields.setdefault("nom", identifiant)
+        fields.setdefault("prenom", identifiant)
+        return self.create_user(identifiant, password, **fields)
+
+
+class Agent(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: a teacher, or a member of the rectorat / DRH staff."""
+
+    identifiant = models.CharField(
+        _("identifiant"),
+        max_length=40,
+        blank=True,
+        help_text=_("Attribué automatiquement : initiale du prénom + nom, suivi d'un numéro en cas d'homonymie."),
+    )
+    civilite = models.CharField(_("civilité"), max_length=3, choices=Civilite.choices, blank=True)
+    nom = models.CharField(_("nom d'usage"), max_length=100)
+    nom_famille = models.CharField(_("nom de famille"), max_length=100, blank=True)
+    prenom = models.CharField(_("prénom"), max_length=100)
+    numen = models.CharField(_("NUMEN"), max_length=13, blank=True, help_text=_("13 caractères."))
+    date_naissance = models.DateField(_("date de naissance"), null=True, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    is_staff = models.BooleanField(_("accès à l'administration"), default=False)
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("date de création"), default=timezone.now)
+
+    objects = AgentManager()
+
+    USERNAME_FIELD = "identifiant"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["nom", "prenom"]
+
+    class Meta:
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
+        ordering = ["nom", "prenom"]
+        constraints = [
+            models.UniqueConstraint(fields=["identifiant"], name=IDENTIFIER_CONSTRAINT),
+            models.UniqueConstraint(fields=["numen"], condition=~models.Q(numen=""), name="agent_numen_unique"),
+            models.CheckConstraint(
+                condition=models.Q(identifiant=Lower("identifiant")), name="agent_identifiant_lowercase"
+            ),
+        ]
+        indexes = [
+            # identifiant oublié: lookup by NUMEN + date de naissance
+            models.Index(fields=["numen", "date_naissance"], name="agent_numen_naissance_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nom.upper()} {self.prenom} ({self.identifiant})"
+
+    @property
+    def nom_complet(self) -> str:
+        return f"{self.prenom} {self.nom.upper()}"
+
+    def get_full_name(self) -> str:
+        return self.nom_complet
+
+    def get_short_name(self) -> str:
+        return self.prenom
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.identifiant:
+            self.identifiant = self.identifiant.lower()
+            super().save(*args, **kwargs)
+            return
+        self._save_with_new_identifier(*args, **kwargs)
+
+    def _save_with_new_identifier(self, *args: Any, **kwargs: Any) -> None:
+        # Two homonyms created at the same moment can both see `fdupont` free: the
+        # unique constraint decides, and the loser takes the next free number.
+        base = base_identifier(self.prenom, self.nom)
+        for _attempt in range(20):
+            taken = set(
+                Agent.objects.filter(identifiant__regex=rf"^{base}[0-9]*$").values_list("identifiant", flat=True)
+            )
+            self.identifiant = first_free(base, taken)
+            try:
+                with transaction.atomic():
+                    super().save(*args, **kwargs)
+                return
+            except IntegrityError as exc:
+                self.identifiant = ""
+                if IDENTIFIER_CONSTRAINT not in str(exc):
+                    raise
+        raise IntegrityError("Impossible d'attribuer un identifiant libre.")

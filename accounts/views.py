@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from allauth.account.views import LogoutView
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.forms import IdentifiantOublieForm
+from accounts.services import send_identifiant_reminder
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    """Log out by POST only; allauth flushes the server-side session."""
+    return LogoutView.as_view()(request)
+
+
+@require_GET
+def logged_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "account/logged_out.html")
+
+
+@require_http_methods(["GET", "POST"])
+def identifiant_oublie(request: HttpRequest) -> HttpResponse:
+    form = IdentifiantOublieForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        send_identifiant_reminder(**form.cleaned_data)
+        messages.info(
+            request,
+            _(
+                "Si ces informations correspondent à un compte, votre identifiant vient d'être envoyé "
+                "à l'adresse électronique connue de l'administration."
+            ),
+        )
+        return redirect("accounts:identifiant-oublie")
+    return render(request, "account/identifiant_oublie.html", {"form": form})
+
+
+@require_GET
+def aide_connexion(request: HttpRequest) -> HttpResponse:
+    return render(request, "account/aide_connexion.html")

@@ -1,0 +1,226 @@
+"""Reference data administered by the rectorat: geography, établissements, corps and grades."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dossier.uai import is_valid_uai
+
+
+class Academie(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("Ex. CLERMONT, LYON."))
+    nom = models.CharField(_("nom"), max_length=100)
+    is_dom = models.BooleanField(_("outre-mer (DOM)"), default=False)
+    is_corse = models.BooleanField(_("Corse"), default=False)
+    limitrophes = models.ManyToManyField("self", symmetrical=True, blank=True, verbose_name=_("académies limitrophes"))
+
+    class Meta:
+        verbose_name = _("académie")
+        verbose_name_plural = _("académies")
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Departement(models.Model):
+    code = models.CharField(_("code"), max_length=3, unique=True)
+    nom = models.CharField(_("nom"), max_length=100)
+    academie = models.ForeignKey(
+        Academie, on_delete=models.PROTECT, related_name="departements", verbose_name=_("académie")
+    )
+
+    class Meta:
+        verbose_name = _("département")
+        verbose_name_plural = _("départements")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.nom}"
+
+
+class Commune(models.Model):
+    code_insee = models.CharField(_("code INSEE"), max_length=5, unique=True)
+    nom = models.CharField(_("nom"), max_length=100)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="communes", verbose_name=_("département")
+    )
+    # SIAM orders the posts of a large voeu by distance as the crow flies.
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["nom"]
+        indexes = [models.Index(fields=["nom"], name="commune_nom_idx")]  # voeu search by name
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.departement_id and self.departement.code})"
+
+
+class GroupementCommunes(models.Model):
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    nom = models.CharField(_("nom"), max_length=100)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="groupements", verbose_name=_("département")
+    )
+    communes = models.ManyToManyField(Commune, related_name="groupements", verbose_name=_("communes"))
+
+    class Meta:
+        verbose_name = _("groupement de communes")
+        verbose_name_plural = _("groupements de communes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.nom}"
+
+
+class ZoneRemplacement(models.Model):
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    nom = models.CharField(_("nom"), max_length=100)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="zones_remplacement", verbose_name=_("département")
+    )
+    siege = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune de rattachement")
+    )
+    communes = models.ManyToManyField(
+        Commune, related_name="zones_remplacement", blank=True, verbose_name=_("communes couvertes")
+    )
+
+    class Meta:
+        verbose_name = _("zone de remplacement")
+        verbose_name_plural = _("zones de remplacement")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.nom}"
+
+
+class TypeEtablissement(models.TextChoices):
+    COLLEGE = "CLG", _("collège")
+    LYCEE = "LGT", _("lycée général et technologique")
+    LYCEE_POLYVALENT = "LPO", _("lycée polyvalent")
+    LYCEE_PRO = "LP", _("lycée professionnel")
+    EREA = "EREA", _("EREA")
+    CIO = "CIO", _("centre d'information et d'orientation")
+
+
+class EducationPrioritaire(models.TextChoices):
+    AUCUNE = "", _("hors éducation prioritaire")
+    REP = "REP", _("REP")
+    REP_PLUS = "REP+", _("REP+")
+    POLITIQUE_VILLE = "PV", _("politique de la ville")
+
+
+def validate_uai(value: str) -> None:
+    if not is_valid_uai(value):
+        raise ValidationError(
+            _("« %(value)s » n'est pas un code UAI valide (7 chiffres suivis de la lettre de contrôle)."),
+            params={"value": value},
+            code="uai",
+        )
+
+
+class Etablissement(models.Model):
+    uai = models.CharField(_("code UAI"), max_length=8, unique=True, validators=[validate_uai])
+    nom = models.CharField(_("nom"), max_length=150)
+    type = models.CharField(_("type"), max_length=4, choices=TypeEtablissement.choices)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="etablissements", verbose_name=_("commune")
+    )
+    education_prioritaire = models.CharField(
+        _("éducation prioritaire"), max_length=4, choices=EducationPrioritaire.choices, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("établissement")
+        verbose_name_plural = _("établissements")
+        ordering = ["nom"]
+        indexes = [models.Index(fields=["nom"], name="etablissement_nom_idx")]  # voeu search by name
+
+    def __str__(self) -> str:
+        return f"{self.nom} — {self.commune.nom if self.commune_id else ''} ({self.uai})"
+
+
+class Discipline(models.Model):
+    code = models.CharField(_("code"), max_length=10, unique=True, help_text=_("Ex. L0202 (lettres modernes)."))
+    libelle = models.CharField(_("libellé"), max_length=100)
+
+    class Meta:
+        verbose_name = _("discipline")
+        verbose_name_plural = _("disciplines")
+        ordering = ["libelle"]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+
+class Corps(models.Model):
+    code = models.CharField(
+        _("code"), max_length=10, unique=True, help_text=_("Ex. CERT, AGREG, PLP, CPE, PSYEN, PEPS.")
+    )
+    libelle = models.CharField(_("libellé"), max_length=100)
+
+    class Meta:
+        verbose_name = _("corps")
+        verbose_name_plural = _("corps")
+        ordering = ["libelle"]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+
+class Classe(models.TextChoices):
+    NORMALE = "normale", _("classe normale")
+    HORS_CLASSE = "hors_classe", _("hors-classe")
+    EXCEPTIONNELLE = "exceptionnelle", _("classe exceptionnelle")
+
+
+class Grade(models.Model):
+    corps = models.ForeignKey(Corps, on_delete=models.PROTECT, related_name="grades", verbose_name=_("corps"))
+    classe = models.CharField(_("classe"), max_length=16, choices=Classe.choices)
+    libelle = models.CharField(_("libellé"), max_length=100)
+    echelon_max = models.PositiveSmallIntegerField(_("dernier échelon"))
+
+    class Meta:
+        verbose_name = _("grade")
+        verbose_name_plural = _("grades")
+        ordering = ["corps", "classe"]
+        constraints = [models.UniqueConstraint(fields=["corps", "classe"], name="grade_corps_classe_unique")]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+
+class EchelonDuree(models.Model):
+    """The échelon grid as data (DOMAIN.md §1): how long one stays in an échelon."""
+
+    grade = models.ForeignKey(Grade, on_delete=models.CASCADE, related_name="durees", verbose_name=_("grade"))
+    echelon = models.PositiveSmallIntegerField(_("échelon"))
+    duree_mois = models.PositiveSmallIntegerField(_("durée (mois)"))
+    duree_acceleree_mois = models.PositiveSmallIntegerField(
+        _("durée accélérée (mois)"),
+        null=True,
+        blank=True,
+        help_text=_("Après le rendez-vous de carrière, pour 30 % de la cohorte."),
+    )
+
+    class Meta:
+        verbose_name = _("durée d'échelon")
+        verbose_name_plural = _("grille des échelons")
+        ordering = ["grade", "echelon"]
+        constraints = [
+            models.UniqueConstraint(fields=["grade", "echelon"], name="echelon_duree_unique"),
+            models.CheckConstraint(
+                condition=models.Q(duree_acceleree_mois__isnull=True)
+                | models.Q(duree_acceleree_mois__lt=models.F("duree_mois")),
+                name="echelon_acceleration_shorter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grade} — échelon {self.echelon} → {self.echelon + 1}"

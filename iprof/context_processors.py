@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from iprof.banner import banner_for
+from iprof.menu import MENU
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    authenticated = bool(user and user.is_authenticated)
+    return {
+        "IPROF_ACADEMIE": settings.IPROF_ACADEMIE,
+        "IPROF_SUPPORT_EMAIL": settings.IPROF_SUPPORT_EMAIL,
+        "IPROF_SUPPORT_PHONE": settings.IPROF_SUPPORT_PHONE,
+        "IPROF_ASSISTANCE_URL": settings.IPROF_ASSISTANCE_URL,
+        "iprof_menu": MENU if authenticated else (),
+        "iprof_banner": banner_for(request) if authenticated else None,
+    }

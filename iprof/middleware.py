@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+STARTED = "iprof_session_started"
+SEEN = "iprof_session_seen"
+# Refresh the idle clock at most once a minute: one session write per minute, not per request.
+SEEN_GRANULARITY = 60
+
+
+class SessionExpiryMiddleware:
+    """30 minutes idle (sliding) and 12 hours in all, whatever the cookie says."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.get(STARTED)
+            seen = session.get(SEEN)
+            if started is None or seen is None:
+                session[STARTED] = session[SEEN] = now
+            elif now - seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                messages.warning(request, _("Votre session a expiré. Veuillez vous reconnecter."))
+            elif now - seen >= SEEN_GRANULARITY:
+                session[SEEN] = now
+        return self.get_response(request)
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Pages are personal: never kept by the browser, so Back after logout shows no dossier.
+
+    Static files are answered by WhiteNoise before this point and stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        return response

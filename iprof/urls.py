@@ -1,0 +1,18 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from iprof import views
+
+# The admin login goes through allauth's, so it shares its rate limits.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "I-Prof — administration du rectorat"
+admin.site.site_title = "I-Prof administration"
+admin.site.index_title = "Gestion"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("compte/", include("accounts.urls")),
+    path("compte/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
