@@ -14,5 +14,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("compte/", include("accounts.urls")),
     path("compte/", include("allauth.urls")),
+    path("courrier/", include("iprof.courrier.urls")),
+    path("guides/", include("iprof.guides.urls")),
+    path("dossier/", include("dossier.urls")),
+    path("siam/", include("siam.urls")),
     path("admin/", admin.site.urls),
 ]
