@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Agent
+from accounts.models import Agent, AuditEvent
 
 
 class AgentCreationForm(forms.ModelForm[Agent]):
@@ -55,3 +55,23 @@ class AgentAdmin(UserAdmin):
 
     def get_readonly_fields(self, request: Any, obj: Agent | None = None) -> Any:
         return self.readonly_fields if obj else ()
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+    """Read-only: the journal is written by the application, never by hand."""
+
+    list_display = ("created_at", "kind", "identifiant", "ip", "detail")
+    list_filter = ("kind",)
+    search_fields = ("identifiant", "ip")
+    date_hierarchy = "created_at"
+    readonly_fields = ("kind", "agent", "identifiant", "ip", "user_agent", "detail", "created_at")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -115,3 +115,37 @@ class Agent(AbstractBaseUser, PermissionsMixin):
                 if IDENTIFIER_CONSTRAINT not in str(exc):
                     raise
         raise IntegrityError("Impossible d'attribuer un identifiant libre.")
+
+
+class AuditEvent(models.Model):
+    """Security events: who, what, when, from where. Never a password or a session key."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("connexion réussie")
+        LOGIN_FAILED = "login_failed", _("échec de connexion")
+        LOGOUT = "logout", _("déconnexion")
+        PASSWORD_CHANGED = "password_changed", _("mot de passe modifié")
+        PASSWORD_RESET = "password_reset", _("mot de passe réinitialisé")
+        MFA_ADDED = "mfa_added", _("double authentification activée")
+        MFA_REMOVED = "mfa_removed", _("double authentification désactivée")
+        MFA_FAILED = "mfa_failed", _("code de double authentification refusé")
+        STAFF_CHANGE = "staff_change", _("modification par un gestionnaire")
+
+    kind = models.CharField(_("événement"), max_length=20, choices=Kind.choices)
+    agent = models.ForeignKey(
+        Agent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("agent")
+    )
+    identifiant = models.CharField(_("identifiant saisi ou concerné"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    user_agent = models.CharField(_("navigateur"), max_length=300, blank=True)
+    detail = models.CharField(_("détail"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("événement de sécurité")
+        verbose_name_plural = _("journal de sécurité")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["agent", "-created_at"], name="audit_agent_date_idx")]  # an agent's history
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.identifiant} — {self.created_at:%d/%m/%Y %H:%M}"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from allauth.account.views import LogoutView
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,6 +37,12 @@ def identifiant_oublie(request: HttpRequest) -> HttpResponse:
         )
         return redirect("accounts:identifiant-oublie")
     return render(request, "account/identifiant_oublie.html", {"form": form})
+
+
+@require_GET
+@login_required
+def securite(request: HttpRequest) -> HttpResponse:
+    return render(request, "account/securite.html", {"section": "securite"})
 
 
 @require_GET

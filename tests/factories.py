@@ -65,4 +65,14 @@ def make_staff(prenom: str, nom: str, *groups: str) -> Agent:
     agent.set_password(PASSWORD)
     agent.save()
     agent.groups.set(Group.objects.filter(name__in=groups))
+    enrol_totp(agent)
     return agent
+
+
+def enrol_totp(agent: Agent) -> str:
+    """Give a staff agent the TOTP second factor staff pages require; returns its secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(agent, secret)
+    return secret

@@ -80,7 +80,10 @@ def test_concurrent_homonyms_never_share_an_identifier() -> None:
 
 @pytest.mark.django_db
 def test_admin_creation_assigns_the_identifier(client, django_user_model) -> None:
+    from tests.factories import enrol_totp
+
     admin = django_user_model.objects.create_superuser("admin", "x-very-long-password-1")
+    enrol_totp(admin)
     client.force_login(admin)
     response = client.post(
         "/admin/accounts/agent/add/",

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.test import Client
+
+from accounts.models import Agent, AuditEvent
+
+
+def test_login_failure_success_and_logout_are_journalled_without_secrets(teacher_a: Agent, password: str) -> None:
+    client = Client(REMOTE_ADDR="192.0.2.10", HTTP_USER_AGENT="TestBrowser/1.0")
+    client.post("/compte/login/", {"login": "fdupont", "password": "wrong-password-123"})
+    client.post("/compte/login/", {"login": "fdupont", "password": password})
+    session_key = client.session.session_key
+    client.post("/compte/deconnexion/")
+    kinds = list(AuditEvent.objects.order_by("created_at", "id").values_list("kind", flat=True))
+    assert kinds == ["login_failed", "login", "logout"]
+    event = AuditEvent.objects.get(kind="login_failed")
+    assert event.identifiant == "fdupont"
+    assert event.ip == "192.0.2.10"
+    assert event.user_agent == "TestBrowser/1.0"
+    dumped = " ".join(str(v) for v in AuditEvent.objects.values_list("identifiant", "detail", "user_agent"))
+    assert password not in dumped and "wrong-password-123" not in dumped
+    assert session_key not in dumped
+
+
+def test_journal_is_read_only_in_the_admin(rectorat: Agent, teacher_a: Agent) -> None:
+    AuditEvent.objects.create(kind="login", agent=teacher_a, identifiant="fdupont")
+    client = Client()
+    client.force_login(rectorat)
+    assert client.get("/admin/accounts/auditevent/").status_code == 200
+    event = AuditEvent.objects.first()
+    assert client.post(f"/admin/accounts/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
