@@ -21,15 +21,21 @@ class StaffSecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and user.is_staff and not request.path.startswith(EXEMPT_PREFIXES):
-            if not request.session.get(SESSION_FLAG):
-                if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                    messages.warning(
-                        request,
-                        _(
-                            "Les comptes du rectorat et de la DRH doivent activer la double authentification avant d'accéder aux pages de gestion."
-                        ),
-                    )
-                    return redirect("mfa_activate_totp")
-                request.session[SESSION_FLAG] = True
+        needs_check = (
+            user.is_authenticated
+            and user.is_staff
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not request.session.get(SESSION_FLAG)
+        )
+        if needs_check:
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                messages.warning(
+                    request,
+                    _(
+                        "Les comptes du rectorat et de la DRH doivent activer la double authentification "
+                        "avant d'accéder aux pages de gestion."
+                    ),
+                )
+                return redirect("mfa_activate_totp")
+            request.session[SESSION_FLAG] = True
         return self.get_response(request)
