@@ -28,11 +28,13 @@ def _plain_static(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache(db: None) -> None:
-    # Rate limits live in the database cache: each test starts with a clean slate.
-    from django.core.cache import cache
+def _clear_cache(request: pytest.FixtureRequest) -> None:
+    # Rate limits live in the database cache: each database test starts with a clean slate.
+    # Pure tests (barème, mouvement) never touch the database.
+    if {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
+        from django.core.cache import cache
 
-    cache.clear()
+        cache.clear()
 
 
 @pytest.fixture
