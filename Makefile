@@ -1,5 +1,6 @@
 # I-Prof — every command a newcomer needs. `make run` and `make test` set everything up.
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,7 +22,7 @@ help:
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 requis"'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
 	touch $@
 
 install: $(VENV)/.installed
@@ -64,7 +65,7 @@ test: install db browser
 test-fast: install db
 	IPROF_ENV=test $(PY) -m pytest -q -m "not e2e" $(PYTEST_ARGS)
 
-lint: install
+lint: install db
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	IPROF_ENV=test $(VENV)/bin/mypy .

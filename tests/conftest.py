@@ -31,10 +31,15 @@ def _plain_static(settings: Any) -> None:
 def _clear_cache(request: pytest.FixtureRequest) -> None:
     # Rate limits live in the database cache: each database test starts with a clean slate.
     # Pure tests (barème, mouvement) never touch the database.
-    if {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
-        from django.core.cache import cache
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if not ({"db", "transactional_db"} & names or marker):
+        return
+    transactional = "transactional_db" in names or bool(marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.core.cache import cache
 
-        cache.clear()
+    cache.clear()
 
 
 @pytest.fixture
