@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
+    # last, so that it sees the views' exceptions first
+    "iprof.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "iprof.urls"
