@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from iprof.banner import banner_for
+from iprof.courrier.unread import unread_count_for
 from iprof.menu import MENU
 
 
@@ -19,4 +20,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "IPROF_ASSISTANCE_URL": settings.IPROF_ASSISTANCE_URL,
         "iprof_menu": MENU if authenticated else (),
         "iprof_banner": banner_for(request) if authenticated else None,
+        "courrier_unread": unread_count_for(request) if authenticated else 0,
     }

@@ -12,8 +12,10 @@ admin.site.index_title = "Gestion"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sante/", views.sante, name="sante"),
     path("compte/", include("accounts.urls")),
     path("compte/", include("allauth.urls")),
+    path("services/", views.services, name="services"),
     path("courrier/", include("iprof.courrier.urls")),
     path("guides/", include("iprof.guides.urls")),
     path("dossier/", include("dossier.urls")),

@@ -5,11 +5,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from iprof.services import services_for
+
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "iprof/home.html")
+
+
+@require_GET
+def sante(request: HttpRequest) -> HttpResponse:
+    """Liveness probe for the load balancer; also the framework's floor in `make bench`."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@login_required
+def services(request: HttpRequest) -> HttpResponse:
+    entries = services_for(request.user)  # type: ignore[arg-type]
+    return render(request, "iprof/services.html", {"entries": entries, "section": "services"})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

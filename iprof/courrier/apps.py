@@ -6,3 +6,8 @@ class CourrierConfig(AppConfig):
     name = "iprof.courrier"
     label = "courrier"
     verbose_name = _("Courrier")
+
+    def ready(self) -> None:
+        from iprof.courrier.selectors import register_builtin_selectors
+
+        register_builtin_selectors()

@@ -1,0 +1,117 @@
+"""Named selections of recipients for the DRH posting page.
+
+Each selector brings its own form field (the parameter the DRH chooses, or none) and
+turns the chosen value into a QuerySet of agents. Apps register theirs from their
+AppConfig.ready(), e.g. SIAM:
+
+    from iprof.courrier.selectors import RecipientSelector, register_selector
+
+    register_selector(RecipientSelector(
+        name="campagne",
+        label=_("Participants d'une campagne SIAM"),
+        make_field=lambda: forms.ModelChoiceField(Campagne.objects.all(), label=_("Campagne")),
+        agents=lambda campagne: Agent.objects.filter(demandes__campagne=campagne),
+        describe=lambda campagne: _("Participants de %(c)s") % {"c": campagne},
+    ))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agent
+
+
+@dataclass(frozen=True)
+class RecipientSelector:
+    name: str
+    label: str | Promise
+    agents: Callable[[Any], QuerySet[Agent]]
+    describe: Callable[[Any], str]
+    make_field: Callable[[], forms.Field] | None = None
+
+
+_REGISTRY: dict[str, RecipientSelector] = {}
+
+
+def register_selector(selector: RecipientSelector) -> None:
+    """Add (or replace, by name) a selection offered on the DRH posting page."""
+    _REGISTRY[selector.name] = selector
+
+
+def selectors() -> list[RecipientSelector]:
+    return list(_REGISTRY.values())
+
+
+def get_selector(name: str) -> RecipientSelector | None:
+    return _REGISTRY.get(name)
+
+
+class AgentIdentifiantField(forms.CharField):
+    def clean(self, value: Any) -> Agent | None:
+        identifiant = super().clean(value)
+        if not identifiant:
+            return None
+        agent = Agent.objects.filter(identifiant__iexact=identifiant.strip(), is_active=True).first()
+        if agent is None:
+            raise forms.ValidationError(gettext("Aucun agent actif n'a l'identifiant « %s ».") % identifiant)
+        return agent
+
+
+def register_builtin_selectors() -> None:
+    from dossier.models import Corps, Discipline, Etablissement
+
+    register_selector(
+        RecipientSelector(
+            name="agent",
+            label=_("Un agent"),
+            make_field=lambda: AgentIdentifiantField(label=_("Identifiant de l'agent"), max_length=40),
+            agents=lambda agent: Agent.objects.filter(pk=agent.pk),
+            describe=lambda agent: gettext("Agent : %s") % agent,
+        )
+    )
+    register_selector(
+        RecipientSelector(
+            name="discipline",
+            label=_("Les enseignants d'une discipline"),
+            make_field=lambda: forms.ModelChoiceField(Discipline.objects.all(), label=_("Discipline")),
+            agents=lambda discipline: Agent.objects.filter(is_active=True, dossier__discipline=discipline),
+            describe=lambda discipline: gettext("Discipline : %s") % discipline,
+        )
+    )
+    register_selector(
+        RecipientSelector(
+            name="etablissement",
+            label=_("Les enseignants d'un établissement"),
+            make_field=lambda: forms.ModelChoiceField(
+                Etablissement.objects.select_related("commune"), label=_("Établissement")
+            ),
+            agents=lambda etab: Agent.objects.filter(is_active=True, dossier__etablissement=etab),
+            describe=lambda etab: gettext("Établissement : %s") % etab,
+        )
+    )
+    register_selector(
+        RecipientSelector(
+            name="corps",
+            label=_("Les agents d'un corps"),
+            make_field=lambda: forms.ModelChoiceField(Corps.objects.all(), label=_("Corps")),
+            agents=lambda corps: Agent.objects.filter(is_active=True, dossier__corps=corps),
+            describe=lambda corps: gettext("Corps : %s") % corps,
+        )
+    )
+    register_selector(
+        RecipientSelector(
+            name="tous",
+            label=_("Tous les enseignants"),
+            agents=lambda _value: Agent.objects.filter(is_active=True, dossier__isnull=False),
+            describe=lambda _value: gettext("Tous les enseignants"),
+        )
+    )
