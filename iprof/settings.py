@@ -251,6 +251,8 @@ IPROF_ACADEMIE = env("IPROF_ACADEMIE", "CLERMONT-FERRAND")
 IPROF_ACADEMIE_CODE = env("IPROF_ACADEMIE_CODE", "CLERMONT")
 IPROF_SUPPORT_EMAIL = env("IPROF_SUPPORT_EMAIL", "cia-iprof@ac-clermont.fr")
 IPROF_SUPPORT_PHONE = env("IPROF_SUPPORT_PHONE", "0 810 811 135")
+# Absolute address of the portal, for links in e-mails (notifications never carry content).
+IPROF_SITE_URL = env("IPROF_SITE_URL", "http://127.0.0.1:8000")
 IPROF_ASSISTANCE_URL = env("IPROF_ASSISTANCE_URL", "https://portailassistance.ac-clermont.fr/assistancecompte.php")
 
 LOGGING = {
