@@ -1,18 +1,25 @@
-"""Read helpers that scope every dossier object to its owner."""
+"""Read helpers that scope every dossier object to its owner, in a fixed number of queries."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from dossier.models import Affectation, CVContact, CVEntry, CVSection, Dossier, EchelonHistorique
+from dossier.perspectives import Ecart, ecart
 from iprof.banner import Banner
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from accounts.models import Agent
 
 
 def banner_identity(agent: Agent) -> Banner:
-    from dossier.models import Dossier
-
     dossier = Dossier.objects.select_related("grade", "discipline").filter(agent=agent).first()
     return Banner(
         nom=agent.nom.upper(),
@@ -20,3 +27,94 @@ def banner_identity(agent: Agent) -> Banner:
         grade=dossier.grade.libelle if dossier else "",
         discipline=dossier.discipline.libelle if dossier else "",
     )
+
+
+# --- Votre dossier ----------------------------------------------------------------
+
+
+def dossier_queryset() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related(
+        "agent",
+        "corps",
+        "grade",
+        "discipline",
+        "etablissement__commune__departement",
+        "zone_remplacement__departement",
+        "conjoint_academie",
+        "conjoint_commune",
+        "academie_stage",
+    ).prefetch_related(
+        "enfants",
+        Prefetch("echelons", queryset=EchelonHistorique.objects.select_related("grade")),
+        Prefetch(
+            "affectations",
+            queryset=Affectation.objects.select_related("etablissement__commune", "zone_remplacement"),
+        ),
+        "diplomes",
+        "formations",
+    )
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    dossier: Dossier
+    anciennete_echelon: Ecart | None
+    ags: Ecart | None
+    anciennete_poste: Ecart | None
+    aujourd_hui: datetime.date
+
+
+def dossier_page(agent: Agent, today: datetime.date) -> DossierPage | None:
+    dossier = dossier_queryset().filter(agent=agent).first()
+    if dossier is None:
+        return None
+    return DossierPage(
+        dossier=dossier,
+        anciennete_echelon=ecart(dossier.date_echelon, today) if dossier.date_echelon else None,
+        ags=ecart(dossier.debut_ags, today) if dossier.debut_ags else None,
+        anciennete_poste=ecart(dossier.date_entree_poste, today) if dossier.date_entree_poste else None,
+        aujourd_hui=today,
+    )
+
+
+# --- Votre CV ---------------------------------------------------------------------
+
+
+def get_cv_entry_for_user(request: HttpRequest, pk: int) -> CVEntry:
+    """The entry if it belongs to the logged-in agent; 404 for anybody else's."""
+    return get_object_or_404(CVEntry.objects.for_agent(request.user), pk=pk)
+
+
+@dataclass(frozen=True)
+class CVItem:
+    entry: CVEntry
+    is_first: bool
+    is_last: bool
+
+
+@dataclass(frozen=True)
+class CVBlock:
+    section: str
+    label: str
+    items: tuple[CVItem, ...]
+
+
+def cv_blocks(agent: Agent) -> tuple[CVBlock, ...]:
+    """Every section of the CV, in CVSection order, with its entries in the agent's order (one query)."""
+    by_section: dict[str, list[CVEntry]] = {value: [] for value in CVSection.values}
+    for entry in CVEntry.objects.for_agent(agent).order_by("section", "ordre", "id"):
+        by_section.setdefault(entry.section, []).append(entry)
+    return tuple(
+        CVBlock(
+            section=value,
+            label=str(label),
+            items=tuple(
+                CVItem(entry, i == 0, i == len(by_section[value]) - 1) for i, entry in enumerate(by_section[value])
+            ),
+        )
+        for value, label in CVSection.choices
+    )
+
+
+def cv_contact_of(agent: Agent) -> CVContact | None:
+    return CVContact.objects.filter(agent=agent).first()

@@ -14,6 +14,7 @@ from dossier.models.referentiel import (
     Academie,
     Classe,
     Commune,
+    ConditionPromotion,
     Corps,
     Departement,
     Discipline,
@@ -25,6 +26,7 @@ from dossier.models.referentiel import (
     TypeEtablissement,
     ZoneRemplacement,
 )
+from dossier.models.signalement import Rubrique, SignalementErreur
 
 __all__ = [
     "Academie",
@@ -34,6 +36,7 @@ __all__ = [
     "CVSection",
     "Classe",
     "Commune",
+    "ConditionPromotion",
     "Corps",
     "Departement",
     "Diplome",
@@ -49,6 +52,8 @@ __all__ = [
     "Grade",
     "GroupementCommunes",
     "Position",
+    "Rubrique",
+    "SignalementErreur",
     "SituationFamiliale",
     "TypeEtablissement",
     "ZoneRemplacement",

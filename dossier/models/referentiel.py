@@ -12,6 +12,10 @@ from dossier.uai import is_valid_uai
 class Academie(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("Ex. CLERMONT, LYON."))
     nom = models.CharField(_("nom"), max_length=100)
+    # The ministry's two-digit code ("06" for Clermont-Ferrand): siam.bareme.geography keys on it.
+    code_ministere = models.CharField(
+        _("code ministériel"), max_length=2, blank=True, help_text=_("Code à deux chiffres, ex. 06 pour Clermont.")
+    )
     is_dom = models.BooleanField(_("outre-mer (DOM)"), default=False)
     is_corse = models.BooleanField(_("Corse"), default=False)
     limitrophes = models.ManyToManyField("self", symmetrical=True, blank=True, verbose_name=_("académies limitrophes"))
@@ -20,6 +24,11 @@ class Academie(models.Model):
         verbose_name = _("académie")
         verbose_name_plural = _("académies")
         ordering = ["nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code_ministere"], condition=~models.Q(code_ministere=""), name="academie_code_ministere_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.nom
@@ -224,3 +233,44 @@ class EchelonDuree(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grade} — échelon {self.echelon} → {self.echelon + 1}"
+
+
+class ConditionPromotion(models.Model):
+    """When an agent becomes promouvable to a higher grade (DOMAIN.md §1), as data.
+
+    Hors-classe: 2 years in the 9th échelon of the classe normale. Classe
+    exceptionnelle: vivier 1 (3rd échelon of the hors-classe and 8 years of
+    fonctions particulières), vivier 2 (last échelon of the hors-classe).
+    Conditions are appreciated on a given day of the year (31 August).
+    """
+
+    grade = models.ForeignKey(
+        Grade, on_delete=models.CASCADE, related_name="conditions_promotion", verbose_name=_("grade d'origine")
+    )
+    vers = models.ForeignKey(Grade, on_delete=models.CASCADE, related_name="+", verbose_name=_("grade d'accès"))
+    libelle = models.CharField(_("libellé"), max_length=100, help_text=_("Ex. « vivier 1 — fonctions particulières »."))
+    echelon_min = models.PositiveSmallIntegerField(_("échelon minimal"))
+    anciennete_echelon_mois = models.PositiveSmallIntegerField(_("ancienneté dans cet échelon (mois)"), default=0)
+    fonctions_particulieres_mois = models.PositiveSmallIntegerField(
+        _("durée de fonctions particulières exigée (mois)"),
+        default=0,
+        help_text=_("Éducation prioritaire, etc. 0 : pas de condition."),
+    )
+    appreciation_jour = models.PositiveSmallIntegerField(_("appréciée au (jour)"), default=31)
+    appreciation_mois = models.PositiveSmallIntegerField(_("appréciée au (mois)"), default=8)
+
+    class Meta:
+        verbose_name = _("condition de promotion")
+        verbose_name_plural = _("conditions de promotion")
+        ordering = ["grade", "vers", "echelon_min"]
+        constraints = [
+            models.UniqueConstraint(fields=["grade", "vers", "libelle"], name="condition_promotion_unique"),
+            models.CheckConstraint(
+                condition=models.Q(appreciation_mois__gte=1, appreciation_mois__lte=12)
+                & models.Q(appreciation_jour__gte=1, appreciation_jour__lte=31),
+                name="condition_promotion_appreciation_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grade} → {self.vers} ({self.libelle})"

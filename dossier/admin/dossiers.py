@@ -1,0 +1,272 @@
+"""Dossiers in the admin: every change by staff is recorded (who, when, what, before/after, motif)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Agent
+from dossier.admin.imports import IMPORT_CHANGE_LIST, CSVImportMixin
+from dossier.models import (
+    Affectation,
+    Diplome,
+    Dossier,
+    DossierChange,
+    EchelonHistorique,
+    Enfant,
+    Formation,
+)
+from dossier.services.history import Change, describe_row, diff, record_changes
+
+
+class DossierAdminForm(forms.ModelForm[Dossier]):
+    motif = forms.CharField(
+        label=gettext_lazy("Motif de la modification"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy(
+            "Obligatoire pour toute modification (ex. « arrêté d'avancement du 10 mars 2025 ») ; "
+            "conservé dans l'historique du dossier avec votre nom et la date."
+        ),
+    )
+
+    class Meta:
+        model = Dossier
+        fields = (
+            "agent",
+            "adresse",
+            "code_postal",
+            "ville",
+            "telephone",
+            "situation_familiale",
+            "conjoint_nom",
+            "conjoint_profession",
+            "conjoint_academie",
+            "conjoint_commune",
+            "position",
+            "corps",
+            "grade",
+            "echelon",
+            "date_echelon",
+            "reclassement_echelon",
+            "academie_stage",
+            "debut_ags",
+            "discipline",
+            "etablissement",
+            "zone_remplacement",
+            "affectation_provisoire",
+            "date_entree_poste",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk and not (data.get("motif") or "").strip():
+            self.add_error("motif", _("Indiquez le motif de la modification : il est conservé dans l'historique."))
+        return data
+
+
+class HistoryInline(admin.TabularInline):
+    extra = 0
+
+
+class EnfantInline(HistoryInline):
+    model = Enfant
+    fields = ("prenom", "date_naissance")
+
+
+class EchelonHistoriqueInline(HistoryInline):
+    model = EchelonHistorique
+    fields = ("date_effet", "grade", "echelon", "modalite")
+
+
+class AffectationInline(HistoryInline):
+    model = Affectation
+    fields = ("date_debut", "date_fin", "etablissement", "zone_remplacement", "libelle", "nature")
+    autocomplete_fields = ("etablissement", "zone_remplacement")
+
+
+class DiplomeInline(HistoryInline):
+    model = Diplome
+    fields = ("annee", "intitule", "specialite", "etablissement")
+
+
+class FormationInline(HistoryInline):
+    model = Formation
+    fields = ("nature", "libelle", "date_debut", "date_fin")
+
+
+class DossierChangeInline(admin.TabularInline):
+    """The history, read-only, most recent first."""
+
+    model = DossierChange
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ("date", "auteur", "objet", "avant", "apres", "motif")
+    readonly_fields = fields
+    ordering = ("-date", "-id")
+    verbose_name_plural = gettext_lazy("Historique des modifications (qui, quand, quoi, pourquoi)")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DossierChange]:
+        return super().get_queryset(request).select_related("auteur")
+
+
+@admin.register(Dossier)
+class DossierAdmin(CSVImportMixin, admin.ModelAdmin):
+    import_key = "agents"
+    change_list_template = IMPORT_CHANGE_LIST
+    form = DossierAdminForm
+    list_display = ("agent", "corps", "grade", "echelon", "date_echelon", "discipline", "affectation")
+    list_filter = ("corps", "grade__classe", "position", "discipline", "situation_familiale", "affectation_provisoire")
+    search_fields = ("agent__nom", "agent__prenom", "agent__identifiant", "agent__numen", "etablissement__uai")
+    list_select_related = ("agent", "corps", "grade", "discipline", "etablissement__commune", "zone_remplacement")
+    autocomplete_fields = (
+        "agent",
+        "etablissement",
+        "zone_remplacement",
+        "conjoint_commune",
+        "conjoint_academie",
+        "academie_stage",
+        "discipline",
+    )
+    readonly_fields = ("cv",)
+    inlines = [
+        EnfantInline,
+        EchelonHistoriqueInline,
+        AffectationInline,
+        DiplomeInline,
+        FormationInline,
+        DossierChangeInline,
+    ]
+    fieldsets = (
+        (None, {"fields": ("agent", "cv")}),
+        (gettext_lazy("Identité et contacts"), {"fields": ("adresse", "code_postal", "ville", "telephone")}),
+        (
+            gettext_lazy("Situation familiale"),
+            {
+                "fields": (
+                    "situation_familiale",
+                    "conjoint_nom",
+                    "conjoint_profession",
+                    "conjoint_academie",
+                    "conjoint_commune",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Carrière"),
+            {
+                "fields": (
+                    "position",
+                    "corps",
+                    "grade",
+                    "echelon",
+                    "date_echelon",
+                    "reclassement_echelon",
+                    "academie_stage",
+                    "debut_ags",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Affectation"),
+            {
+                "fields": (
+                    "discipline",
+                    "etablissement",
+                    "zone_remplacement",
+                    "affectation_provisoire",
+                    "date_entree_poste",
+                )
+            },
+        ),
+        (gettext_lazy("Motif de la modification"), {"fields": ("motif",)}),
+    )
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        user: Agent = request.user  # type: ignore[assignment]
+        return user.has_perms(["accounts.add_agent", "dossier.add_dossier"])
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Dossier | None = None) -> tuple[str, ...]:
+        return ("agent", "cv") if obj else ("cv",)
+
+    @admin.display(description=gettext_lazy("affectation"))
+    def affectation(self, obj: Dossier) -> str:
+        return str(obj.etablissement or obj.zone_remplacement or "—")
+
+    @admin.display(description=gettext_lazy("CV"))
+    def cv(self, obj: Dossier) -> str:
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:dossier_cventry_changelist") + f"?agent__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Lire le CV de l'agent"))
+
+    def save_model(self, request: HttpRequest, obj: Dossier, form: forms.ModelForm[Dossier], change: bool) -> None:
+        if change:
+            before = Dossier.objects.get(pk=obj.pk)
+            changes = diff(before, obj, [n for n in form.changed_data if n != "motif"])
+        else:
+            changes = [Change(_("création du dossier"), "", str(obj.agent))]
+        super().save_model(request, obj, form, change)
+        motif = form.cleaned_data.get("motif") or _("création du dossier")
+        record_changes(dossier=obj, auteur=request.user, motif=motif, changes=changes)  # type: ignore[arg-type]
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.ModelForm[Dossier], formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        if formset.model is DossierChange:  # read-only: nothing to save, nothing to record
+            super().save_formset(request, form, formset, change)
+            return
+        model = cast(type[models.Model], formset.model)
+        changes: list[Change] = []
+        added = []
+        label = str(model._meta.verbose_name)
+        for row in formset.forms:
+            if row in formset.deleted_forms:
+                if row.instance.pk:
+                    changes.append(Change(_("suppression — %(what)s") % {"what": label}, str(row.instance), ""))
+            elif row.has_changed() and row.instance.pk is None:
+                added.append(row.instance)
+            elif row.has_changed():
+                before = model._default_manager.get(pk=row.instance.pk)
+                changes += diff(before, row.instance, row.changed_data, prefix=f"{label} — ")
+        super().save_formset(request, form, formset, change)
+        changes += [
+            Change(_("ajout — %(what)s") % {"what": label}, "", describe_row(i).split(" : ", 1)[-1]) for i in added
+        ]
+        motif = form.cleaned_data.get("motif") or _("création du dossier")
+        record_changes(dossier=form.instance, auteur=request.user, motif=motif, changes=changes)  # type: ignore[arg-type]
+
+
+@admin.register(DossierChange)
+class DossierChangeAdmin(admin.ModelAdmin):
+    list_display = ("date", "dossier", "auteur", "objet", "avant", "apres", "motif")
+    list_filter = ("date", "auteur")
+    search_fields = ("dossier__agent__nom", "dossier__agent__identifiant", "objet", "motif")
+    list_select_related = ("dossier__agent", "auteur")
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,1 @@
+"""Writes of the dossier app, each under one transaction (see the modules)."""

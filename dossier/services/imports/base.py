@@ -1,0 +1,163 @@
+"""What every CSV import shares: decoding, reading with line numbers, the preview, the refusal."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from dossier.errors import DossierError
+
+if TYPE_CHECKING:
+    from accounts.models import Agent
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_LINES = 5000
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int  # physical line of the file; the header is line 1
+    message: str
+
+    def __str__(self) -> str:
+        return _("Ligne %(line)s : %(message)s") % {"line": self.line, "message": self.message}
+
+
+@dataclass
+class Row:
+    """One valid line, ready to be written: what the preview shows and what apply uses."""
+
+    line: int
+    action: str  # "création" or "mise à jour"
+    cells: tuple[str, ...]
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Preview:
+    columns: tuple[str, ...]
+    rows: list[Row]
+    errors: list[LineError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+class ImportRefused(DossierError):
+    def __init__(self, errors: list[LineError]) -> None:
+        super().__init__(_("Import refusé : aucune ligne n'a été enregistrée."))
+        self.errors = errors
+
+
+def decode_upload(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 — what a spreadsheet saves as « CSV »."""
+    if len(raw) > MAX_BYTES:
+        raise DossierError(_("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def normalise_header(name: str) -> str:
+    """' Échelon ' -> 'echelon'; 'Date d'effet' -> 'date_d_effet'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+
+
+def read_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first_line else ("\t" if "\t" in first_line else ",")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [normalise_header(h) for h in next(reader, [])]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                yield reader.line_num, [c.strip() for c in cells]
+
+    return header, rows()
+
+
+def parse_date(value: str) -> datetime.date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class Importer:
+    """Subclasses declare their columns and validate one line at a time."""
+
+    columns: ClassVar[tuple[str, ...]]
+    required: ClassVar[tuple[str, ...]]
+    label: ClassVar[str]
+    example: ClassVar[tuple[str, ...]]
+
+    def load_references(self) -> None:
+        """Load what validation needs in bulk (a few queries, whatever the number of lines); reset per-file state."""
+
+    def validate(self, line: int, data: dict[str, str]) -> tuple[Row | None, list[str]]:
+        raise NotImplementedError
+
+    def write(self, rows: list[Row], auteur: Agent | None) -> int:
+        raise NotImplementedError
+
+    def preview(self, text: str) -> Preview:
+        self.load_references()
+        header, rows = read_rows(text)
+        missing = [c for c in self.required if c not in header]
+        if missing:
+            message = _("colonnes obligatoires absentes : %(cols)s (attendu : %(expected)s).") % {
+                "cols": ", ".join(missing),
+                "expected": ";".join(self.columns),
+            }
+            return Preview(self.columns, [], [LineError(1, message)])
+        valid: list[Row] = []
+        errors: list[LineError] = []
+        for count, (line, cells) in enumerate(rows, start=1):
+            if count > MAX_LINES:
+                errors.append(LineError(line, _("plus de %(n)s lignes : découpez le fichier.") % {"n": MAX_LINES}))
+                break
+            if len(cells) > len(header):
+                errors.append(
+                    LineError(
+                        line, _("trop de colonnes (%(n)s au lieu de %(m)s).") % {"n": len(cells), "m": len(header)}
+                    )
+                )
+                continue
+            data = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
+            row, messages = self.validate(line, data)
+            errors.extend(LineError(line, m) for m in messages)
+            if row is not None and not messages:
+                row.cells = tuple(data.get(c, "") for c in self.columns)
+                valid.append(row)
+        if not valid and not errors:
+            errors.append(LineError(2, _("le fichier ne contient aucune ligne de données.")))
+        return Preview(self.columns, valid, errors)
+
+    def apply(self, text: str, *, auteur: Agent | None) -> int:
+        """Validate again (the data may have changed since the preview) and write everything, or nothing."""
+        try:
+            with transaction.atomic():
+                result = self.preview(text)
+                if result.errors:
+                    raise ImportRefused(result.errors)
+                return self.write(result.rows, auteur)
+        except IntegrityError as exc:
+            raise ImportRefused(
+                [LineError(0, _("conflit à l'enregistrement (%(detail)s).") % {"detail": exc})]
+            ) from exc

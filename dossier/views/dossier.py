@@ -1,0 +1,58 @@
+"""Votre dossier (read-only), Signaler une erreur, Vos perspectives."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dossier.errors import DossierError
+from dossier.forms import SignalementForm
+from dossier.models import Dossier, Rubrique
+from dossier.selectors import dossier_page
+from dossier.services.perspectives import perspectives_page
+from dossier.services.signalement import signaler_erreur
+
+SENT = gettext_noop(
+    "Votre signalement est transmis à votre correspondant de gestion ; sa réponse arrivera dans Votre courrier."
+)
+RECORDED = gettext_noop("Votre signalement est enregistré : le rectorat va le traiter.")
+
+
+@require_GET
+@login_required
+def dossier(request: HttpRequest) -> HttpResponse:
+    page = dossier_page(request.user, timezone.localdate())  # type: ignore[arg-type]
+    return render(request, "dossier/dossier.html", {"page": page, "section": "dossier"})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def signaler(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = SignalementForm(request.POST)
+    else:
+        rubrique = request.GET.get("rubrique", "")
+        form = SignalementForm(initial={"rubrique": rubrique if rubrique in Rubrique.values else ""})
+    if form.is_bound and form.is_valid():
+        try:
+            signalement = signaler_erreur(agent=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DossierError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _(SENT if signalement.envoye_au_courrier else RECORDED))
+            return redirect("dossier:dossier")
+    return render(request, "dossier/signaler.html", {"form": form, "section": "dossier"})
+
+
+@require_GET
+@login_required
+def perspectives(request: HttpRequest) -> HttpResponse:
+    dossier = Dossier.objects.select_related("grade").filter(agent=request.user).first()  # type: ignore[misc]
+    page = perspectives_page(dossier, timezone.localdate()) if dossier else None
+    return render(request, "dossier/perspectives.html", {"page": page, "section": "perspectives"})
