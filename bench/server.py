@@ -1,21 +1,43 @@
-"""A throwaway database and a gunicorn serving it, for benchmarks on loopback."""
+"""A throwaway database and a gunicorn serving it, for benchmarks on loopback.
+
+The portal benches (bench_load, bench_pages, bench_fault) share `portal_database()`: a database
+migrated, with the demo data (what `manage.py load_demo` loads, but one password hash for every
+account: PBKDF2 costs ~0.6 s a hash) and N bench teachers (bench0001…) whose dossiers are clones of
+the demo teacher fdupont's, dropped at the end whatever happens. gunicorn runs with production
+settings (IPROF_ENV=production, DEBUG=0, a random SECRET_KEY) behind a simulated TLS proxy: clients
+send `X-Forwarded-Proto: https`, as the académie's reverse proxy does. Static files use the plain
+storage (IPROF_PLAIN_STATIC=1) so that no collectstatic writes into the checkout's var/.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE_URL = os.environ.get("DATABASE_URL", "postgres://iprof@127.0.0.1:54329/iprof")
+BENCH_PASSWORD = "bench-iprof-clermont-2027"
+# One secret for every process of a run, so that the in-process client and gunicorn agree.
+SECRET_KEY = os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(64)
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+
+def machine_line() -> str:
+    load1, load5, load15 = os.getloadavg()
+    return f"machine: {os.cpu_count()} cores, load average {load1:.2f} {load5:.2f} {load15:.2f} (1/5/15 min)"
 
 
 def database_url(name: str) -> str:
@@ -24,25 +46,50 @@ def database_url(name: str) -> str:
 
 def recreate_database(name: str) -> str:
     with psycopg.connect(BASE_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
     return database_url(name)
 
 
 def drop_database(name: str) -> None:
-    with psycopg.connect(BASE_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for attempt in range(10):  # after a PostgreSQL restart the server may need a moment
+        try:
+            with psycopg.connect(BASE_URL, autocommit=True, connect_timeout=5) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+            return
+        except psycopg.OperationalError:
+            if attempt == 9:
+                raise
+            time.sleep(1)
 
 
-def env_for(url: str, **extra: str) -> dict[str, str]:
+def env_for(url: str, *, production: bool = False, **extra: str) -> dict[str, str]:
+    """Dev settings, DEBUG=0 (the default, as other benches expect); production=True for the portal's gunicorn.
+
+    Production: a random SECRET_KEY shared by every process of the run, loopback hosts, mail kept in
+    memory, and the plain static storage (no collectstatic into the checkout's shared var/).
+    """
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(DATABASE_URL=url, IPROF_ENV="dev", DEBUG="0", IPROF_PLAIN_STATIC="0", LOG_LEVEL="ERROR", **extra)
+    env.update(DATABASE_URL=url, IPROF_ENV="dev", DEBUG="0", IPROF_PLAIN_STATIC="0", LOG_LEVEL="ERROR")
+    if production:
+        env.update(
+            IPROF_ENV="production",
+            IPROF_PLAIN_STATIC="1",
+            SECRET_KEY=SECRET_KEY,
+            ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        )
+    env.update(extra)
     return env
 
 
-def manage(url: str, *args: str) -> None:
+def manage(url: str, *args: str, production: bool = False) -> None:
     subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env_for(url), check=True, stdout=subprocess.DEVNULL
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env_for(url, production=production),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
 
 
@@ -52,10 +99,108 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+SETUP = """
+import sys
+import time
+import django
+django.setup()
+from django.core.management import call_command
+started = time.perf_counter()
+call_command("migrate", "--noinput", verbosity=0)
+call_command("createcachetable", verbosity=0)
+print(f"migrated in {time.perf_counter() - started:.1f} s", end=", ")
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from accounts.models import Agent
+from dossier.models import Dossier
+from iprof.demo import after_fixtures, fixture_files
+
+n, password = int(sys.argv[1]), sys.argv[2]
+hashed = make_password(password)  # one hash for all: PBKDF2 costs ~0.5 s each
+# what `manage.py load_demo` does, but with one password hash for every demo agent (it hashes ~20)
+with transaction.atomic():
+    call_command("loaddata", *fixture_files(), verbosity=0)
+    Agent.objects.filter(password="!").update(password=hashed)
+    after_fixtures()
+model = Dossier.objects.get(agent__identifiant="fdupont")
+children = [
+    rel for rel in Dossier._meta.related_objects
+    if rel.one_to_many and rel.related_model.__name__ not in {"DossierChange"}
+]
+
+
+def copies_of(instance, **changes):
+    fields = {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+    fields.pop(type(instance)._meta.pk.attname, None)
+    return type(instance)(**{**fields, **changes})
+
+
+with transaction.atomic():
+    agents = Agent.objects.bulk_create(
+        Agent(identifiant=f"bench{i:04d}", nom="BENCH", prenom=f"Prof {i:04d}", email=f"bench{i:04d}@example.org",
+              password=hashed)
+        for i in range(1, n + 1)
+    )
+    dossiers = Dossier.objects.bulk_create(copies_of(model, agent_id=agent.pk) for agent in agents)
+    for rel in children:
+        rows = list(rel.related_model._default_manager.filter(**{rel.field.name: model}))
+        attname = rel.field.attname
+        copies = [copies_of(row, **{attname: dossier.pk}) for dossier in dossiers for row in rows]
+        rel.related_model._default_manager.bulk_create(copies, batch_size=2000)
+print(f"demo + {len(agents)} bench teachers with cloned dossiers", end="")
+"""
+
+
+def setup_portal(url: str, n: int) -> str:
+    """In one process: migrate, createcachetable, the demo data (as load_demo), then n bench teachers
+    bench0001… with a clone of fdupont's dossier each; every account has the password BENCH_PASSWORD."""
+    done = subprocess.run(
+        [sys.executable, "-c", SETUP, str(n), BENCH_PASSWORD],
+        cwd=ROOT,
+        env=env_for(url, DJANGO_SETTINGS_MODULE="iprof.settings"),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
 @contextmanager
-def gunicorn(url: str, workers: int | None = None) -> Iterator[int]:
+def portal_database(name: str, teachers: int = 500) -> Iterator[str]:
+    """A throwaway copy of the portal with demo data and `teachers` bench teachers; always dropped."""
+    started = time.perf_counter()
+    url = recreate_database(name)
+    try:
+        made = setup_portal(url, teachers)
+        print(f"setup: database {name} {made}, {time.perf_counter() - started:.1f} s in all")
+        yield url
+    finally:
+        drop_database(name)
+        print(f"cleanup: database {name} dropped")
+
+
+def sql(url: str, query: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    with psycopg.connect(url, connect_timeout=10) as conn:
+        return list(conn.execute(query, params).fetchall())  # type: ignore[arg-type]
+
+
+def gunicorn_workers() -> int:
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+@dataclass(frozen=True)
+class Gunicorn:
+    port: int
+    pid: int  # the master; the workers are its children
+    workers: int
+
+
+@contextmanager
+def gunicorn(url: str, workers: int | None = None) -> Iterator[Gunicorn]:
+    """`gunicorn iprof.wsgi` (the production command) on a free loopback port; always stopped."""
     port = free_port()
-    workers = workers or (2 * (os.cpu_count() or 1) + 1)
+    workers = workers or gunicorn_workers()
+    log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -68,16 +213,35 @@ def gunicorn(url: str, workers: int | None = None) -> Iterator[int]:
             "warning",
         ],
         cwd=ROOT,
-        env=env_for(url),
+        env=env_for(url, production=True),
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
+    sante = urllib.request.Request(f"http://127.0.0.1:{port}/sante/", headers=PROXY_HEADERS)
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 60
+        while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/sante/", timeout=1)
+                urllib.request.urlopen(sante, timeout=2)  # noqa: S310 - a fixed http://127.0.0.1 address
                 break
             except OSError:
-                time.sleep(0.1)
-        yield port
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start; see {log.name}") from None
+                time.sleep(0.2)
+        # every worker imports the project lazily: warm them all before measuring
+        for _ in range(workers * 4):
+            urllib.request.urlopen(sante, timeout=10)  # noqa: S310
+        yield Gunicorn(port, proc.pid, workers)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+        errors = Path(log.name).read_text(errors="replace")
+        if "Traceback" in errors or "[ERROR]" in errors or "[CRITICAL]" in errors:
+            print(f"gunicorn log ({log.name}) has errors; last lines:\n" + "\n".join(errors.splitlines()[-15:]))
+        else:
+            Path(log.name).unlink(missing_ok=True)
