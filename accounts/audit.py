@@ -10,9 +10,16 @@ from accounts.models import Agent, AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address, through the trusted proxies (ALLAUTH_TRUSTED_PROXY_COUNT), as the rate limits see it."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from allauth.account.adapter import get_adapter
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        return get_adapter(request).get_client_ip(request) or None
+    except PermissionDenied:
+        return None
 
 
 def record(

@@ -118,11 +118,18 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "iprof_cache",
+        # Rate-limit counters must not be culled on closing day (default: 300 entries).
+        "OPTIONS": {"MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "200000")), "CULL_FREQUENCY": 10},
     }
 }
 
 AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+PASSWORD_HASHERS = [
+    "accounts.hashers.IProfArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
 # ASVS 6.2: length, not composition; common and personal passwords refused.
@@ -220,6 +227,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/m/ip,3/5m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Behind the académie's reverse proxy, the client address is the Nth from the right of
+# X-Forwarded-For; without it every teacher would share the proxy's rate-limit bucket.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_FORMS = {"login": "accounts.forms.IdentifiantLoginForm"}
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 

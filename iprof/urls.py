@@ -10,6 +10,8 @@ admin.site.site_header = "I-Prof — administration du rectorat"
 admin.site.site_title = "I-Prof administration"
 admin.site.index_title = "Gestion"
 
+handler500 = "iprof.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.sante, name="sante"),

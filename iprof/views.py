@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,6 +27,19 @@ def sante(request: HttpRequest) -> HttpResponse:
 def services(request: HttpRequest) -> HttpResponse:
     entries = services_for(request.user)  # type: ignore[arg-type]
     return render(request, "iprof/services.html", {"entries": entries, "section": "services"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A database outage met outside a view (e.g. loading the session) is still a clean 503."""
+    from django.db import InterfaceError, OperationalError
+    from django.template.loader import render_to_string
+
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "10"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

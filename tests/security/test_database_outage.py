@@ -20,3 +20,27 @@ def test_lost_database_gives_a_clean_503(client_a: Client, settings) -> None:
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
     assert "Service momentanément indisponible" in response.content.decode()
+
+
+def test_database_outage_outside_a_view_is_still_a_503(rf) -> None:
+    import sys
+
+    from iprof.views import server_error
+
+    try:
+        raise OperationalError("the session could not be loaded")
+    except OperationalError:
+        assert sys.exc_info()[1] is not None
+        response = server_error(rf.get("/"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+
+
+def test_other_errors_stay_500(rf) -> None:
+    from iprof.views import server_error
+
+    try:
+        raise ValueError("bug")
+    except ValueError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500

@@ -59,3 +59,13 @@ def test_password_change_needs_the_current_one_and_ends_other_sessions(teacher_a
     assert me.get("/").status_code == 200  # this session continues
     response = other.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/compte/login/")
+
+
+def test_production_hashes_passwords_with_argon2id() -> None:
+    from accounts.hashers import IProfArgon2PasswordHasher
+    from iprof import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0] == "accounts.hashers.IProfArgon2PasswordHasher"
+    encoded = IProfArgon2PasswordHasher().encode("une phrase assez longue", IProfArgon2PasswordHasher().salt())
+    assert encoded.startswith("argon2$argon2id$v=19$m=47104,t=1,p=1$")
+    assert IProfArgon2PasswordHasher().verify("une phrase assez longue", encoded)
