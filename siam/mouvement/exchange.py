@@ -68,7 +68,7 @@ def incumbent_scores(
     """The barème each assigned teacher holds their post with (else None)."""
     held: list[int | None] = [None] * instance.n_teachers
     for t, got in enumerate(result.post):
-        if got is None:
+        if got is None or result.extended[t]:  # an extended position indexes the extension list, not prefs
             continue
         pos = result.position[t]
         if pos is not None:

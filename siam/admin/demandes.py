@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from siam.errors import SiamError
+from siam.models import Demande, DemandeVersion, MotifDeclare, StatutMotif, Voeu
+from siam.selectors import agent_of
+from siam.services.motifs import decide_motif
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class VoeuInline(ReadOnlyInline):
+    """Voeux are the teacher's: staff read them here, changes go through the versioned service."""
+
+    model = Voeu
+    fields = ("rang", "type", "cible_display", "filtre")
+    readonly_fields = fields
+    ordering = ("rang",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Voeu]:
+        return super().get_queryset(request).with_targets()  # type: ignore[attr-defined]
+
+    @admin.display(description=gettext_lazy("voeu"))
+    def cible_display(self, obj: Voeu) -> str:
+        return f"{obj.cible} ({obj.code})"
+
+
+class MotifInline(ReadOnlyInline):
+    model = MotifDeclare
+    fields = ("motif", "conjoint_commune", "academie", "annees", "statut", "motif_refus", "decided_by", "decided_at")
+    readonly_fields = fields
+    show_change_link = True
+
+
+class VersionInline(ReadOnlyInline):
+    model = DemandeVersion
+    fields = ("version", "date", "auteur", "action")
+    readonly_fields = fields
+    ordering = ("-version",)
+
+
+@admin.register(Demande)
+class DemandeAdmin(admin.ModelAdmin):
+    list_display = ("agent", "campagne", "etat", "participation", "nb_voeux", "version", "modifiee_le")
+    list_filter = ("campagne", "etat", "participation", "entrant_inter")
+    search_fields = ("agent__nom", "agent__prenom", "agent__identifiant", "agent__numen")
+    list_select_related = ("agent", "campagne")
+    readonly_fields = (
+        "agent",
+        "campagne",
+        "etat",
+        "participation",
+        "participation_raisons",
+        "version",
+        "creee_le",
+        "modifiee_le",
+        "accuse_envoye_le",
+        "annulee_le",
+    )
+    fields = (
+        "agent",
+        "campagne",
+        "etat",
+        "participation",
+        "participation_raisons",
+        "entrant_inter",
+        "version",
+        "creee_le",
+        "modifiee_le",
+        "accuse_envoye_le",
+        "annulee_le",
+    )
+    inlines = (VoeuInline, MotifInline, VersionInline)
+    raw_id_fields = ("agent",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Demande]:
+        return super().get_queryset(request).with_nb_voeux()  # type: ignore[attr-defined]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Demande | None = None) -> Any:
+        # Creating a demande (an intra entrant before they log in) needs the agent and the campagne.
+        return self.readonly_fields if obj else ("etat", "participation", "participation_raisons", "version")
+
+    @admin.display(description=gettext_lazy("voeux"), ordering="nb_voeux")
+    def nb_voeux(self, obj: Demande) -> int:
+        return obj.nb_voeux  # type: ignore[attr-defined]
+
+
+class MotifDecisionForm(forms.ModelForm):
+    class Meta:
+        model = MotifDeclare
+        fields = ("statut", "motif_refus")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("statut") == StatutMotif.REFUSE and not str(data.get("motif_refus") or "").strip():
+            self.add_error("motif_refus", _("Indiquez le motif du refus : il sera communiqué à l'agent."))
+        return data
+
+
+@admin.register(MotifDeclare)
+class MotifDeclareAdmin(admin.ModelAdmin):
+    form = MotifDecisionForm
+    list_display = ("demande", "motif", "statut", "decided_by", "decided_at")
+    list_filter = ("demande__campagne", "motif", "statut")
+    search_fields = ("demande__agent__nom", "demande__agent__identifiant")
+    list_select_related = ("demande__agent", "demande__campagne", "decided_by")
+    readonly_fields = (
+        "demande",
+        "motif",
+        "conjoint_commune",
+        "academie",
+        "annees",
+        "precision",
+        "decided_by",
+        "decided_at",
+        "declare_le",
+    )
+    fields = (
+        "demande",
+        "motif",
+        "conjoint_commune",
+        "academie",
+        "annees",
+        "precision",
+        "statut",
+        "motif_refus",
+        "decided_by",
+        "decided_at",
+        "declare_le",
+    )
+    actions = ("valider",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # teachers declare their motifs themselves
+
+    def save_model(self, request: HttpRequest, obj: MotifDeclare, form: Any, change: bool) -> None:
+        decide_motif(motif=obj, staff=agent_of(request), statut=obj.statut, motif_refus=obj.motif_refus)
+
+    @admin.action(description=gettext_lazy("Valider les motifs sélectionnés"), permissions=["change"])
+    def valider(self, request: HttpRequest, queryset: QuerySet[MotifDeclare]) -> None:
+        try:
+            for motif in queryset:
+                decide_motif(motif=motif, staff=agent_of(request), statut=StatutMotif.VALIDE)
+        except SiamError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        self.message_user(request, _("%(n)s motif(s) validé(s).") % {"n": queryset.count()}, messages.SUCCESS)

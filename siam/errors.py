@@ -1,0 +1,34 @@
+"""Domain errors of SIAM: each carries a French message meant for the person who acted."""
+
+from __future__ import annotations
+
+
+class SiamError(Exception):
+    """Refused action; nothing was written. ``status`` is the HTTP status a view answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PhaseFermee(SiamError):
+    """The campagne's calendar does not allow this action now."""
+
+    status = 403
+
+
+class ConflitVersion(SiamError):
+    """The form was built on an older version of the demande (another tab saved in between)."""
+
+    status = 409
+
+
+class VoeuInvalide(SiamError):
+    """The voeu does not exist in the reference data, is a duplicate, exceeds the maximum…"""
+
+
+class PieceInvalide(SiamError):
+    """The uploaded file is not an accepted pièce justificative."""

@@ -1,0 +1,184 @@
+"""Forms validate and normalise what was typed; the services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from dossier.models import Academie, Commune, Departement, Discipline, TypeEtablissement
+from siam.models import Campagne, Demande, Motif, MotifDeclare, TypeFiltre, TypeVoeu
+from siam.models.choices import TYPES_AVEC_FILTRE
+
+CODE_HELP = {
+    TypeVoeu.ETB: _("code UAI, ex. 0630018C"),
+    TypeVoeu.COM: _("code INSEE, ex. 63113"),
+    TypeVoeu.GEO: _("code du groupement"),
+    TypeVoeu.DPT: _("code du département, ex. 063"),
+    TypeVoeu.ACA: _("code de l'académie"),
+    TypeVoeu.ZRE: _("code de la zone de remplacement"),
+    TypeVoeu.ZRD: _("code du département"),
+    TypeVoeu.ZRA: _("code de l'académie"),
+}
+
+
+class VersionForm(forms.Form):
+    """Every change carries the version of the list it was built on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def on_version(form: forms.Form, version: int) -> forms.Form:
+    """A bound form re-shown after a refusal must carry the list's current version, not the stale one."""
+    if form.is_bound and "version" in form.fields:
+        data = QueryDict(mutable=True)
+        data.update(form.data)  # type: ignore[arg-type]
+        data["version"] = str(version)
+        form.data = data
+    return form
+
+
+def type_choices(campagne: Campagne) -> list[tuple[str, str]]:
+    return [(t.value, f"{t.label} ({t.value})") for t in TypeVoeu if t.value in campagne.types_voeux]
+
+
+def filtre_allowed(campagne: Campagne) -> bool:
+    return campagne.is_intra and any(t in TYPES_AVEC_FILTRE for t in campagne.types_voeux)
+
+
+class VoeuCodeForm(VersionForm):
+    type = forms.ChoiceField(label=_("Type de voeu"))
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("UAI, code INSEE, code de groupement, de département, d'académie ou de zone"),
+    )
+    filtre = forms.ChoiceField(
+        label=_("Type d'établissement"),
+        choices=TypeFiltre.choices,
+        initial=TypeFiltre.TOUT,
+        required=False,
+        help_text=_(
+            "Pour un voeu commune, groupement, département ou académie. Restreindre peut faire perdre des bonifications."
+        ),
+    )
+
+    def __init__(self, *args: Any, campagne: Campagne, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["type"]).choices = type_choices(campagne)
+        if not filtre_allowed(campagne):
+            self.fields["filtre"].widget = forms.HiddenInput()
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip().upper()
+
+    def clean_filtre(self) -> str:
+        return str(self.cleaned_data.get("filtre") or TypeFiltre.TOUT)
+
+
+class VoeuSearchForm(forms.Form):
+    """GET: find a target by name or code, then add it with its own button (works without JavaScript)."""
+
+    type = forms.ChoiceField(label=_("Type de voeu"))
+    q = forms.CharField(label=_("Nom ou code"), max_length=80, min_length=2)
+
+    def __init__(self, *args: Any, campagne: Campagne, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["type"]).choices = type_choices(campagne)
+
+
+class MoveForm(VersionForm):
+    direction = forms.ChoiceField(choices=[("up", _("monter")), ("down", _("descendre"))])
+
+
+class MotifForm(VersionForm):
+    motif = forms.ChoiceField(label=_("Motif"), choices=Motif.choices)
+    commune = forms.CharField(
+        label=_("Commune du conjoint ou de résidence des enfants (code INSEE)"),
+        max_length=5,
+        required=False,
+        help_text=_("Pour un rapprochement de conjoints ou l'autorité parentale conjointe, ex. 63113."),
+    )
+    academie = forms.ModelChoiceField(
+        label=_("Académie concernée"),
+        queryset=Academie.objects.all(),
+        required=False,
+        help_text=_("Académie du conjoint, du CIMM ou du vœu préférentiel."),
+    )
+    annees = forms.IntegerField(
+        label=_("Nombre d'années"),
+        min_value=0,
+        max_value=40,
+        required=False,
+        help_text=_("Années de séparation, de vœu préférentiel consécutif ou d'exercice sur zone de remplacement."),
+    )
+    precision = forms.CharField(label=_("Précisions"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, demande: Demande, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        taken = set(demande.motifs.values_list("motif", flat=True))
+        cast(forms.ChoiceField, self.fields["motif"]).choices = [
+            (v, label) for v, label in Motif.choices if v not in taken
+        ]
+
+    def clean_commune(self) -> Commune | None:
+        code = str(self.cleaned_data.get("commune") or "").strip()
+        if not code:
+            return None
+        commune = Commune.objects.select_related("departement__academie").filter(code_insee=code).first()
+        if commune is None:
+            raise forms.ValidationError(_("Aucune commune ne porte le code INSEE « %(code)s »."), params={"code": code})
+        return commune
+
+
+class PieceForm(forms.Form):
+    fichier = forms.FileField(
+        label=_("Fichier (PDF, JPEG ou PNG, 5 Mo au plus)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png", "class": "fr-upload"}),
+    )
+    motif = forms.ModelChoiceField(label=_("Motif concerné"), queryset=MotifDeclare.objects.none(), required=False)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, demande: Demande, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["motif"].queryset = MotifDeclare.objects.filter(demande=demande)  # type: ignore[attr-defined]
+
+
+class PosteFilterForm(forms.Form):
+    discipline = forms.ModelChoiceField(
+        label=_("Discipline"),
+        queryset=Discipline.objects.all(),
+        required=False,
+        empty_label=_("Toutes les disciplines"),
+    )
+    departement = forms.ModelChoiceField(
+        label=_("Département"),
+        queryset=Departement.objects.all(),
+        required=False,
+        empty_label=_("Tous les départements"),
+    )
+    commune = forms.CharField(label=_("Commune (nom ou code INSEE)"), max_length=100, required=False)
+    type = forms.ChoiceField(
+        label=_("Type d'établissement"),
+        required=False,
+        choices=[("", _("Tous les types")), *TypeEtablissement.choices],
+    )
+    q = forms.CharField(
+        label=_("Rechercher"),
+        max_length=100,
+        required=False,
+        help_text=_("Nom ou code UAI de l'établissement, zone de remplacement, académie"),
+    )
+
+    def __init__(self, *args: Any, campagne: Campagne, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if campagne.is_inter:
+            # inter posts are académies: no département, commune or établissement to filter on
+            for name in ("departement", "commune", "type"):
+                del self.fields[name]
+        if campagne.academie_id:
+            self.fields["departement"].queryset = Departement.objects.filter(  # type: ignore[attr-defined]
+                academie_id=campagne.academie_id
+            )

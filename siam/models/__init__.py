@@ -1,0 +1,45 @@
+from siam.models.bareme import (  # noqa: F401 - the barème's models
+    BaremeChange,
+    BaremeCorrection,
+    BaremeExtension,
+    BaremeLigne,
+    BaremeVoeu,
+    Contestation,
+    RegleBareme,
+    ReglesBareme,
+    TirageDepartage,
+    VerificationBareme,
+)
+from siam.models.campagne import Campagne, Poste
+from siam.models.choices import (
+    CampagneKind,
+    EtatDemande,
+    Motif,
+    Participation,
+    Phase,
+    StatutMotif,
+    StatutPiece,
+    TypeFiltre,
+    TypeVoeu,
+)
+from siam.models.demande import Demande, DemandeVersion, MotifDeclare, PieceJustificative, Voeu
+from siam.models.mouvement import MouvementResultat, MouvementRun, StatutRun, TableExtension  # noqa: F401
+
+__all__ = [
+    "Campagne",
+    "CampagneKind",
+    "Demande",
+    "DemandeVersion",
+    "EtatDemande",
+    "Motif",
+    "MotifDeclare",
+    "Participation",
+    "Phase",
+    "PieceJustificative",
+    "Poste",
+    "StatutMotif",
+    "StatutPiece",
+    "TypeFiltre",
+    "TypeVoeu",
+    "Voeu",
+]

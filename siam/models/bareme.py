@@ -1,0 +1,411 @@
+"""The barème as stored: a campagne's rules, each voeu's total and lines, corrections, contestations, history.
+
+The calculator (``siam.bareme``) is pure; ``siam.services.bareme`` loads the ORM in bulk, calls it and
+writes back here. Lines are stored once per campagne (``BaremeLigne``) and each voeu lists the ids of
+its lines: a campagne of 30,000 participants × 31 voeux has about a million voeux but only thousands
+of distinct lines, and writing each voeu's lines as JSON made a recompute 10 times slower.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from siam.bareme.components import REGISTRY
+from siam.models.campagne import Campagne
+from siam.models.demande import Demande, Voeu, private_storage
+
+if TYPE_CHECKING:
+    from siam.bareme.config import JSON
+
+COMPOSANTES = [(code, cls.label) for code, cls in REGISTRY.items()]
+
+
+class RegleBareme(models.Model):
+    """One component of a campagne's barème; the rows' order is the order of evaluation and display."""
+
+    campagne = models.ForeignKey(
+        Campagne, on_delete=models.CASCADE, related_name="regles_bareme", verbose_name=_("campagne")
+    )
+    ordre = models.PositiveSmallIntegerField(_("ordre"))
+    code = models.CharField(_("composante"), max_length=40, choices=COMPOSANTES)
+    voeu_specific = models.BooleanField(
+        _("liée à un voeu"),
+        default=False,
+        help_text=_("Retirée du barème d'extension (bonification propre à un voeu)."),
+    )
+    applique_a = models.JSONField(
+        _("voeux concernés"),
+        default=dict,
+        blank=True,
+        help_text=_('Par exemple {"rangs": "voeu_1", "types_exclus": ["ETB"], "filtres": ["TOUT"]}.'),
+    )
+    params = models.JSONField(
+        _("paramètres"), default=dict, blank=True, help_text=_('Par exemple {"points": "150.2"}.')
+    )
+    actif = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("règle du barème")
+        verbose_name_plural = _("règles du barème")
+        ordering = ["campagne", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["campagne", "code"], name="reglebareme_campagne_code_unique"),
+            models.UniqueConstraint(fields=["campagne", "ordre"], name="reglebareme_campagne_ordre_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ordre}. {self.get_code_display()}"
+
+    def as_dict(self) -> dict[str, JSON]:
+        """The row as ``Rules.from_dicts`` reads it."""
+        return {
+            "code": self.code,
+            "voeu_specific": self.voeu_specific,
+            "applique_a": self.applique_a or {},
+            "params": self.params or {},
+        }
+
+
+class ReglesBareme(Campagne):
+    """The campagne seen from its barème rules (an admin page of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("règles du barème d'une campagne")
+        verbose_name_plural = _("règles du barème des campagnes")
+
+
+class EtatLigne(models.TextChoices):
+    APPLIQUEE = "applied", _("retenue")
+    EN_ATTENTE = "pending", _("en attente de validation")
+    REFUSEE = "refused", _("refusée")
+    NON_APPLICABLE = "not_applicable", _("sans effet sur ce voeu")
+    CORRIGEE = "corrected", _("corrigée par le rectorat")
+
+
+COUNTING = (EtatLigne.APPLIQUEE, EtatLigne.CORRIGEE)
+
+
+class BaremeLigne(models.Model):
+    """One explained line, stored once per campagne and shared by every voeu that has exactly it."""
+
+    # The line's fingerprint (see bareme_store.line_id): known before the line is stored.
+    id = models.BigIntegerField(_("empreinte"), primary_key=True)
+    campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+", verbose_name=_("campagne"))
+    code = models.CharField(_("composante"), max_length=40)
+    etat = models.CharField(_("état"), max_length=16, choices=EtatLigne.choices)
+    points = models.DecimalField(_("points"), max_digits=8, decimal_places=2)
+    potentiel = models.DecimalField(
+        _("points une fois validée"),
+        max_digits=8,
+        decimal_places=2,
+        help_text=_("Ce qu'une bonification en attente vaudrait."),
+    )
+    detail = models.TextField(_("raison"))
+    phrase = models.TextField(_("explication"))
+
+    class Meta:
+        verbose_name = _("ligne de barème")
+        verbose_name_plural = _("lignes de barème")
+
+    def __str__(self) -> str:
+        return self.phrase
+
+    @property
+    def compte(self) -> bool:
+        return self.etat in COUNTING
+
+
+class BaremeVoeuQuerySet(models.QuerySet["BaremeVoeu"]):
+    def for_campagne(self, campagne: Campagne) -> BaremeVoeuQuerySet:
+        return self.filter(demande__campagne=campagne)
+
+
+class BaremeVoeu(models.Model):
+    """A voeu's barème as last computed: its total and the ids of its lines, in display order."""
+
+    # No database foreign keys: a recompute inserts up to a million rows at once and the per-row
+    # integrity triggers tripled its time. Rows are only written by recompute_baremes, for voeux it
+    # read in the same transaction once the saisie is closed, and Django's collector still deletes
+    # them with their voeu.
+    voeu = models.OneToOneField(
+        Voeu,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="bareme",
+        db_constraint=False,
+        verbose_name=_("voeu"),
+    )
+    # The voeu's demande, copied: a campagne's rows are found by a join with its 30,000 demandes
+    # instead of its million voeux (no index: only whole-campagne scans use it).
+    demande = models.ForeignKey(
+        Demande,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("demande"),
+    )
+    total = models.DecimalField(_("barème"), max_digits=8, decimal_places=1)
+    lignes = ArrayField(models.BigIntegerField(), verbose_name=_("lignes"), default=list)
+    calcule_le = models.DateTimeField(_("calculé le"))
+    definitif = models.BooleanField(_("définitif"), default=False)
+
+    objects = BaremeVoeuQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("barème d'un voeu")
+        verbose_name_plural = _("barèmes des voeux")
+
+    def __str__(self) -> str:
+        return f"{self.voeu_id} : {self.total}"
+
+
+class BaremeExtension(models.Model):
+    """The barème used by the procédure d'extension (participants whose participation is obligatoire)."""
+
+    demande = models.OneToOneField(
+        Demande, on_delete=models.CASCADE, primary_key=True, related_name="bareme_extension", verbose_name=_("demande")
+    )
+    rang = models.PositiveSmallIntegerField(_("rang du voeu dont il est tiré"))
+    total = models.DecimalField(_("barème d'extension"), max_digits=8, decimal_places=1)
+    lignes = ArrayField(models.BigIntegerField(), verbose_name=_("lignes"), default=list)
+    calcule_le = models.DateTimeField(_("calculé le"))
+    definitif = models.BooleanField(_("définitif"), default=False)
+
+    class Meta:
+        verbose_name = _("barème d'extension")
+        verbose_name_plural = _("barèmes d'extension")
+
+    def __str__(self) -> str:
+        return f"{self.demande_id} : {self.total}"
+
+
+class BaremeCorrection(models.Model):
+    """A line set by staff on top of the computed ones (one voeu, or every voeu when ``voeu`` is empty)."""
+
+    demande = models.ForeignKey(
+        Demande, on_delete=models.CASCADE, related_name="corrections_bareme", verbose_name=_("demande")
+    )
+    voeu = models.ForeignKey(
+        Voeu,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voeu"),
+        help_text=_("Vide : la correction porte sur tous les voeux."),
+    )
+    code = models.CharField(_("composante"), max_length=40, choices=COMPOSANTES)
+    points = models.DecimalField(_("points retenus"), max_digits=8, decimal_places=1)
+    justification = models.TextField(_("justification (communiquée à l'agent)"))
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("auteur")
+    )
+    date = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("correction de barème")
+        verbose_name_plural = _("corrections de barème")
+        ordering = ["demande", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demande", "voeu", "code"], nulls_distinct=False, name="baremecorrection_one_per_line"
+            ),
+            models.CheckConstraint(condition=~Q(justification=""), name="baremecorrection_has_justification"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} : {self.points}"
+
+
+class ObjetChange(models.TextChoices):
+    REGLES = "regles", _("règles du barème")
+    MOTIF = "motif", _("bonification demandée")
+    CORRECTION = "correction", _("correction d'une ligne")
+    CONTESTATION = "contestation", _("réponse à une demande de correction")
+
+
+class BaremeChangeQuerySet(models.QuerySet["BaremeChange"]):
+    def for_demande(self, demande: Demande) -> BaremeChangeQuerySet:
+        """What the teacher is shown: their own changes, and rule changes made once barèmes were displayed."""
+        campagne = demande.campagne
+        rules_shown = Q(demande__isnull=True, objet=ObjetChange.REGLES, date__gte=campagne.bareme_affichage_debut)
+        return self.filter(Q(demande=demande) | rules_shown, campagne=campagne)
+
+
+class BaremeChange(models.Model):
+    """Who changed what in a barème, when, and why; shown to the teacher as « modifié par le rectorat le … »."""
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+", verbose_name=_("campagne"))
+    demande = models.ForeignKey(
+        Demande,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="bareme_changes",
+        verbose_name=_("demande"),
+        help_text=_("Vide : changement des règles, pour tous les participants."),
+    )
+    voeu = models.ForeignKey(
+        Voeu, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("voeu")
+    )
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("auteur")
+    )
+    date = models.DateTimeField(_("date"), default=timezone.now)
+    objet = models.CharField(_("objet"), max_length=20, choices=ObjetChange.choices)
+    libelle = models.CharField(_("modification"), max_length=300)
+    avant = models.JSONField(_("avant"), null=True, blank=True)
+    apres = models.JSONField(_("après"), null=True, blank=True)
+    motif = models.TextField(_("motif"))
+
+    objects = BaremeChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("modification de barème")
+        verbose_name_plural = _("historique des barèmes")
+        ordering = ["-date", "-pk"]
+        indexes = [
+            # the teacher's history: their demande's changes, newest first
+            models.Index(fields=["demande", "date"], name="baremechange_demande_date_idx"),
+            # rule changes of a campagne (demande empty)
+            models.Index(fields=["campagne", "objet", "date"], name="baremechange_campagne_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+    @property
+    def totaux(self) -> list[tuple[Any, Any, Any]]:
+        """(rang, avant, après) of each voeu whose total moved, for the teacher's history."""
+        before = (self.avant or {}).get("totaux", {}) if isinstance(self.avant, dict) else {}
+        after = (self.apres or {}).get("totaux", {}) if isinstance(self.apres, dict) else {}
+        moved = []
+        for rang in sorted({*before, *after}, key=int):
+            old, new = before.get(rang), after.get(rang)
+            if old != new:
+                moved.append((int(rang), Decimal(old) if old else None, Decimal(new) if new else None))
+        return moved
+
+
+class StatutContestation(models.TextChoices):
+    OUVERTE = "ouverte", _("en cours d'examen")
+    ACCEPTEE = "acceptee", _("acceptée")
+    REJETEE = "rejetee", _("rejetée")
+
+
+def contestation_path(instance: Contestation, filename: str) -> str:
+    return (
+        f"siam/contestations/{instance.demande.campagne_id}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
+    )
+
+
+class ContestationQuerySet(models.QuerySet["Contestation"]):
+    def for_agent(self, agent: Any) -> ContestationQuerySet:
+        return self.filter(demande__agent=agent)
+
+    def ouvertes(self) -> ContestationQuerySet:
+        return self.filter(statut=StatutContestation.OUVERTE)
+
+
+class Contestation(models.Model):
+    """A teacher asks for a correction of their barème during the display window."""
+
+    demande = models.ForeignKey(
+        Demande, on_delete=models.CASCADE, related_name="contestations", verbose_name=_("demande")
+    )
+    voeu = models.ForeignKey(
+        Voeu, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("voeu concerné")
+    )
+    motif = models.TextField(_("motif de la demande"))
+    piece = models.FileField(
+        _("pièce jointe"), upload_to=contestation_path, storage=private_storage, max_length=200, blank=True
+    )
+    piece_nom = models.CharField(_("nom du fichier déposé"), max_length=200, blank=True)
+    piece_type = models.CharField(_("type de contenu"), max_length=40, blank=True)
+    statut = models.CharField(
+        _("statut"), max_length=10, choices=StatutContestation.choices, default=StatutContestation.OUVERTE
+    )
+    reponse = models.TextField(_("réponse du rectorat"), blank=True)
+    repondu_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("réponse de"),
+    )
+    repondu_le = models.DateTimeField(_("réponse le"), null=True, blank=True)
+    creee_le = models.DateTimeField(_("demandée le"), default=timezone.now)
+
+    objects = ContestationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande de correction de barème")
+        verbose_name_plural = _("demandes de correction de barème")
+        ordering = ["-creee_le"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demande"], condition=Q(statut="ouverte"), name="contestation_one_open_per_demande"
+            ),
+            models.CheckConstraint(condition=~Q(motif=""), name="contestation_has_motif"),
+            models.CheckConstraint(condition=Q(statut="ouverte") | ~Q(reponse=""), name="contestation_answer_has_text"),
+        ]
+        # staff's queue: open contestations, oldest first
+        indexes = [models.Index(fields=["statut", "creee_le"], name="contestation_statut_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.demande} — {self.creee_le:%d/%m/%Y}"
+
+
+class VerificationBareme(Demande):
+    """A demande seen by staff verifying its barème: claims, pièces, corrections, history."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("vérification du barème")
+        verbose_name_plural = _("vérification des barèmes")
+
+
+class TirageDepartage(models.Model):
+    """The campagne's recorded seed: every participant's tie-break number derives from it (see departage.py)."""
+
+    campagne = models.OneToOneField(
+        Campagne, on_delete=models.CASCADE, primary_key=True, related_name="tirage", verbose_name=_("campagne")
+    )
+    seed = models.CharField(_("graine du tirage"), max_length=64)
+    drawn_at = models.DateTimeField(_("tiré le"), default=timezone.now)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("tiré par")
+    )
+
+    class Meta:
+        verbose_name = _("tirage au sort de départage")
+        verbose_name_plural = _("tirages au sort de départage")
+
+    def __str__(self) -> str:
+        return f"{self.campagne} : {self.seed}"
+
+
+@receiver(post_save, sender=Campagne, dispatch_uid="siam_bareme_default_rules")
+def default_rules_for_new_campagne(
+    sender: type[Campagne], instance: Campagne, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    """A new campagne starts with the default rules of its kind, for staff to adjust (fixtures load as they are)."""
+    if created and not raw:
+        from siam.services.bareme_rules import ensure_default_rules  # services import the models
+
+        ensure_default_rules(instance)

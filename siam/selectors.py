@@ -1,0 +1,92 @@
+"""Read helpers: every object a URL names is loaded through here, scoped to whoever asks (404 otherwise)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from django.shortcuts import get_object_or_404
+
+from dossier.models import Dossier
+from siam.models import Campagne, Demande, MotifDeclare, PieceJustificative, Voeu
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from accounts.models import Agent
+
+STAFF_PIECES_PERMISSION = "siam.view_piecejustificative"
+
+
+def agent_of(request: HttpRequest) -> Agent:
+    """The logged-in agent (views are behind @login_required)."""
+    return cast("Agent", request.user)
+
+
+def get_campagne(slug: str) -> Campagne:
+    return get_object_or_404(Campagne.objects.select_related("academie"), slug=slug, publiee=True)
+
+
+def get_demande_for_user(request: HttpRequest, pk: int) -> Demande:
+    queryset = Demande.objects.for_agent(agent_of(request)).select_related("campagne__academie")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def get_voeu_for_user(request: HttpRequest, pk: int) -> Voeu:
+    queryset = Voeu.objects.for_agent(agent_of(request)).select_related("demande__campagne")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def get_motif_for_user(request: HttpRequest, pk: int) -> MotifDeclare:
+    queryset = MotifDeclare.objects.filter(demande__agent=agent_of(request)).select_related("demande__campagne")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def get_piece_for_user(request: HttpRequest, pk: int) -> PieceJustificative:
+    """The owner, or staff allowed to examine pièces; anybody else gets a 404."""
+    queryset = PieceJustificative.objects.select_related("demande__campagne")
+    if not request.user.has_perm(STAFF_PIECES_PERMISSION):
+        queryset = queryset.for_agent(agent_of(request))
+    return get_object_or_404(queryset, pk=pk)
+
+
+def dossier_for_bareme(agent: Agent) -> Dossier | None:
+    """The dossier with everything the barème reads, in a fixed number of queries."""
+    return (
+        Dossier.objects.select_related(
+            "corps",
+            "grade",
+            "discipline",
+            "etablissement__commune__departement__academie",
+            "zone_remplacement__siege__departement__academie",
+            "zone_remplacement__departement",
+            "conjoint_commune__departement__academie",
+            "conjoint_academie",
+            "academie_stage",
+        )
+        .prefetch_related("enfants")
+        .filter(agent=agent)
+        .first()
+    )
+
+
+def motifs_of(demande: Demande) -> list[MotifDeclare]:
+    return list(
+        MotifDeclare.objects.filter(demande=demande)
+        .select_related("conjoint_commune__departement__academie", "academie")
+        .order_by("pk")
+    )
+
+
+def voeux_of(demande: Demande) -> list[Voeu]:
+    """The list in order, targets loaded, with the communes the warnings need for GEO and ZRE voeux."""
+    return list(
+        Voeu.objects.filter(demande=demande)
+        .with_targets()
+        .prefetch_related("groupement__communes", "zone_remplacement__communes")
+        .order_by("rang")
+    )
+
+
+def demandes_of(agent: Agent) -> dict[int, Demande]:
+    """The agent's demandes by campagne id (SIAM home)."""
+    return {d.campagne_id: d for d in Demande.objects.for_agent(agent).with_nb_voeux()}

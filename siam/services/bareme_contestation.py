@@ -1,0 +1,134 @@
+"""Contesting a barème: the teacher asks during the display window, staff answer, the answer goes to the courrier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from iprof.courrier.models import Categorie
+from iprof.courrier.services import post_courrier
+from siam.errors import PhaseFermee, SiamError
+from siam.models import Campagne, Demande, Phase, Voeu
+from siam.models.bareme import BaremeChange, Contestation, ObjetChange, StatutContestation
+from siam.services.bareme import require_modifiable, totals_of
+from siam.services.bareme_verification import override_line
+from siam.services.pieces import check_upload
+from siam.text import moment
+
+if TYPE_CHECKING:
+    import datetime
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import Agent
+
+
+def require_affichage(campagne: Campagne, now: datetime.datetime) -> None:
+    if campagne.phase_at(now) != Phase.AFFICHAGE_BAREMES:
+        raise PhaseFermee(
+            _("Les demandes de correction du barème sont possibles du %(debut)s au %(fin)s.")
+            % {"debut": moment(campagne.bareme_affichage_debut), "fin": moment(campagne.bareme_affichage_fin)}
+        )
+
+
+def open_contestation(
+    *, demande: Demande, motif: str, voeu: Voeu | None = None, fichier: UploadedFile | None = None
+) -> Contestation:
+    """One open request per demande; the optional pièce is checked by its content (PDF, JPEG, PNG)."""
+    motif = motif.strip()
+    if not motif:
+        raise SiamError(_("Expliquez ce qui vous semble erroné dans votre barème."), field="motif")
+    require_affichage(demande.campagne, timezone.now())
+    if voeu is not None and voeu.demande_id != demande.pk:
+        raise SiamError(_("Ce voeu n'appartient pas à votre demande."), field="voeu")
+    content = check_upload(fichier) if fichier is not None else None
+    already = _("Vous avez déjà une demande de correction en cours d'examen : attendez sa réponse.")
+    try:
+        with transaction.atomic():
+            locked = Demande.objects.select_for_update(no_key=True, of=("self",)).get(pk=demande.pk)
+            if Contestation.objects.filter(demande=locked, statut=StatutContestation.OUVERTE).exists():
+                raise SiamError(already)
+            contestation = Contestation(demande=demande, voeu=voeu, motif=motif)
+            if fichier is not None and content is not None:
+                contestation.piece_nom = (fichier.name or "piece").rsplit("/", 1)[-1][:200]
+                contestation.piece_type = content[0]
+                contestation.piece.save(f"piece{content[1]}", ContentFile(fichier.read()), save=False)
+            contestation.save()
+    except IntegrityError:
+        raise SiamError(already) from None
+    return contestation
+
+
+@dataclass(frozen=True)
+class CorrectionDemandee:
+    """The line staff correct when they accept a request (optional)."""
+
+    code: str
+    points: object
+    voeu: Voeu | None = None
+
+
+def answer_contestation(
+    *,
+    contestation: Contestation,
+    staff: Agent,
+    accepte: bool,
+    reponse: str,
+    correction: CorrectionDemandee | None = None,
+) -> Contestation:
+    """Accept (optionally correcting a line) or reject, with the reason; posted to the teacher's courrier."""
+    reponse = reponse.strip()
+    if not reponse:
+        raise SiamError(_("Rédigez la réponse : elle est envoyée à l'agent."), field="reponse")
+    with transaction.atomic():
+        locked = Contestation.objects.select_for_update().select_related("demande__campagne").get(pk=contestation.pk)
+        demande = locked.demande
+        require_modifiable(demande.campagne, timezone.now())
+        if locked.statut != StatutContestation.OUVERTE:
+            raise SiamError(_("Cette demande de correction a déjà reçu une réponse."))
+        totaux = totals_of(demande)
+        if accepte and correction is not None:
+            override_line(
+                demande=demande, staff=staff, code=correction.code, points=correction.points,
+                justification=reponse, voeu=correction.voeu,
+            )  # fmt: skip
+        locked.statut = StatutContestation.ACCEPTEE if accepte else StatutContestation.REJETEE
+        locked.reponse, locked.repondu_par, locked.repondu_le = reponse, staff, timezone.now()
+        locked.save(update_fields=["statut", "reponse", "repondu_par", "repondu_le"])
+        BaremeChange.objects.create(
+            campagne=demande.campagne, demande=demande, voeu=locked.voeu, auteur=staff, objet=ObjetChange.CONTESTATION,
+            libelle=_("Demande de correction du %(date)s : %(statut)s")
+            % {"date": moment(locked.creee_le), "statut": locked.get_statut_display()},
+            avant={"totaux": totaux}, apres={"totaux": totals_of(demande)}, motif=reponse,
+        )  # fmt: skip
+        _post_answer(locked, staff)
+    return locked
+
+
+def _post_answer(contestation: Contestation, staff: Agent) -> None:
+    demande = contestation.demande
+    accepted = contestation.statut == StatutContestation.ACCEPTEE
+    corps = _(
+        "Votre demande de correction de barème du %(date)s pour « %(campagne)s » a été %(decision)s.\n\n"
+        "Réponse du rectorat : %(reponse)s\n\nVotre barème et l'historique de ses modifications sont dans SIAM, "
+        "page « Votre barème » de votre demande."
+    ) % {
+        "date": moment(contestation.creee_le),
+        "campagne": demande.campagne.libelle,
+        "decision": _("acceptée") if accepted else _("rejetée"),
+        "reponse": contestation.reponse,
+    }
+    post_courrier(
+        recipients=[demande.agent_id],
+        sujet=_("Votre demande de correction de barème — %(campagne)s") % {"campagne": demande.campagne.libelle},
+        corps=corps,
+        key=f"siam-contestation-{contestation.pk}",
+        categorie=Categorie.INFORMATION,
+        posted_by=staff,
+        description=_("Réponse à la demande de correction de barème n° %(pk)s") % {"pk": contestation.pk},
+    )

@@ -1,0 +1,175 @@
+"""Opening a demande, the phase guards, the version lock and the history of changes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossier.models import Dossier, Position
+from siam.errors import ConflitVersion, PhaseFermee
+from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, Participation, Phase, Voeu
+from siam.models.choices import CIBLE_PAR_TYPE
+from siam.text import moment
+
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Callable
+
+    from accounts.models import Agent
+
+    Guard = Callable[[Campagne, datetime.datetime], None]
+
+STAGIAIRES = (Position.STAGIAIRE, Position.STAGIAIRE_EX_CONTRACTUEL)
+
+
+def participation_for(dossier: Dossier | None, campagne: Campagne, *, entrant_inter: bool) -> tuple[str, list[str]]:
+    """Obligatoire or volontaire, and why (DOMAIN.md §2), from the dossier and the intra entrant flag."""
+    raisons: list[str] = []
+    if dossier is not None and dossier.position in STAGIAIRES and not campagne.is_intra:
+        raisons.append(_("stagiaire devant obtenir une première affectation"))
+    if dossier is not None and dossier.affectation_provisoire:
+        raisons.append(_("affecté(e) à titre provisoire"))
+    if campagne.is_intra and entrant_inter:
+        raisons.append(_("entré(e) dans l'académie par le mouvement inter-académique"))
+    return (Participation.OBLIGATOIRE if raisons else Participation.VOLONTAIRE), raisons
+
+
+def open_demande(*, agent: Agent, campagne: Campagne) -> Demande:
+    """The agent's demande for the campagne, created on first visit; participation kept in step with the dossier."""
+    phase = campagne.phase_at(timezone.now())
+    existing = Demande.objects.filter(agent=agent, campagne=campagne).first()
+    if existing is None and phase not in (Phase.A_VENIR, Phase.SAISIE):
+        raise PhaseFermee(_("La saisie des voeux de cette campagne est close : vous n'y avez pas déposé de demande."))
+    demande = existing or Demande.objects.get_or_create(agent=agent, campagne=campagne)[0]
+    if demande.etat == EtatDemande.EN_SAISIE and phase in (Phase.A_VENIR, Phase.SAISIE):
+        dossier = Dossier.objects.filter(agent=agent).first()
+        participation, raisons = participation_for(dossier, campagne, entrant_inter=demande.entrant_inter)
+        if (participation, raisons) != (demande.participation, demande.participation_raisons):
+            Demande.objects.filter(pk=demande.pk).update(participation=participation, participation_raisons=raisons)
+            demande.participation, demande.participation_raisons = participation, raisons
+    demande.campagne = campagne
+    return demande
+
+
+# --- phase guards --------------------------------------------------------------------------------
+
+
+def require_saisie(campagne: Campagne, now: datetime.datetime) -> None:
+    phase = campagne.phase_at(now)
+    if phase == Phase.A_VENIR:
+        raise PhaseFermee(
+            _("La saisie des voeux n'est pas encore ouverte : elle ouvrira le %(date)s.")
+            % {"date": moment(campagne.saisie_debut)}
+        )
+    if phase != Phase.SAISIE:
+        raise PhaseFermee(
+            _("La saisie des voeux est fermée depuis le %(date)s : aucune modification n'est possible.")
+            % {"date": moment(campagne.saisie_fin)}
+        )
+
+
+def require_confirmation(campagne: Campagne, now: datetime.datetime) -> None:
+    if not campagne.confirmation_ouverte(now):
+        raise PhaseFermee(
+            _("La confirmation de demande sera disponible à partir du %(date)s.")
+            % {"date": moment(campagne.confirmation_debut)}
+        )
+
+
+def require_depot_pieces(campagne: Campagne, now: datetime.datetime) -> None:
+    if now < campagne.saisie_debut:
+        raise PhaseFermee(_("Le dépôt des pièces justificatives ouvrira avec la saisie des voeux."))
+    if not campagne.depot_pieces_ouvert(now):
+        raise PhaseFermee(
+            _("Le dépôt des pièces justificatives est clos depuis le %(date)s.")
+            % {"date": moment(campagne.retour_pieces_fin)}
+        )
+
+
+# --- the version lock and the history -----------------------------------------------------------
+
+
+def lock_demande(demande_id: int, version: int | None, *, guard: Guard | None = require_saisie) -> Demande:
+    """The demande row, locked until the transaction ends; the phase guard, then the version check.
+
+    Must run inside transaction.atomic(): two tabs saving at once are serialised here, and the
+    second one sees the version the first one wrote.
+    """
+    locked = Demande.objects.select_for_update(of=("self",)).select_related("campagne__academie").get(pk=demande_id)
+    if guard is not None:
+        guard(locked.campagne, timezone.now())
+    if version is None or version != locked.version:
+        raise ConflitVersion(
+            _(
+                "Votre liste a été modifiée dans un autre onglet ou une autre fenêtre : votre dernière action "
+                "n'a pas été enregistrée. Voici la liste à jour ; recommencez si besoin."
+            )
+        )
+    return locked
+
+
+SNAPSHOT_FIELDS = {
+    "etablissement": ("etablissement__uai", "etablissement__nom"),
+    "commune": ("commune__code_insee", "commune__nom"),
+    "groupement": ("groupement__code", "groupement__nom"),
+    "departement": ("departement__code", "departement__nom"),
+    "academie": ("academie__code", "academie__nom"),
+    "zone_remplacement": ("zone_remplacement__code", "zone_remplacement__nom"),
+}
+
+
+def contenu(demande: Demande) -> dict[str, Any]:
+    """The list as it stands, flat (one query, no model objects): every save writes one."""
+    columns = [column for pair in SNAPSHOT_FIELDS.values() for column in pair]
+    voeux = []
+    for row in Voeu.objects.filter(demande=demande).order_by("rang").values("rang", "type", "filtre", *columns):
+        code_column, nom_column = SNAPSHOT_FIELDS[CIBLE_PAR_TYPE[row["type"]]]
+        voeux.append(
+            {
+                "rang": row["rang"],
+                "type": row["type"],
+                "code": row[code_column],
+                "filtre": row["filtre"],
+                "libelle": row[nom_column],
+            }
+        )
+    motifs = [
+        {"motif": motif, "statut": statut}
+        for motif, statut in demande.motifs.order_by("pk").values_list("motif", "statut")
+    ]
+    return {"voeux": voeux, "motifs": motifs}
+
+
+def record_change(demande: Demande, *, auteur: Agent, action: str) -> DemandeVersion:
+    """Bump the version and keep the whole list as it now stands, with who and what."""
+    demande.version += 1
+    demande.save(update_fields=["version", "modifiee_le"])
+    return DemandeVersion.objects.create(
+        demande=demande, version=demande.version, auteur=auteur, action=action, contenu=contenu(demande)
+    )
+
+
+def cancel_demande(*, demande: Demande, auteur: Agent, version: int | None) -> Demande:
+    """A volontaire withdraws once the saisie is closed, until the cancellation deadline."""
+    with transaction.atomic():
+        locked = lock_demande(demande.pk, version, guard=None)
+        now = timezone.now()
+        if locked.campagne.saisie_ouverte(now):
+            raise PhaseFermee(_("Pendant la saisie, il suffit de supprimer vos voeux pour ne pas participer."))
+        if not locked.campagne.annulation_ouverte(now):
+            raise PhaseFermee(
+                _("Les annulations ne sont acceptées qu'entre la fermeture de la saisie et le %(date)s.")
+                % {"date": moment(locked.campagne.annulation_fin)}
+            )
+        if locked.est_obligatoire:
+            raise PhaseFermee(_("Votre participation est obligatoire : votre demande ne peut pas être annulée."))
+        if locked.etat == EtatDemande.ANNULEE:
+            return locked
+        locked.etat = EtatDemande.ANNULEE
+        locked.annulee_le = timezone.now()
+        locked.save(update_fields=["etat", "annulee_le"])
+        record_change(locked, auteur=auteur, action=_("Demande annulée"))
+    return locked

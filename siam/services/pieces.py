@@ -1,0 +1,113 @@
+"""Pièces justificatives: accepted by their content (magic bytes), never by their name."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from siam.errors import PieceInvalide, SiamError
+from siam.models import Demande, MotifDeclare, PieceJustificative, StatutPiece
+from siam.services.demandes import require_depot_pieces
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import Agent
+
+# (signature, content type, extension used on disk)
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "SIAM_PIECE_MAX_BYTES", 5 * 1024 * 1024))
+
+
+def taille_fr(size: int) -> str:
+    """5 Mo, 1,5 Mo, 200 Ko: the units teachers read (not Mio)."""
+    value, unit = (size / 1024 / 1024, "Mo") if size >= 1024 * 1024 else (size / 1024, "Ko")
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f"\u00a0{unit}"
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) from the first bytes, or None when the content is not accepted."""
+    for signature, content_type, extension in SIGNATURES:
+        if head.startswith(signature):
+            return content_type, extension
+    return None
+
+
+def check_upload(fichier: UploadedFile) -> tuple[str, str]:
+    size = fichier.size or 0
+    if size == 0:
+        raise PieceInvalide(_("Le fichier déposé est vide."), field="fichier")
+    if size > max_bytes():
+        raise PieceInvalide(
+            _("Le fichier dépasse la taille maximale autorisée (%(max)s).") % {"max": taille_fr(max_bytes())},
+            field="fichier",
+        )
+    fichier.seek(0)
+    head = fichier.read(16)
+    fichier.seek(0)
+    found = sniff(head)
+    if found is None:
+        raise PieceInvalide(
+            _(
+                "Ce fichier n'est ni un PDF, ni une image JPEG, ni une image PNG (son contenu a été vérifié, pas son nom)."
+            ),
+            field="fichier",
+        )
+    return found
+
+
+def upload_piece(
+    *, demande: Demande, fichier: UploadedFile, motif: MotifDeclare | None = None, description: str = ""
+) -> PieceJustificative:
+    require_depot_pieces(demande.campagne, timezone.now())
+    if motif is not None and motif.demande_id != demande.pk:
+        raise SiamError(_("Ce motif n'appartient pas à votre demande."), field="motif")
+    content_type, extension = check_upload(fichier)
+    original = (fichier.name or "piece").rsplit("/", 1)[-1][:200]
+    with transaction.atomic():
+        piece = PieceJustificative(
+            demande=demande,
+            motif=motif,
+            nom_original=original,
+            content_type=content_type,
+            taille=fichier.size or 0,
+            description=description,
+        )
+        piece.fichier.save(f"piece{extension}", ContentFile(fichier.read()), save=False)
+        piece.save()
+    return piece
+
+
+def delete_piece(*, piece: PieceJustificative) -> None:
+    """The teacher withdraws a pièce nobody has examined yet, while the deposit is open."""
+    require_depot_pieces(piece.demande.campagne, timezone.now())
+    if piece.statut != StatutPiece.EN_ATTENTE:
+        raise SiamError(_("Cette pièce a déjà été examinée : elle ne peut plus être retirée."))
+    with transaction.atomic():
+        PieceJustificative.objects.filter(pk=piece.pk).delete()
+        transaction.on_commit(lambda: piece.fichier.delete(save=False))
+
+
+def decide_piece(*, piece: PieceJustificative, staff: Agent, statut: str, motif_refus: str = "") -> PieceJustificative:
+    if statut == StatutPiece.REFUSEE and not motif_refus.strip():
+        raise SiamError(_("Indiquez le motif du refus : il sera communiqué à l'agent."), field="motif_refus")
+    with transaction.atomic():
+        locked = PieceJustificative.objects.select_for_update().get(pk=piece.pk)
+        locked.statut = statut
+        locked.motif_refus = motif_refus.strip() if statut == StatutPiece.REFUSEE else ""
+        locked.decided_by = staff
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["statut", "motif_refus", "decided_by", "decided_at"])
+    return locked

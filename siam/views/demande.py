@@ -1,0 +1,116 @@
+"""The demande: dossier data the barème uses, participation, claimed motifs, cancellation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from siam.errors import SiamError
+from siam.forms import MotifForm, VersionForm, on_version
+from siam.models import Demande
+from siam.motifs import PIECES_PAR_MOTIF
+from siam.selectors import agent_of, dossier_for_bareme, get_demande_for_user, get_motif_for_user, motifs_of
+from siam.services.demandes import cancel_demande
+from siam.services.motifs import declare_motif, withdraw_motif
+
+
+def render_demande(
+    request: HttpRequest, demande: Demande, *, motif_form: MotifForm | None = None, status: int = 200
+) -> HttpResponse:
+    demande.refresh_from_db(fields=["version", "etat", "participation", "participation_raisons"])
+    campagne, now = demande.campagne, timezone.now()
+    motifs = motifs_of(demande)
+    context: dict[str, Any] = {
+        "demande": demande,
+        "campagne": campagne,
+        "phase": campagne.phase_at(now),
+        "saisie_ouverte": campagne.saisie_ouverte(now),
+        "confirmation_ouverte": campagne.confirmation_ouverte(now),
+        "annulation_ouverte": campagne.annulation_ouverte(now) and not campagne.saisie_ouverte(now),
+        "dossier": dossier_for_bareme(agent_of(request)),
+        "motifs": [(m, PIECES_PAR_MOTIF.get(m.motif, ())) for m in motifs],
+        "nb_voeux": demande.voeux.count(),
+        "nb_pieces": demande.pieces.count(),
+        "motif_form": on_version(motif_form, demande.version)
+        if motif_form
+        else MotifForm(initial={"version": demande.version}, demande=demande),
+        "version_form": VersionForm(initial={"version": demande.version}),
+        "section": "services",
+    }
+    return render(request, "siam/demande.html", context, status=status)
+
+
+@require_GET
+@login_required
+def demande_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_demande(request, get_demande_for_user(request, pk))
+
+
+@require_POST
+@login_required
+def motif_add(request: HttpRequest, pk: int) -> HttpResponse:
+    demande = get_demande_for_user(request, pk)
+    form = MotifForm(request.POST, demande=demande)
+    if not form.is_valid():
+        return render_demande(request, demande, motif_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        declared = declare_motif(
+            demande=demande,
+            auteur=agent_of(request),
+            version=data["version"],
+            motif=data["motif"],
+            commune=data["commune"],
+            academie=data["academie"],
+            annees=data["annees"],
+            precision=data["precision"],
+        )
+    except SiamError as exc:
+        if exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.error(request, exc.message)
+        return render_demande(request, demande, motif_form=form, status=exc.status)
+    messages.success(
+        request,
+        _("Motif déclaré : %(motif)s. Pensez à déposer les pièces justificatives.")
+        % {"motif": declared.get_motif_display()},
+    )
+    return redirect("siam:demande", pk=demande.pk)
+
+
+@require_POST
+@login_required
+def motif_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    motif = get_motif_for_user(request, pk)
+    form = VersionForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    try:
+        withdraw_motif(demande=motif.demande, auteur=agent_of(request), version=version, motif_id=motif.pk)
+    except SiamError as exc:
+        messages.error(request, exc.message)
+        return render_demande(request, motif.demande, status=exc.status)
+    messages.success(request, _("Motif retiré : %(motif)s.") % {"motif": motif.get_motif_display()})
+    return redirect("siam:demande", pk=motif.demande_id)
+
+
+@require_POST
+@login_required
+def demande_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    demande = get_demande_for_user(request, pk)
+    form = VersionForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    try:
+        cancel_demande(demande=demande, auteur=agent_of(request), version=version)
+    except SiamError as exc:
+        messages.error(request, exc.message)
+        return render_demande(request, demande, status=exc.status)
+    messages.success(request, _("Votre demande est annulée."))
+    return redirect("siam:demande", pk=demande.pk)

@@ -1,0 +1,85 @@
+"""SIAM home and the postes of a campagne."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from dossier.models import Dossier
+from siam.calendar import phase_end
+from siam.errors import SiamError
+from siam.forms import PosteFilterForm
+from siam.models import Campagne, Demande, Phase
+from siam.search import filter_postes
+from siam.selectors import agent_of, demandes_of, get_campagne
+from siam.services.demandes import open_demande
+
+# Pages managed as guides (iprof.guides), by slug.
+GUIDES = (
+    ("note-de-service", _("Consulter la note de service parue au B.O.E.N.")),
+    ("informations-generales", _("Consulter les pages d'informations générales")),
+    ("guide-regles-mouvement", _("Consulter le guide interactif expliquant les règles du mouvement")),
+    ("information-academique", _("Consulter l'information académique")),
+)
+POSTES_PAR_PAGE = 25
+
+
+@dataclass(frozen=True)
+class CampagneRow:
+    campagne: Campagne
+    phase: Phase
+    phase_fin: datetime.datetime | None
+    demande: Demande | None
+
+    @property
+    def saisie_ouverte(self) -> bool:
+        return self.phase == Phase.SAISIE
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    demandes = demandes_of(agent_of(request))
+    rows = []
+    for campagne in Campagne.objects.visibles():
+        phase = campagne.phase_at(now)
+        rows.append(CampagneRow(campagne, phase, phase_end(campagne.calendrier, phase), demandes.get(campagne.pk)))
+    guides = [(f"/guides/{slug}/", label) for slug, label in GUIDES]
+    return render(request, "siam/home.html", {"rows": rows, "guides": guides, "section": "services"})
+
+
+@require_GET
+@login_required
+def postes(request: HttpRequest, slug: str) -> HttpResponse:
+    campagne = get_campagne(slug)
+    data = request.GET.copy()
+    if "discipline" not in data:
+        discipline_id = Dossier.objects.filter(agent=agent_of(request)).values_list("discipline_id", flat=True).first()
+        data["discipline"] = str(discipline_id or "")
+    form = PosteFilterForm(data, campagne=campagne)
+    form.is_valid()
+    page = Paginator(filter_postes(campagne, form.cleaned_data), POSTES_PAR_PAGE).get_page(request.GET.get("page"))
+    context = {"campagne": campagne, "form": form, "page_obj": page, "section": "services"}
+    return render(request, "siam/postes.html", context)
+
+
+@require_GET
+@login_required
+def demande_open(request: HttpRequest, slug: str) -> HttpResponse:
+    """Opens (on first visit, creates) the teacher's own demande, then shows it."""
+    try:
+        demande = open_demande(agent=agent_of(request), campagne=get_campagne(slug))
+    except SiamError as exc:
+        messages.error(request, exc.message)
+        return redirect("siam:home")
+    return redirect("siam:demande", pk=demande.pk)

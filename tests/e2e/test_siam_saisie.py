@@ -1,0 +1,130 @@
+"""A whole saisie in Chromium: from Les services to the confirmation PDF, then log out."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+from pypdf import PdfReader
+
+from accounts.models import Agent
+from dossier.models import Dossier
+from siam.demo import demo_calendar
+from siam.models import Campagne, CampagneKind, Voeu
+from tests.siam.conftest import build_campagne, build_ref
+
+
+def login(page: Page, live_server: Any, identifiant: str, password: str) -> None:
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Compte utilisateur").fill(identifiant)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    page.get_by_role("button", name="Valider").click()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds nothing (the shell's identity banner, outside any landmark, is the shell's matter)."""
+    violations = [v for v in Axe().run(page).response["violations"] if v["id"] != "region"]
+    assert violations == [], [(v["id"], v["nodes"][0]["target"]) for v in violations]
+
+
+def voeux_in_order(page: Page) -> list[str]:
+    return [text.split("\n")[0] for text in page.get_by_test_id("voeu").all_inner_texts()]
+
+
+def test_teacher_enters_voeux_reorders_sees_a_warning_downloads_the_confirmation_and_logs_out(
+    page: Page, live_server: Any, teacher_a: Agent, password: str, shoot: Any
+) -> None:
+    build_ref()
+    Dossier.objects.filter(agent=teacher_a).update(situation_familiale="marie")
+    campagne = build_campagne(CampagneKind.INTRA, **demo_calendar(timezone.now(), 10))
+
+    login(page, live_server, "fdupont", password)
+    page.get_by_role("link", name="Les services").first.click()
+    page.get_by_role("link", name="SIAM — Mouvement intra-académique 2027").click()
+    expect(page.get_by_role("heading", name="Bienvenue sur SIAM 2nd degré")).to_be_visible()
+    shoot("siam-01-accueil")
+    assert_accessible(page)
+
+    page.get_by_test_id("campagne-intra-2027").get_by_role("link", name="Saisir ou consulter votre demande").click()
+    expect(page.get_by_role("heading", name="Votre demande de mutation")).to_be_visible()
+    expect(page.get_by_test_id("participation")).to_contain_text("volontaire")
+    expect(page.get_by_test_id("dossier")).to_contain_text("Lycée Blaise-Pascal")
+    page.get_by_label("Motif").select_option(label="rapprochement de conjoints")
+    page.get_by_label("Commune du conjoint ou de résidence des enfants (code INSEE)").fill("63300")
+    page.get_by_label("Nombre d'années").fill("2")
+    page.get_by_role("button", name="Déclarer ce motif").click()
+    expect(page.get_by_test_id("motifs")).to_contain_text("rapprochement de conjoints")
+    shoot("siam-02-demande-motif")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Vos voeux").click()
+    # by code: an établissement, which loses the family bonus at the intra
+    by_code = page.get_by_test_id("voeu-code-form")
+    by_code.get_by_label("Type de voeu").select_option("ETB")
+    by_code.get_by_label("Code", exact=False).fill("0630018C")
+    by_code.get_by_role("button", name="Ajouter ce voeu").click()
+    expect(page.get_by_test_id("voeu-warnings")).to_contain_text("Rapprochement de conjoints")
+    shoot("siam-03-voeu-etb-avertissement")
+
+    # by search: a commune, without JavaScript needed
+    search = page.get_by_test_id("voeu-search-form")
+    search.get_by_label("Type de voeu").select_option("COM")
+    search.get_by_label("Nom ou code").fill("Riom")
+    search.get_by_role("button", name="Chercher").click()
+    expect(page.get_by_test_id("resultats")).to_contain_text("Riom")
+    shoot("siam-04-recherche")
+    assert_accessible(page)
+    page.get_by_test_id("resultats").get_by_role("button", name="Ajouter Riom").click()
+
+    by_code = page.get_by_test_id("voeu-code-form")
+    by_code.get_by_label("Type de voeu").select_option("DPT")
+    by_code.get_by_label("Code", exact=False).fill("63")
+    by_code.get_by_role("button", name="Ajouter ce voeu").click()
+    assert [v.split(" — ")[0] for v in voeux_in_order(page)] == ["1", "2", "3"]
+    assert Voeu.objects.filter(demande__agent=teacher_a).count() == 3
+
+    # reorder with the keyboard: focus « Monter le voeu n° 3 », press Enter twice (focus comes back to it)
+    page.get_by_role("button", name="Monter le voeu n° 3").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Monter le voeu n° 2")).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Descendre le voeu n° 1")).to_be_focused()
+    order = list(Voeu.objects.filter(demande__agent=teacher_a).order_by("rang").values_list("type", flat=True))
+    assert order == ["DPT", "ETB", "COM"]
+    expect(page.get_by_test_id("voeu").first).to_contain_text("Puy-de-Dôme")
+    shoot("siam-05-voeux-reordonnes")
+    assert_accessible(page)
+    page.get_by_role("link", name="Postes vacants").first.click()
+    expect(page.get_by_role("heading", name="Postes vacants et susceptibles d'être vacants")).to_be_visible()
+    assert_accessible(page)
+    page.go_back()
+
+    # the saisie closes; the confirmation becomes available (dates set by the test)
+    now = timezone.now()
+    Campagne.objects.filter(pk=campagne.pk).update(
+        saisie_debut=now - datetime.timedelta(days=20),
+        saisie_fin=now - datetime.timedelta(hours=2),
+        confirmation_debut=now - datetime.timedelta(hours=1),
+    )
+    page.get_by_role("link", name="Votre demande et votre dossier").click()
+    expect(page.get_by_test_id("saisie-fermee")).to_be_visible()
+    shoot("siam-06-confirmation-disponible")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger la confirmation (PDF)").click()
+    pdf = download_info.value
+    content = open(pdf.path(), "rb").read()  # noqa: SIM115 - the download's temporary file
+    assert content.startswith(b"%PDF-")
+    words = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
+    assert "DUPONT Frédéric" in words
+    voeux = words.split("Voeux, dans l'ordre de préférence")[1].split("Motifs déclarés")[0]
+    assert voeux.index("Puy-de-Dôme") < voeux.index("0630018C") < voeux.index("63300")
+
+    page.get_by_test_id("logout").click()
+    expect(page.get_by_role("heading", name="Vous êtes déconnecté d'I-Prof")).to_be_visible()
+    shoot("siam-07-deconnecte")

@@ -1,0 +1,142 @@
+"""The teacher's barème page, the provisional barème on the voeux page and in the confirmation PDF."""
+
+# ruff: noqa: F811 - the cast's fixtures are imported by name and requested as arguments
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.models import Agent
+from siam.models import Demande, StatutMotif, Voeu
+from siam.services.bareme import recompute_baremes
+from siam.services.bareme_verification import override_line
+from tests.siam.bareme_cast import (
+    AFFICHAGE,
+    academies,  # noqa: F401
+    dossier_rc,  # noqa: F401
+    family,
+    inter_demande,
+)
+from tests.siam.conftest import CONFIRMATION, PENDANT, client_for, text
+
+pytestmark = pytest.mark.django_db
+
+NBSP = " "  # text() shows non-breaking spaces as spaces
+
+
+def plain(page: str) -> str:
+    """The words of the page, without its tags."""
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
+def url(demande: Demande) -> str:
+    return f"/siam/demandes/{demande.pk}/bareme/"
+
+
+@pytest.fixture
+def affiche(dossier_rc: Demande, rectorat: Agent, at: Any) -> Demande:
+    """Display phase: barèmes computed, one line corrected by staff."""
+    at(AFFICHAGE)
+    recompute_baremes(campagne=dossier_rc.campagne)
+    override_line(
+        demande=dossier_rc,
+        staff=rectorat,
+        code="poste",
+        points="340",
+        justification="Affectation au 1er septembre 2015, non 2016 : arrêté du 3 juillet 2015",
+    )
+    return dossier_rc
+
+
+def test_the_teacher_reads_each_voeu_its_lines_and_the_history(affiche: Demande, teacher_a: Agent) -> None:
+    response = client_for(teacher_a).get(url(affiche))
+    assert response.status_code == 200
+    page = text(response)
+    assert f"1{NBSP}064,2 points" in page  # 1 044,2 + 20 corrected on the poste line
+    assert (
+        "Rapprochement de conjoints 150,2 Académie de résidence professionnelle du conjoint (Lyon), en voeu 1"
+        in plain(page)
+    )
+    assert "corrigée par le rectorat" in page
+    assert "Modifié par le rectorat le" in page
+    assert "Affectation au 1er septembre 2015, non 2016 : arrêté du 3 juillet 2015" in page
+    assert f"Voeu n° 1 : 1{NBSP}044,2 → 1{NBSP}064,2 points" in page
+    assert "provisoire" not in page.lower().split("votre barème, voeu par voeu")[1]
+
+
+def test_before_the_display_date_the_barème_is_provisional_and_labelled_so(
+    dossier_rc: Demande, teacher_a: Agent, at: Any
+) -> None:
+    at(CONFIRMATION)
+    page = text(client_for(teacher_a).get(url(dossier_rc)))
+    assert "Barème provisoire" in page
+    assert f"1{NBSP}044,2 points" in page
+
+
+def test_refused_and_pending_claims_are_listed_with_their_reason(
+    intra: Any, teacher_a: Agent, ref: dict[str, Any], academies: dict[str, Any], inter: Any
+) -> None:
+    family(teacher_a, ref)
+    demande = inter_demande(teacher_a, inter, academies, rc=StatutMotif.REFUSE)
+    page = text(client_for(teacher_a).get(url(demande)))
+    assert "Rapprochement de conjoints : refusée — attestation de l'employeur du conjoint absente" in plain(page)
+
+
+def test_the_voeux_page_shows_the_provisional_barème_of_each_voeu(
+    dossier_rc: Demande, teacher_a: Agent, at: Any
+) -> None:
+    at(PENDANT)
+    page = text(client_for(teacher_a).get(f"/siam/demandes/{dossier_rc.pk}/voeux/"))
+    assert page.count("Barème provisoire :") == 3
+    assert f"Barème provisoire : 1{NBSP}044,2 points" in plain(page)
+
+
+def test_the_confirmation_pdf_carries_the_provisional_barème(dossier_rc: Demande, teacher_a: Agent, at: Any) -> None:
+    at(CONFIRMATION)
+    response = client_for(teacher_a).get(f"/siam/demandes/{dossier_rc.pk}/confirmation.pdf")
+    content = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split())
+    assert "Barème provisoire" in content
+    assert (
+        "Lyon LYON tout type d'établissement 1044,2" in content
+        and "Paris PARIS tout type d'établissement 369" in content
+    )
+
+
+def test_anonymous_is_sent_to_login(dossier_rc: Demande, client: Any) -> None:
+    response = client.get(url(dossier_rc))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_another_teacher_gets_404(dossier_rc: Demande, teacher_b: Agent) -> None:
+    assert client_for(teacher_b).get(url(dossier_rc)).status_code == 404
+
+
+def test_posting_to_the_barème_page_is_405(dossier_rc: Demande, teacher_a: Agent) -> None:
+    assert client_for(teacher_a).post(url(dossier_rc)).status_code == 405
+
+
+@pytest.mark.parametrize("voeux", [1, 25])
+def test_the_barème_page_costs_the_same_queries_for_1_or_25_voeux(
+    voeux: int, intra: Any, teacher_a: Agent, ref: dict[str, Any], at: Any, django_assert_max_num_queries: Any
+) -> None:
+    demande = Demande.objects.create(agent=teacher_a, campagne=intra)
+    targets: list[tuple[str, dict[str, Any], str]] = [
+        ("ETB", {"etablissement": ref[key]}, "TOUT") for key in ("college", "etablissement", "lycee_lyon")
+    ] + [("ZRE", {"zone_remplacement": ref["zr"]}, "TOUT")]
+    for filtre in ("TOUT", "CLG", "LYC", "LP", "SEP"):
+        targets += [("COM", {"commune": ref[key]}, filtre) for key in ("clermont", "riom", "lyon")]
+        targets += [("GEO", {"groupement": ref["geo"]}, filtre), ("DPT", {"departement": ref["departement"]}, filtre)]
+    for rang, (kind, target, filtre) in enumerate(targets[:voeux], start=1):
+        Voeu.objects.create(demande=demande, rang=rang, type=kind, filtre=filtre, **target)
+    at(AFFICHAGE)
+    recompute_baremes(campagne=intra)
+    client = client_for(teacher_a)
+    # session, agent, demande, voeux with targets (+2 prefetches with GEO / ZR voeux), stored barèmes and
+    # their lines, extension, motifs, history, contestations, courrier, banner: 18 whatever the number of voeux
+    with django_assert_max_num_queries(18):
+        assert client.get(url(demande)).status_code == 200

@@ -1,0 +1,156 @@
+"""Entering voeux through the pages: add by code and by search, remove, move, history, warnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from accounts.models import Agent
+from siam.models import Demande, DemandeVersion, Motif, MotifDeclare, Voeu
+from tests.siam.conftest import add, client_for, text
+
+pytestmark = pytest.mark.django_db
+
+
+def ranks(demande: Demande) -> list[str]:
+    return [v.code for v in Voeu.objects.filter(demande=demande).with_targets().order_by("rang")]
+
+
+def test_teacher_opens_siam_demande_and_lands_on_their_own(intra: Any, teacher_a: Agent) -> None:
+    client = client_for(teacher_a)
+    response = client.get("/siam/intra-2027/demande/")
+    demande = Demande.objects.get(agent=teacher_a, campagne=intra)
+    assert response.status_code == 302 and response["Location"] == f"/siam/demandes/{demande.pk}/"
+    page = client.get(response["Location"])
+    assert "Votre demande de mutation" in page.content.decode()
+    assert "volontaire" in page.content.decode()
+
+
+def test_adding_voeux_by_code_saves_each_one_with_a_version(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
+    client = client_for(teacher_a)
+    assert add(client, demande_a, "ETB", "0630018c").status_code == 302
+    assert add(client, demande_a, "COM", "63113", "CLG").status_code == 302
+    assert add(client, demande_a, "DPT", "63").status_code == 302
+    assert ranks(demande_a) == ["0630018C", "63113", "063"]
+    demande_a.refresh_from_db()
+    assert demande_a.version == 3
+    history = list(DemandeVersion.objects.filter(demande=demande_a).order_by("version"))
+    assert [h.version for h in history] == [1, 2, 3]
+    assert [v["code"] for v in history[-1].contenu["voeux"]] == ["0630018C", "63113", "063"]
+    assert history[-1].auteur == teacher_a
+    page = text(client.get(f"/siam/demandes/{demande_a.pk}/voeux/"))
+    assert "Lycée Blaise-Pascal" in page and "collège" in page
+
+
+def test_search_finds_targets_and_each_result_has_an_add_form(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
+    client = client_for(teacher_a)
+    page = text(client.get(f"/siam/demandes/{demande_a.pk}/voeux/", {"type": "ETB", "q": "camus"}))
+    assert "Collège Albert-Camus" in page
+    assert 'name="code" value="0631018P"' in page
+    page = text(client.get(f"/siam/demandes/{demande_a.pk}/voeux/", {"type": "ETB", "q": "parc"}))
+    assert "Lycée du Parc" not in page  # Lyon is outside the intra's académie
+
+
+def test_moving_a_voeu_up_and_down_swaps_ranks(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
+    client = client_for(teacher_a)
+    for voeu_type, code in (("ETB", "0630018C"), ("COM", "63113"), ("GEO", "GEO063CLF")):
+        add(client, demande_a, voeu_type, code)
+    third = Voeu.objects.get(demande=demande_a, rang=3)
+    demande_a.refresh_from_db()
+    response = client.post(f"/siam/voeux/{third.pk}/deplacer/", {"version": demande_a.version, "direction": "up"})
+    assert response.status_code == 302 and f"#voeu-{third.pk}" in response["Location"]
+    assert ranks(demande_a) == ["0630018C", "GEO063CLF", "63113"]
+    demande_a.refresh_from_db()
+    client.post(f"/siam/voeux/{third.pk}/deplacer/", {"version": demande_a.version, "direction": "up"})
+    assert ranks(demande_a) == ["GEO063CLF", "0630018C", "63113"]
+    demande_a.refresh_from_db()
+    response = client.post(f"/siam/voeux/{third.pk}/deplacer/", {"version": demande_a.version, "direction": "up"})
+    assert response.status_code == 400 and "déjà en première position" in text(response)
+
+
+def test_removing_a_voeu_closes_the_gap_in_ranks(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
+    client = client_for(teacher_a)
+    for voeu_type, code in (("ETB", "0630018C"), ("COM", "63113"), ("ZRE", "ZR063CLF")):
+        add(client, demande_a, voeu_type, code)
+    first = Voeu.objects.get(demande=demande_a, rang=1)
+    demande_a.refresh_from_db()
+    assert client.post(f"/siam/voeux/{first.pk}/supprimer/", {"version": demande_a.version}).status_code == 302
+    assert list(Voeu.objects.filter(demande=demande_a).order_by("rang").values_list("rang", "type")) == [
+        (1, "COM"),
+        (2, "ZRE"),
+    ]
+
+
+def test_an_etb_voeu_warns_on_the_spot_that_the_family_bonus_is_lost(
+    demande_a: Demande, teacher_a: Agent, ref: Any
+) -> None:
+    MotifDeclare.objects.create(demande=demande_a, motif=Motif.RAPPROCHEMENT_CONJOINTS, conjoint_commune=ref["riom"])
+    client = client_for(teacher_a)
+    response = add(client, demande_a, "ETB", "0630018C")
+    page = text(client.get(response["Location"]))
+    assert "Rapprochement de conjoints" in page and "perdu" in page
+    assert 'role="alert" data-testid="voeu-warnings"' in page
+    add(client, demande_a, "DPT", "063")
+    dpt = Voeu.objects.get(demande=demande_a, type="DPT")
+    page = text(client.get(f"/siam/demandes/{demande_a.pk}/voeux/"))
+    assert f'id="voeu-{dpt.pk}"' in page
+    dpt_row = page.split(f'id="voeu-{dpt.pk}"')[1].split("</li>")[0]
+    assert "voeu-warnings" not in dpt_row  # the département voeu keeps the bonus
+
+
+def test_restricting_the_etablissement_type_warns_about_lost_bonuses(
+    demande_a: Demande, teacher_a: Agent, ref: Any
+) -> None:
+    MotifDeclare.objects.create(demande=demande_a, motif=Motif.RAPPROCHEMENT_CONJOINTS, conjoint_commune=ref["riom"])
+    client = client_for(teacher_a)
+    page = text(client.get(add(client, demande_a, "COM", "63300", "CLG")["Location"]))
+    assert "collège" in page and "perdu" in page
+
+
+def test_voeux_page_with_31_voeux_holds_its_query_count(
+    inter: Any, teacher_a: Agent, ref: Any, django_assert_max_num_queries: Any
+) -> None:
+    from dossier.models import Academie
+
+    demande = Demande.objects.create(agent=teacher_a, campagne=inter)
+    academies = [Academie.objects.create(code=f"A{i:02d}", nom=f"Académie {i}") for i in range(31)]
+    Voeu.objects.bulk_create(Voeu(demande=demande, rang=i + 1, type="ACA", academie=a) for i, a in enumerate(academies))
+    MotifDeclare.objects.create(demande=demande, motif=Motif.RQTH)
+    client = client_for(teacher_a)
+    client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
+    # session, agent, demande, its version, voeux with targets, dossier, enfants, motifs, unread courrier,
+    # banner: 10 whatever the number of voeux (+2 prefetches when GEO / ZR voeux are present);
+    # the provisional barème: the campagne's rules, the dossier again, staff corrections (+3)
+    with django_assert_max_num_queries(15):
+        response = client.get(f"/siam/demandes/{demande.pk}/voeux/")
+    assert text(response).count('data-testid="voeu"') == 31
+    assert "nombre maximal de voeux" in text(response)
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/siam/demandes/{demande}/voeux/ajouter/"),
+        ("get", "/siam/voeux/{voeu}/supprimer/"),
+        ("get", "/siam/voeux/{voeu}/deplacer/"),
+        ("post", "/siam/demandes/{demande}/voeux/"),
+        ("put", "/siam/demandes/{demande}/voeux/"),
+    ],
+)
+def test_wrong_method_is_405(demande_a: Demande, teacher_a: Agent, ref: Any, method: str, url: str) -> None:
+    voeu = Voeu.objects.create(demande=demande_a, rang=1, type="ETB", etablissement=ref["etablissement"])
+    client = client_for(teacher_a)
+    response = getattr(client, method)(url.format(demande=demande_a.pk, voeu=voeu.pk))
+    assert response.status_code == 405
+
+
+def test_post_without_csrf_token_is_refused(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(teacher_a)
+    response = client.post(
+        f"/siam/demandes/{demande_a.pk}/voeux/ajouter/", {"type": "ETB", "code": "0630018C", "version": 0}
+    )
+    assert response.status_code == 403
+    assert not Voeu.objects.filter(demande=demande_a).exists()
