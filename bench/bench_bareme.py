@@ -159,15 +159,16 @@ def build(participants: int) -> int:
     return int(campagne.pk)
 
 
-def timed(label: str, run: object) -> tuple[float, object, int]:
+def timed(run: object) -> tuple[float, float, object, int]:
+    """(wall seconds, this process's CPU seconds, result, queries)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = run()  # type: ignore[operator]
-        elapsed = time.perf_counter() - started
-    return elapsed, result, len(queries.captured_queries)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return elapsed, cpu, result, len(queries.captured_queries)
 
 
 def measure(campagne_id: int) -> None:
@@ -184,17 +185,20 @@ def measure(campagne_id: int) -> None:
             cursor.execute("SELECT id, demande_id, rang, type, filtre, academie_id FROM siam_voeu")
             return len(cursor.fetchall())
 
-    ref_time, n_voeux, _ = timed("reference", reference)
+    ref_time, _cpu, n_voeux, _ = timed(reference)
+    print(
+        f"machine load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machines: read the ratios)"
+    )
     print(f"reference: bulk SELECT of the {n_voeux} voeu rows: {ref_time:.2f} s")
     for label in ("first computation", "recompute over stored barèmes"):
-        elapsed, result, queries = timed(label, lambda: recompute_baremes(campagne=campagne))
-        print(f"recompute_baremes ({label}): {elapsed:.2f} s, {queries} queries, "
+        elapsed, cpu, result, queries = timed(lambda: recompute_baremes(campagne=campagne))
+        print(f"recompute_baremes ({label}): {elapsed:.2f} s (Python CPU {cpu:.2f} s), {queries} queries, "
               f"{result.demandes} demandes, {result.voeux} voeux, {result.extensions} extension barèmes "  # type: ignore[attr-defined]
               f"({elapsed / ref_time:.1f}x the reference)")  # fmt: skip
-    elapsed, totals, queries = timed("voeu_totals", lambda: voeu_totals(campagne))
+    elapsed, _cpu, totals, queries = timed(lambda: voeu_totals(campagne))
     print(f"voeu_totals: {elapsed:.2f} s, {queries} query, {len(totals)} totals")  # type: ignore[arg-type]
     draw_seed(campagne=campagne, staff=None)
-    elapsed, ranks, queries = timed("tiebreak_ranks", lambda: tiebreak_ranks(campagne))
+    elapsed, _cpu, ranks, queries = timed(lambda: tiebreak_ranks(campagne))
     print(f"tiebreak_ranks: {elapsed:.2f} s, {queries} queries, {len(ranks)} ranks")  # type: ignore[arg-type]
 
 
