@@ -5,9 +5,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agent, AuditEvent
+
+PRIVILEGED_FIELDS = {"password", "is_staff", "is_superuser", "groups", "user_permissions"}
 
 
 class AgentCreationForm(forms.ModelForm[Agent]):
@@ -55,6 +58,23 @@ class AgentAdmin(UserAdmin):
 
     def get_readonly_fields(self, request: Any, obj: Agent | None = None) -> Any:
         return self.readonly_fields if obj else ()
+
+    def get_fieldsets(self, request: Any, obj: Agent | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        # Roles and rights are given by the superuser only: a gestionnaire cannot raise anyone's rights,
+        # nor set a password (agents choose theirs through « Mot de passe oublié ? »).
+        return tuple(
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f not in PRIVILEGED_FIELDS)})
+            for name, opts in fieldsets
+            if any(f not in PRIVILEGED_FIELDS for f in opts["fields"])
+        )
+
+    def user_change_password(self, request: Any, id: str, form_url: str = "") -> Any:
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(AuditEvent)

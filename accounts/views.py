@@ -46,5 +46,12 @@ def securite(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@login_required
+def adresse_electronique(request: HttpRequest) -> HttpResponse:
+    """Replaces allauth's e-mail management: the address is the one the administration holds."""
+    return render(request, "account/adresse_electronique.html", {"section": "securite"})
+
+
+@require_GET
 def aide_connexion(request: HttpRequest) -> HttpResponse:
     return render(request, "account/aide_connexion.html")

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
 from iprof import views
 
 # The admin login goes through allauth's, so it shares its rate limits.
@@ -16,6 +17,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sante/", views.sante, name="sante"),
     path("compte/", include("accounts.urls")),
+    # the e-mail address belongs to the dossier held by the administration: not editable here
+    path("compte/email/", account_views.adresse_electronique, name="account-email-gere"),
     path("compte/", include("allauth.urls")),
     path("services/", views.services, name="services"),
     path("courrier/", include("iprof.courrier.urls")),

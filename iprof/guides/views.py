@@ -21,7 +21,8 @@ def get_guide_for_user(request: HttpRequest, slug: str) -> Guide:
 @require_GET
 @login_required
 def guide_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
+    # PostgreSQL refuses NUL characters in text: drop them rather than fail.
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     guides = Guide.objects.visible_to(_agent(request)).defer("corps", "texte_recherche")
     if q:
         guides = guides.search(q)

@@ -62,6 +62,11 @@ class DemandeAdmin(admin.ModelAdmin):
     list_filter = ("campagne", "etat", "participation", "entrant_inter")
     search_fields = ("agent__nom", "agent__prenom", "agent__identifiant", "agent__numen")
     list_select_related = ("agent", "campagne")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # a demande is the teacher's own act, made in SIAM; staff examine it
+        return False
+
     readonly_fields = (
         "agent",
         "campagne",
