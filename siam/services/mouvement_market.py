@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Model
+from django.db.models import Avg, Exists, Model, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from dossier.models import Academie, Commune, Departement, Etablissement, GroupementCommunes, Position, ZoneRemplacement
@@ -425,8 +425,11 @@ def load_postes(campagne: Campagne) -> list[PosteRow]:
 
 
 def load_participants(campagne: Campagne) -> list[Participant]:
+    # A volunteer who entered no voeu does not take part: no run row, no result courrier (DOMAIN.md §5).
+    has_voeux = Exists(Voeu.objects.filter(demande=OuterRef("pk")))
     rows = (
         campagne.demandes.exclude(etat=EtatDemande.ANNULEE)
+        .filter(Q(participation=Participation.OBLIGATOIRE) | has_voeux)
         .order_by("pk")
         .values_list(
             "pk",

@@ -245,3 +245,14 @@ def test_without_a_tiebreak_draw_the_run_fails_with_the_barème_services_message
     with pytest.raises(SiamError, match="tirage au sort"):
         run_mouvement(campagne=intra, by=None)
     assert MouvementRun.objects.get().statut == StatutRun.FAILED
+
+
+def test_a_volunteer_without_voeux_takes_no_part_in_the_run(intra: Campagne, ref: dict[str, Any], at: Any) -> None:
+    from tests.siam.mouvement_helpers import participant
+
+    chain_scenario(intra, ref)
+    _agent, empty = participant(intra, "Vide", "Sansvoeu", None, [])
+    at(AFTER_CLOSING)
+    run = run_mouvement(campagne=intra, by=None)
+    assert not MouvementResultat.objects.filter(run=run, demande=empty).exists()
+    assert MouvementResultat.objects.filter(run=run).count() == 6
