@@ -31,8 +31,8 @@ db:
 	@if [ "$$DATABASE_URL" = "$$(./scripts/postgres.sh url)" ]; then ./scripts/postgres.sh start >/dev/null; fi
 
 migrate: install db
-	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable
+	IPROF_ENV=dev $(MANAGE) migrate --noinput
+	IPROF_ENV=dev $(MANAGE) createcachetable
 
 demo: migrate
 	IPROF_ENV=dev $(MANAGE) load_demo
