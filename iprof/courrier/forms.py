@@ -14,10 +14,9 @@ from accounts.models import Agent
 from iprof.courrier.models import Categorie
 from iprof.courrier.selectors import RecipientSelector, get_selector, selectors
 from iprof.courrier.services import AttachmentData
+from iprof.uploads import sniff
 
 MAX_UPLOAD = 5 * 1024 * 1024
-# What a teacher may attach, recognised by its first bytes, never by what the browser claims.
-MAGIC = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 KEY_PATTERN = re.compile(r"^diffusion-[0-9a-f]{32}$")
 
 
@@ -40,10 +39,10 @@ class PieceJointeField(forms.FileField):
         if upload.size and upload.size > MAX_UPLOAD:
             raise forms.ValidationError(gettext("Le fichier dépasse 5 Mo."))
         content = upload.read()
-        content_type = next((kind for magic, kind in MAGIC.items() if content.startswith(magic)), None)
-        if content_type is None:
+        found = sniff(content[:16])
+        if found is None:
             raise forms.ValidationError(gettext("Seuls les fichiers PDF, JPEG ou PNG sont acceptés."))
-        return (upload.name or "piece-jointe", content, content_type)
+        return (upload.name or "piece-jointe", content, found[0])
 
 
 class ConversationForm(forms.Form):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from iprof.uploads import sniff
 from siam.errors import PieceInvalide, SiamError
 from siam.models import Demande, MotifDeclare, PieceJustificative, StatutPiece
 from siam.services.demandes import require_depot_pieces
@@ -18,13 +19,6 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from accounts.models import Agent
-
-# (signature, content type, extension used on disk)
-SIGNATURES = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
 
 
 def max_bytes() -> int:
@@ -35,14 +29,6 @@ def taille_fr(size: int) -> str:
     """5 Mo, 1,5 Mo, 200 Ko: the units teachers read (not Mio)."""
     value, unit = (size / 1024 / 1024, "Mo") if size >= 1024 * 1024 else (size / 1024, "Ko")
     return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f"\u00a0{unit}"
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) from the first bytes, or None when the content is not accepted."""
-    for signature, content_type, extension in SIGNATURES:
-        if head.startswith(signature):
-            return content_type, extension
-    return None
 
 
 def check_upload(fichier: UploadedFile) -> tuple[str, str]:
