@@ -20,6 +20,7 @@ from siam.selectors import get_campagne, get_demande_for_user
 from siam.services.bareme_contestation import open_contestation
 from siam.services.bareme_departage import CRITERES, tiebreak_number
 from siam.services.bareme_display import bareme_page
+from siam.views import report_error
 
 STAFF_CONTESTATIONS_PERMISSION = "siam.view_contestation"
 
@@ -67,10 +68,7 @@ def contestation_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         open_contestation(demande=demande, motif=data["motif"], voeu=data["voeu"], fichier=data["fichier"])
     except SiamError as exc:
-        if exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
-        else:
-            messages.error(request, exc.message)
+        report_error(request, form, exc)
         return render_bareme(request, demande, form=form, status=exc.status)
     messages.success(
         request, _("Votre demande de correction est envoyée au rectorat. La réponse arrivera dans votre courrier.")

@@ -19,6 +19,7 @@ from siam.motifs import PIECES_PAR_MOTIF
 from siam.selectors import agent_of, dossier_for_bareme, get_demande_for_user, get_motif_for_user, motifs_of
 from siam.services.demandes import cancel_demande
 from siam.services.motifs import declare_motif, withdraw_motif
+from siam.views import report_error
 
 
 def render_demande(
@@ -73,10 +74,7 @@ def motif_add(request: HttpRequest, pk: int) -> HttpResponse:
             precision=data["precision"],
         )
     except SiamError as exc:
-        if exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
-        else:
-            messages.error(request, exc.message)
+        report_error(request, form, exc)
         return render_demande(request, demande, motif_form=form, status=exc.status)
     messages.success(
         request,

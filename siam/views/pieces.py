@@ -18,6 +18,7 @@ from siam.selectors import agent_of, get_demande_for_user, get_piece_for_user, m
 from siam.services.confirmation import confirmation_filename, render_confirmation_pdf
 from siam.services.demandes import require_confirmation
 from siam.services.pieces import delete_piece, upload_piece
+from siam.views import report_error
 
 
 def render_pieces(
@@ -51,10 +52,7 @@ def pieces(request: HttpRequest, pk: int) -> HttpResponse:
             demande=demande, fichier=data["fichier"], motif=data["motif"], description=data["description"]
         )
     except SiamError as exc:
-        if exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
-        else:
-            messages.error(request, exc.message)
+        report_error(request, form, exc)
         return render_pieces(request, demande, form=form, status=exc.status)
     messages.success(
         request, _("Pièce déposée : %(nom)s. Elle sera examinée par le rectorat.") % {"nom": piece.nom_original}
