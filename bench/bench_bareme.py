@@ -176,7 +176,7 @@ def measure(campagne_id: int) -> None:
 
     from siam.models import Campagne
     from siam.services.bareme import recompute_baremes, tiebreak_ranks, voeu_totals
-    from siam.services.bareme_departage import draw_seed
+    from siam.services.bareme.departage import draw_seed
 
     campagne = Campagne.objects.get(pk=campagne_id)
 

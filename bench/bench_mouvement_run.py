@@ -47,9 +47,9 @@ def measure(slug: str) -> None:
     from siam.models import Campagne, Voeu
     from siam.mouvement import assign
     from siam.services.bareme import extension_totals, voeu_totals
-    from siam.services.bareme_departage import tiebreak_ranks
+    from siam.services.bareme.departage import tiebreak_ranks
     from siam.services.mouvement import run_mouvement
-    from siam.services.mouvement_market import build_market, load_market
+    from siam.services.mouvement.market import build_market, load_market
 
     campagne = Campagne.objects.get(slug=slug)
     kind = "inter" if campagne.is_inter else "intra"

@@ -1,6 +1,6 @@
-"""Staff permissions on the dossier app (merged by iprof.roles after every migrate)."""
+"""Staff permissions on the dossier app (merged by lib.roles after every migrate)."""
 
-from iprof.roles import DRH, RECTORAT
+from lib.roles import DRH, RECTORAT
 
 REFERENTIEL = (
     "academie",

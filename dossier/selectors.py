@@ -11,12 +11,21 @@ from django.shortcuts import get_object_or_404
 
 from dossier.models import Affectation, CVContact, CVEntry, CVSection, Dossier, EchelonHistorique
 from dossier.perspectives import Ecart, ecart
-from iprof.banner import Banner
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from accounts.models import Agent
+
+
+@dataclass(frozen=True)
+class Banner:
+    """The identity the portal's banner shows: nom, prénom, grade, discipline."""
+
+    nom: str
+    prenom: str
+    grade: str
+    discipline: str
 
 
 def banner_identity(agent: Agent) -> Banner:

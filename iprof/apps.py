@@ -8,6 +8,6 @@ class IProfConfig(AppConfig):
     verbose_name = _("Portail I-Prof")
 
     def ready(self) -> None:
-        from iprof.roles import sync_roles
+        from lib.roles import sync_roles
 
         post_migrate.connect(sync_roles, sender=self)

@@ -1,22 +1,12 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-
-@dataclass(frozen=True)
-class Banner:
-    nom: str
-    prenom: str
-    grade: str
-    discipline: str
+from dossier.selectors import Banner, banner_identity
 
 
 def _load(request: HttpRequest) -> Banner:
-    from dossier.selectors import banner_identity
-
     return banner_identity(request.user)  # type: ignore[arg-type]
 
 

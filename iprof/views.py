@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from iprof.services import services_for
+from lib.procedures import services_for
 
 
 @require_GET

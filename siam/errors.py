@@ -32,3 +32,11 @@ class VoeuInvalide(SiamError):
 
 class PieceInvalide(SiamError):
     """The uploaded file is not an accepted pièce justificative."""
+
+
+class MouvementError(SiamError):
+    """A run or a publication refused; nothing was written."""
+
+
+class PublicationRefusee(MouvementError):
+    status = 403

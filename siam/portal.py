@@ -15,7 +15,7 @@ from siam.text import moment
 
 if TYPE_CHECKING:
     from accounts.models import Agent
-    from iprof.services import ServiceEntry
+    from lib.procedures import ServiceEntry
 
 ACTIVE = (Phase.SAISIE, Phase.CONFIRMATION, Phase.AFFICHAGE_BAREMES)
 
@@ -34,7 +34,7 @@ def phrase(campagne: Campagne, now: datetime.datetime) -> str:
 
 
 def siam_services(agent: Agent, now: datetime.datetime) -> Iterator[ServiceEntry]:
-    from iprof.services import EtatService, ServiceEntry
+    from lib.procedures import EtatService, ServiceEntry
 
     url = reverse("siam:home")
     for campagne in Campagne.objects.visibles():

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Agent
-from iprof.roles import DRH, RECTORAT
+from lib.roles import DRH, RECTORAT
 from tests.factories import PASSWORD, make_staff, make_teacher
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls

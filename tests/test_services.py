@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Agent
-from iprof.services import EtatService, ServiceEntry, register_service, services_for, unregister_service
+from lib.procedures import EtatService, ServiceEntry, register_service, services_for, unregister_service
 
 
 def siam(agent: Agent, now: datetime) -> list[ServiceEntry]:

@@ -14,7 +14,7 @@ from accounts.models import Agent
 from iprof.courrier.models import Categorie
 from iprof.courrier.selectors import RecipientSelector, get_selector, selectors
 from iprof.courrier.services import AttachmentData
-from iprof.uploads import sniff
+from lib.uploads import sniff
 
 MAX_UPLOAD = 5 * 1024 * 1024
 KEY_PATTERN = re.compile(r"^diffusion-[0-9a-f]{32}$")

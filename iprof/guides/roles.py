@@ -1,4 +1,4 @@
-from iprof.roles import DRH, RECTORAT
+from lib.roles import DRH, RECTORAT
 
 PERMISSIONS = {
     RECTORAT: [

@@ -47,11 +47,11 @@ from siam.services.bareme import (
     require_modifiable,
     set_rules,
 )
-from siam.services.bareme_contestation import CorrectionDemandee, answer_contestation
-from siam.services.bareme_departage import draw_seed
-from siam.services.bareme_display import bareme_page
-from siam.services.bareme_rules import ReglesInvalides, check_rows
-from siam.services.bareme_verification import decide_claim, override_line, remove_override
+from siam.services.bareme.contestation import CorrectionDemandee, answer_contestation
+from siam.services.bareme.departage import draw_seed
+from siam.services.bareme.display import bareme_page
+from siam.services.bareme.rules import ReglesInvalides, check_rows
+from siam.services.bareme.verification import decide_claim, override_line, remove_override
 
 
 def staff_of(request: HttpRequest) -> Agent:

@@ -21,8 +21,8 @@ from siam.errors import SiamError
 from siam.models import Campagne, CampagneKind, Demande, Poste
 from siam.models.mouvement import MouvementResultat, MouvementRun, RaisonEchec, StatutRun, TableExtension
 from siam.services.mouvement import compare_runs, start_run
-from siam.services.mouvement_publication import PUBLISH_PERMISSION, poste_label, publish_run
-from siam.services.mouvement_tasks import compute_run
+from siam.services.mouvement.publication import PUBLISH_PERMISSION, poste_label, publish_run
+from siam.services.mouvement.tasks import compute_run
 
 RUN_PERMISSION = "siam.run_mouvement"
 

@@ -17,8 +17,6 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,7 +99,7 @@ COUNTING = (EtatLigne.APPLIQUEE, EtatLigne.CORRIGEE)
 class BaremeLigne(models.Model):
     """One explained line, stored once per campagne and shared by every voeu that has exactly it."""
 
-    # The line's fingerprint (see bareme_store.line_id): known before the line is stored.
+    # The line's fingerprint (see siam.services.bareme.store.line_id): known before the line is stored.
     id = models.BigIntegerField(_("empreinte"), primary_key=True)
     campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+", verbose_name=_("campagne"))
     code = models.CharField(_("composante"), max_length=40)
@@ -398,14 +396,3 @@ class TirageDepartage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campagne} : {self.seed}"
-
-
-@receiver(post_save, sender=Campagne, dispatch_uid="siam_bareme_default_rules")
-def default_rules_for_new_campagne(
-    sender: type[Campagne], instance: Campagne, created: bool, raw: bool = False, **kwargs: Any
-) -> None:
-    """A new campagne starts with the default rules of its kind, for staff to adjust (fixtures load as they are)."""
-    if created and not raw:
-        from siam.services.bareme_rules import ensure_default_rules  # services import the models
-
-        ensure_default_rules(instance)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from iprof.uploads import sniff
+from lib.uploads import sniff
 from siam.errors import PieceInvalide, SiamError
 from siam.models import Demande, MotifDeclare, PieceJustificative, StatutPiece
 from siam.services.demandes import require_depot_pieces

@@ -10,7 +10,7 @@ from django import template
 
 from siam.bareme.text import format_decimal, format_points
 from siam.models import Demande
-from siam.services.bareme_display import provisional_for_voeux
+from siam.services.bareme.display import provisional_for_voeux
 
 register = template.Library()
 

@@ -17,9 +17,9 @@ from siam.forms_bareme import ContestationForm
 from siam.models import Demande, EtatDemande, Phase
 from siam.models.bareme import Contestation, TirageDepartage
 from siam.selectors import get_campagne, get_demande_for_user
-from siam.services.bareme_contestation import open_contestation
-from siam.services.bareme_departage import CRITERES, tiebreak_number
-from siam.services.bareme_display import bareme_page
+from siam.services.bareme.contestation import open_contestation
+from siam.services.bareme.departage import CRITERES, tiebreak_number
+from siam.services.bareme.display import bareme_page
 from siam.views import report_error
 
 STAFF_CONTESTATIONS_PERMISSION = "siam.view_contestation"

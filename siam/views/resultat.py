@@ -16,7 +16,7 @@ from siam.bareme.text import format_decimal
 from siam.models import Demande, EtatDemande, Poste, Voeu
 from siam.models.mouvement import SCORE_SCALE, MouvementResultat, RaisonEchec
 from siam.selectors import get_campagne
-from siam.services.mouvement_publication import poste_label, result_text
+from siam.services.mouvement.publication import poste_label, result_text
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from siam.forms import MoveForm, VersionForm, VoeuCodeForm, VoeuSearchForm, filt
 from siam.models import Demande, TypeFiltre, Voeu
 from siam.search import LIMIT, search_cibles
 from siam.selectors import agent_of, dossier_for_bareme, get_demande_for_user, get_voeu_for_user, motifs_of, voeux_of
-from siam.services.bareme_facts import warnings_by_voeu
+from siam.services.bareme.facts import warnings_by_voeu
 from siam.services.voeux import add_voeu, move_voeu, remove_voeu
 
 

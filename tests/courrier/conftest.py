@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import Agent
 from iprof.courrier.models import CorrespondantGestion
-from iprof.roles import RECTORAT
+from lib.roles import RECTORAT
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from django.test import Client
 from accounts.models import Agent
 from dossier.models import Departement, Discipline
 from iprof.courrier.models import Conversation, CorrespondantGestion, Message
-from iprof.roles import RECTORAT
+from lib.roles import RECTORAT
 from tests.factories import make_staff
 
 PDF = b"%PDF-1.4\n%%EOF\n"

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.models import Agent
 from dossier.models import CVEntry, Dossier, DossierChange, EchelonHistorique, Enfant, SignalementErreur
-from iprof.roles import DRH, RECTORAT
+from lib.roles import DRH, RECTORAT
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from dossier.models import Academie
 from siam.models import CampagneKind, StatutMotif
 from siam.models.bareme import Contestation
 from siam.services.bareme import recompute_baremes
-from siam.services.bareme_contestation import answer_contestation, open_contestation
-from siam.services.bareme_verification import override_line
+from siam.services.bareme.contestation import answer_contestation, open_contestation
+from siam.services.bareme.verification import override_line
 from tests.siam.bareme_cast import family, inter_demande
 from tests.siam.conftest import build_campagne, build_ref, client_for
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import Agent
 from siam.models import CampagneKind
 from siam.services.mouvement import run_mouvement
-from siam.services.mouvement_publication import publish_run
+from siam.services.mouvement.publication import publish_run
 from tests.e2e.test_login_logout import login
 from tests.siam.conftest import build_campagne, build_ref
 from tests.siam.mouvement_helpers import chain_scenario

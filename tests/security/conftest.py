@@ -42,7 +42,7 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from accounts.models import Agent
-from iprof.roles import DRH, RECTORAT
+from lib.roles import DRH, RECTORAT
 from tests.factories import make_staff, make_teacher, referentiel
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -245,11 +245,11 @@ def _resultats_campagne(world: World, ref: dict[str, Any]) -> None:
     from siam.models import Campagne
     from siam.models.mouvement import MouvementResultat
     from siam.services.bareme import recompute_baremes
-    from siam.services.bareme_contestation import open_contestation
-    from siam.services.bareme_departage import draw_seed
+    from siam.services.bareme.contestation import open_contestation
+    from siam.services.bareme.departage import draw_seed
     from siam.services.demandes import open_demande
     from siam.services.mouvement import run_mouvement
-    from siam.services.mouvement_publication import publish_run
+    from siam.services.mouvement.publication import publish_run
     from siam.services.voeux import add_voeu
 
     a, rectorat, drh = world.agents[A], world.agents[RECT], world.agents[DRH_ROLE]

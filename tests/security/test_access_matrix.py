@@ -29,7 +29,7 @@ from django.test import RequestFactory
 from accounts.models import Agent
 from dossier.models import CVContact, CVEntry, SignalementErreur
 from iprof.courrier.models import Conversation, Message
-from iprof.roles import DRH, RECTORAT, role_permissions
+from lib.roles import DRH, RECTORAT, role_permissions
 from siam.models import Demande, MotifDeclare, PieceJustificative, Voeu
 from siam.models.bareme import BaremeVoeu, Contestation
 from tests.security.conftest import (

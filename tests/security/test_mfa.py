@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from accounts.models import Agent, AuditEvent
-from iprof.roles import RECTORAT
+from lib.roles import RECTORAT
 from tests.factories import PASSWORD, enrol_totp
 
 

@@ -17,7 +17,7 @@ from siam.errors import PhaseFermee, SiamError
 from siam.models import Demande
 from siam.models.bareme import BaremeChange, Contestation, ObjetChange, StatutContestation
 from siam.services.bareme import recompute_baremes
-from siam.services.bareme_contestation import CorrectionDemandee, answer_contestation, open_contestation
+from siam.services.bareme.contestation import CorrectionDemandee, answer_contestation, open_contestation
 from tests.siam.bareme_cast import (
     AFFICHAGE,
     DEFINITIFS,

@@ -14,7 +14,7 @@ from siam.errors import PhaseFermee, SiamError
 from siam.models import Campagne, Demande, StatutMotif
 from siam.models.bareme import TirageDepartage
 from siam.services.bareme import tiebreak_ranks
-from siam.services.bareme_departage import draw_seed
+from siam.services.bareme.departage import draw_seed
 from tests.factories import make_teacher
 from tests.siam.bareme_cast import INSTRUCTION, academies, family, inter_demande  # noqa: F401
 from tests.siam.conftest import PENDANT, client_for, text

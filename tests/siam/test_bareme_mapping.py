@@ -13,8 +13,8 @@ from siam import bareme as core
 from siam.models import Campagne, Demande, MotifDeclare, StatutMotif
 from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
 from siam.services.bareme import provisional_baremes
-from siam.services.bareme_facts import situation_for, voeu_facts
-from siam.services.bareme_load import load_participants
+from siam.services.bareme.facts import situation_for, voeu_facts
+from siam.services.bareme.load import load_participants
 from tests.siam.bareme_cast import (
     ECHELON,
     ENFANTS,

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from accounts.models import Agent
 from siam.models import Demande, StatutMotif, Voeu
 from siam.services.bareme import recompute_baremes
-from siam.services.bareme_verification import override_line
+from siam.services.bareme.verification import override_line
 from tests.siam.bareme_cast import (
     AFFICHAGE,
     academies,  # noqa: F401

@@ -25,7 +25,7 @@ from siam.services.bareme import (
     set_rules,
     voeu_totals,
 )
-from siam.services.bareme_rules import ReglesInvalides, compiled_rules, stored_rows
+from siam.services.bareme.rules import ReglesInvalides, compiled_rules, stored_rows
 from tests.factories import make_teacher
 from tests.siam.bareme_cast import (
     AFFICHAGE,

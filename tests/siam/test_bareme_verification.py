@@ -15,8 +15,8 @@ from siam.errors import PhaseFermee, SiamError
 from siam.models import Demande, MotifDeclare, StatutMotif
 from siam.models.bareme import BaremeChange, BaremeCorrection, ObjetChange, RegleBareme
 from siam.services.bareme import recompute_baremes
-from siam.services.bareme_rules import stored_rows
-from siam.services.bareme_verification import decide_claim, override_line
+from siam.services.bareme.rules import stored_rows
+from siam.services.bareme.verification import decide_claim, override_line
 from tests.factories import make_teacher
 from tests.siam.bareme_cast import (
     AFFICHAGE,

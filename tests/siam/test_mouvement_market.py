@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+from siam.demo.synthetic import _Intra
+from siam.errors import MouvementError
 from siam.mouvement import Point
-from siam.services.mouvement_compute import compute, exchange_is_sound, explain
-from siam.services.mouvement_errors import MouvementError
-from siam.services.mouvement_market import MarketData, Participant, PosteRow, VoeuRow, build_market, to_score
-from siam.services.mouvement_synthetic import _Intra
+from siam.services.mouvement.compute import compute, exchange_is_sound, explain
+from siam.services.mouvement.market import MarketData, Participant, PosteRow, VoeuRow, build_market, to_score
 
 MATHS, LETTRES = 1, 2
 DEP_63, DEP_03 = 63, 3
@@ -210,7 +210,7 @@ def test_the_database_intra_draws_the_same_lists_as_the_pure_generator() -> None
 
 def test_the_shared_expander_orders_exactly_as_the_core() -> None:
     from siam.mouvement import Expander, expand
-    from siam.services.mouvement_market import SharedExpander
+    from siam.services.mouvement.market import SharedExpander
 
     aca, teachers, _capacities = _Intra(None, 11, 400, 20, print).draw()  # type: ignore[arg-type]
     core, shared = Expander(), SharedExpander()

@@ -8,11 +8,11 @@ import pytest
 
 from accounts.models import Agent
 from iprof.courrier.models import Categorie, Message
+from siam.errors import PublicationRefusee
 from siam.models import Campagne, EtatDemande
 from siam.models.mouvement import MouvementRun
 from siam.services.mouvement import run_mouvement
-from siam.services.mouvement_errors import PublicationRefusee
-from siam.services.mouvement_publication import publish_run
+from siam.services.mouvement.publication import publish_run
 from tests.siam.mouvement_helpers import AFTER_CLOSING, RESULTS_OPEN, Scenario, chain_scenario
 
 pytestmark = pytest.mark.django_db

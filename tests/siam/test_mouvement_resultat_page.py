@@ -10,7 +10,7 @@ from accounts.models import Agent
 from siam.models import Campagne, Demande
 from siam.models.mouvement import MouvementRun
 from siam.services.mouvement import run_mouvement
-from siam.services.mouvement_publication import publish_run
+from siam.services.mouvement.publication import publish_run
 from tests.siam.conftest import client_for, text
 from tests.siam.mouvement_helpers import AFTER_CLOSING, RESULTS_OPEN, Scenario, chain_scenario
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from siam.errors import MouvementError
 from siam.models import Campagne, Poste
 from siam.models.mouvement import MouvementResultat, MouvementRun, StatutRun, TableExtension
 from siam.services.mouvement import audit_run, compare_runs, load_snapshot, run_mouvement
-from siam.services.mouvement_errors import MouvementError
 from tests.siam.conftest import PENDANT
 from tests.siam.mouvement_helpers import AFTER_CLOSING, chain_scenario, crowd
 

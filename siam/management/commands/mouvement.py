@@ -145,7 +145,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Run reproduit à l'identique et certifié."))
 
     def handle_generate(self, *, seed: int, inter: int, intra: int, voeux: int, **options: Any) -> None:
-        from siam.services.mouvement_synthetic import generate
+        from siam.demo.synthetic import generate
 
         def say(message: str) -> None:
             self.stdout.write(message)

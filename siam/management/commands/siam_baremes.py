@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from siam.errors import SiamError
 from siam.models import Campagne
 from siam.services.bareme import freeze_baremes, recompute_baremes
-from siam.services.bareme_departage import draw_seed
+from siam.services.bareme.departage import draw_seed
 
 
 class Command(BaseCommand):

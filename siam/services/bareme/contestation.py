@@ -16,7 +16,7 @@ from siam.errors import PhaseFermee, SiamError
 from siam.models import Campagne, Demande, Phase, Voeu
 from siam.models.bareme import BaremeChange, Contestation, ObjetChange, StatutContestation
 from siam.services.bareme import require_modifiable, totals_of
-from siam.services.bareme_verification import override_line
+from siam.services.bareme.verification import override_line
 from siam.services.pieces import check_upload
 from siam.text import moment
 

@@ -4,7 +4,7 @@
         = start_run(...) (checks, records a run « en cours ») + complete_run(run=..., progress=...)
     compare_runs(*, a, b) -> RunComparison
     audit_run(*, run) -> Audit               (re-runs engine and checker on the stored inputs)
-    publish_run(*, run, by, exchange=False)  -> siam.services.mouvement_publication
+    publish_run(*, run, by, exchange=False)  -> siam.services.mouvement.publication
 
 A failed run is kept (statut « échoué », with its French error) and the error re-raised.
 """
@@ -25,17 +25,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siam.calendar import at_or_after
-from siam.errors import SiamError
+from siam.errors import MouvementError, SiamError
 from siam.models import Campagne, CampagneKind, Phase
 from siam.models.bareme import TirageDepartage
 from siam.models.mouvement import SCORE_SCALE, MouvementResultat, MouvementRun, StatutRun
 from siam.mouvement import Extension, Instance, Verdict, check_extension_run, run_with_extension
 from siam.mouvement import check as check_result
 from siam.services.bareme import extension_totals, voeu_totals
-from siam.services.bareme_departage import tiebreak_ranks
-from siam.services.mouvement_compute import Computation, compute, stats_of
-from siam.services.mouvement_errors import MouvementError
-from siam.services.mouvement_market import Market, build_market, load_market
+from siam.services.bareme.departage import tiebreak_ranks
+from siam.services.mouvement.compute import Computation, compute, stats_of
+from siam.services.mouvement.market import Market, build_market, load_market
 
 if TYPE_CHECKING:
     from accounts.models import Agent

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from iprof.courrier.models import Categorie
 from iprof.courrier.services import CourrierError, post_courrier
 from siam.calendar import at_or_after
+from siam.errors import PublicationRefusee
 from siam.models import EtatDemande, Phase, Poste
 from siam.models.mouvement import MouvementResultat, MouvementRun, StatutRun
-from siam.services.mouvement_errors import PublicationRefusee
 from siam.text import moment
 
 if TYPE_CHECKING:

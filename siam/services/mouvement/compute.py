@@ -29,7 +29,7 @@ from siam.mouvement import (
     summarize,
     why_not,
 )
-from siam.services.mouvement_market import Market
+from siam.services.mouvement.market import Market
 
 Progress = Callable[[str, int, int], None]
 WhyNotRow = list[Any]  # [rang, barème × 10, barre × 10 | None, raison, postes couverts, poste de la barre | None]

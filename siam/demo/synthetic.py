@@ -42,13 +42,13 @@ from dossier.models import (
     ZoneRemplacement,
 )
 from dossier.uai import uai_check_letter
+from siam.errors import MouvementError
 from siam.models import Campagne, CampagneKind, Demande, EtatDemande, Participation, Poste, TypeFiltre, TypeVoeu, Voeu
 from siam.models.bareme import BaremeExtension, BaremeVoeu, TirageDepartage
 from siam.models.mouvement import TableExtension
 from siam.mouvement.synthetic import generate_inter
 from siam.mouvement.synthetic import intra as synthetic_intra
 from siam.mouvement.synthetic.draws import common_points
-from siam.services.mouvement_errors import MouvementError
 
 Say = Callable[[str], None]
 BATCH = 5000

@@ -26,13 +26,13 @@ from django.db.models import Avg, Exists, Model, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from dossier.models import Academie, Commune, Departement, Etablissement, GroupementCommunes, Position, ZoneRemplacement
+from siam.errors import MouvementError
 from siam.models import Campagne, CampagneKind, EtatDemande, Participation, Poste, TypeFiltre, Voeu
 from siam.models.choices import TYPES_AVEC_FILTRE
 from siam.models.mouvement import SCORE_SCALE, TableExtension
 from siam.mouvement import Expander, Extension, Instance, Point, Site, expand, extension_posts, extension_zones
 from siam.mouvement import Voeu as CoreVoeu
 from siam.mouvement.expansion import PRECISION, distance_km
-from siam.services.mouvement_errors import MouvementError
 
 Lieu = tuple[str, int]  # ("E", établissement id) | ("Z", zone de remplacement id) | ("A", académie id)
 ZoneKey = tuple[str, int, int]  # (voeu type or "EXT", target id, discipline id)

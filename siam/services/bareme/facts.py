@@ -14,7 +14,7 @@ from functools import cache
 
 from dossier.models import Academie, Departement, Dossier, Etablissement
 from siam import bareme as core
-from siam.models import Campagne, CampagneKind, Motif, MotifDeclare, Voeu
+from siam.models import Campagne, Motif, MotifDeclare, Voeu
 from siam.models.choices import StatutMotif
 
 logger = logging.getLogger(__name__)
@@ -49,18 +49,8 @@ def departement_code(departement: Departement) -> str:
     return departement.code
 
 
-@cache
-def _compiled(kind: str) -> core.CompiledRules:
-    rules = (
-        core.default_rules_inter()
-        if kind in (CampagneKind.INTER, CampagneKind.SPEN)
-        else (core.default_rules_intra_clermont())
-    )
-    return rules.compile()
-
-
 def rules_for(campagne: Campagne) -> core.CompiledRules:
-    from siam.services.bareme_rules import compiled_rules  # the campagne's own rules (defaults until configured)
+    from siam.services.bareme.rules import compiled_rules  # the campagne's own rules (defaults until configured)
 
     return compiled_rules(campagne)
 

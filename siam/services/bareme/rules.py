@@ -125,3 +125,14 @@ def rule_changes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> t
     new = {row["code"]: row for row in after}
     codes = [code for code in dict.fromkeys([*old, *new]) if old.get(code) != new.get(code)]
     return [old.get(code) for code in codes], [new.get(code) for code in codes]
+
+
+def default_rules_for_new_campagne(
+    sender: type[Campagne], instance: Campagne, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    """A new campagne starts with the default rules of its kind, whoever creates it (admin, shell, test).
+
+    Connected in ``SiamConfig.ready()``; fixtures load as they are (``raw``).
+    """
+    if created and not raw:
+        ensure_default_rules(instance)

@@ -30,9 +30,9 @@ from siam.models.bareme import (
 )
 from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
 from siam.services.bareme import baremes_shown, provisional_baremes
-from siam.services.bareme_facts import situation_for, voeu_facts
-from siam.services.bareme_rules import compiled_rules
-from siam.services.bareme_store import corrected, corrections_by_demande
+from siam.services.bareme.facts import situation_for, voeu_facts
+from siam.services.bareme.rules import compiled_rules
+from siam.services.bareme.store import corrected, corrections_by_demande
 
 logger = logging.getLogger(__name__)
 

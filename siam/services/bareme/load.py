@@ -1,6 +1,6 @@
 """From the ORM to the calculator's inputs, in bulk: a bounded number of queries whatever the campagne's size.
 
-The same mapping as ``bareme_facts.situation_for`` / ``voeu_facts`` (which work on model instances
+The same mapping as ``siam.services.bareme.facts.situation_for`` / ``voeu_facts`` (which work on model instances
 for one demande's warnings), but on ``values_list`` rows: a campagne of 30,000 participants has about a
 million voeux, and building that many model instances would take longer than computing their barèmes.
 Reference rows (académies, départements, communes, établissements, groupements, zones) are read once
@@ -25,7 +25,7 @@ from dossier.models import ZoneRemplacement as Zone
 from siam import bareme as core
 from siam.models import Campagne, Demande, EtatDemande, Motif, MotifDeclare, Participation, StatutMotif, Voeu
 from siam.models.choices import CIBLE_PAR_TYPE, CIBLES
-from siam.services.bareme_facts import ETABLISSEMENT_TYPE, STATUS, academie_code
+from siam.services.bareme.facts import ETABLISSEMENT_TYPE, STATUS, academie_code
 
 TITULAIRE = "titulaire"
 
@@ -211,7 +211,7 @@ def _attach_voeux(participants: dict[int, Participant], lists: list[tuple[Any, .
         participant.facts = [get(key) or build(key) for key in zip(rangs, types, filtres, cibles, strict=True)]
 
 
-# -- mapping (the rules of bareme_facts, on plain rows) ------------------------------------------------
+# -- mapping (the rules of siam.services.bareme.facts, on plain rows) ------------------------------------------------
 
 
 def voeu_facts(key: tuple[Any, ...], ref: Reference) -> core.VoeuFacts:

@@ -2,7 +2,7 @@
 
 Apps register a provider from their AppConfig.ready(), without I-Prof importing them:
 
-    from iprof.services import ServiceEntry, EtatService, register_service
+    from lib.procedures import ServiceEntry, EtatService, register_service
 
     def siam_services(agent, now):
         for campagne in Campagne.objects.visible():

@@ -26,9 +26,9 @@ from siam.calendar import at_or_after
 from siam.errors import PhaseFermee, SiamError
 from siam.models import Campagne, Demande, EtatDemande, Phase
 from siam.models.bareme import BaremeChange, BaremeExtension, BaremeVoeu, ObjetChange
-from siam.services.bareme_departage import tiebreak_ranks
-from siam.services.bareme_load import Participant, load_participants
-from siam.services.bareme_rules import (
+from siam.services.bareme.departage import tiebreak_ranks
+from siam.services.bareme.load import Participant, load_participants
+from siam.services.bareme.rules import (
     check_rows,
     compiled_rules,
     default_rows,
@@ -36,7 +36,7 @@ from siam.services.bareme_rules import (
     stored_rows,
     write_rows,
 )
-from siam.services.bareme_store import BaremeLike, BaremeWriter, Correction, corrected, corrections_by_demande
+from siam.services.bareme.store import BaremeLike, BaremeWriter, Correction, corrected, corrections_by_demande
 from siam.text import moment
 
 if TYPE_CHECKING:

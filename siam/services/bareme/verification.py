@@ -18,7 +18,7 @@ from siam.errors import SiamError
 from siam.models import Demande, MotifDeclare, StatutMotif, Voeu
 from siam.models.bareme import BaremeChange, BaremeCorrection, ObjetChange
 from siam.services.bareme import refresh_demande, require_modifiable, totals_of
-from siam.services.bareme_rules import active_dicts, default_rows, stored_rows
+from siam.services.bareme.rules import active_dicts, default_rows, stored_rows
 from siam.services.motifs import decide_motif
 
 if TYPE_CHECKING:
