@@ -77,6 +77,7 @@ def env_for(url: str, *, production: bool = False, **extra: str) -> dict[str, st
             IPROF_PLAIN_STATIC="1",
             SECRET_KEY=SECRET_KEY,
             ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+            IPROF_SITE_URL="https://iprof.ac-clermont.fr",
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         )
     env.update(extra)

@@ -21,8 +21,18 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+    """A yes/no setting; a value that is neither (a typo such as "ture") stops the start instead of meaning no."""
+    value = env(name, "1" if default else "0").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} : valeur attendue 1/0, true/false, yes/no ou on/off.")
 
 
 IPROF_ENV = env("IPROF_ENV", "production")
@@ -262,7 +272,9 @@ IPROF_ACADEMIE_CODE = env("IPROF_ACADEMIE_CODE", "CLERMONT")
 IPROF_SUPPORT_EMAIL = env("IPROF_SUPPORT_EMAIL", "cia-iprof@ac-clermont.fr")
 IPROF_SUPPORT_PHONE = env("IPROF_SUPPORT_PHONE", "0 810 811 135")
 # Absolute address of the portal, for links in e-mails (notifications never carry content).
-IPROF_SITE_URL = env("IPROF_SITE_URL", "http://127.0.0.1:8000")
+IPROF_SITE_URL = env("IPROF_SITE_URL", "http://127.0.0.1:8000" if DEV else "")
+if not DEV and not IPROF_SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("IPROF_SITE_URL must be set to the portal's https:// address in production.")
 IPROF_ASSISTANCE_URL = env("IPROF_ASSISTANCE_URL", "https://portailassistance.ac-clermont.fr/assistancecompte.php")
 
 LOGGING = {

@@ -22,7 +22,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
@@ -30,7 +30,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from accounts.models import Agent
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,8 @@ class ServiceEntry:
         return str(EtatService(self.etat).label)
 
 
-ServiceProvider = Callable[["Agent", datetime], Iterable[ServiceEntry]]
+# providers receive the signed-in agent (accounts.Agent); lib names no app, so the type stays open
+ServiceProvider = Callable[[Any, datetime], Iterable[ServiceEntry]]
 
 _PROVIDERS: list[ServiceProvider] = []
 
@@ -73,7 +74,7 @@ def unregister_service(provider: ServiceProvider) -> None:
         _PROVIDERS.remove(provider)
 
 
-def services_for(agent: Agent, now: datetime | None = None) -> list[ServiceEntry]:
+def services_for(agent: AbstractBaseUser, now: datetime | None = None) -> list[ServiceEntry]:
     """Every registered service for this agent, open ones first. A failing provider hides only its own entries."""
     now = now or timezone.now()
     entries: list[ServiceEntry] = []

@@ -8,6 +8,7 @@ conversation (recipient is then empty).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -67,20 +68,20 @@ class Envoi(models.Model):
         return f"{self.sujet} ({self.key})"
 
 
+# The dossier tells the courrier an agent's (discipline id, département id): see dossier/courrier.py.
+AffectationResolver = Callable[["Agent"], tuple[int | None, int | None]]
+_affectation_resolvers: list[AffectationResolver] = []
+
+
+def register_affectation_resolver(resolver: AffectationResolver) -> None:
+    """Called once from the dossier app's ready(); without one, every agent goes to the default correspondant."""
+    _affectation_resolvers[:] = [resolver]
+
+
 class CorrespondantGestionQuerySet(models.QuerySet["CorrespondantGestion"]):
     def for_agent(self, agent: Agent) -> CorrespondantGestion | None:
         """The most specific assignment: discipline + département, then discipline, then département, then default."""
-        from dossier.models import Dossier
-
-        dossier = (
-            Dossier.objects.select_related("etablissement__commune", "zone_remplacement").filter(agent=agent).first()
-        )
-        discipline_id = dossier.discipline_id if dossier else None
-        departement_id = None
-        if dossier and dossier.etablissement_id:
-            departement_id = dossier.etablissement.commune.departement_id  # type: ignore[union-attr]
-        elif dossier and dossier.zone_remplacement_id:
-            departement_id = dossier.zone_remplacement.departement_id  # type: ignore[union-attr]
+        discipline_id, departement_id = _affectation_resolvers[0](agent) if _affectation_resolvers else (None, None)
         return (
             self.filter(Q(discipline__isnull=True) | Q(discipline_id=discipline_id))
             .filter(Q(departement__isnull=True) | Q(departement_id=departement_id))

@@ -37,6 +37,7 @@ class RecipientSelector:
     agents: Callable[[Any], QuerySet[Agent]]
     describe: Callable[[Any], str]
     make_field: Callable[[], forms.Field] | None = None
+    position: int = 50  # order on the posting page: one agent first, everybody last
 
 
 _REGISTRY: dict[str, RecipientSelector] = {}
@@ -48,7 +49,7 @@ def register_selector(selector: RecipientSelector) -> None:
 
 
 def selectors() -> list[RecipientSelector]:
-    return list(_REGISTRY.values())
+    return sorted(_REGISTRY.values(), key=lambda selector: selector.position)
 
 
 def get_selector(name: str) -> RecipientSelector | None:
@@ -67,11 +68,10 @@ class AgentIdentifiantField(forms.CharField):
 
 
 def register_builtin_selectors() -> None:
-    from dossier.models import Corps, Discipline, Etablissement
-
     register_selector(
         RecipientSelector(
             name="agent",
+            position=0,
             label=_("Un agent"),
             make_field=lambda: AgentIdentifiantField(label=_("Identifiant de l'agent"), max_length=40),
             agents=lambda agent: Agent.objects.filter(pk=agent.pk),
@@ -80,36 +80,8 @@ def register_builtin_selectors() -> None:
     )
     register_selector(
         RecipientSelector(
-            name="discipline",
-            label=_("Les enseignants d'une discipline"),
-            make_field=lambda: forms.ModelChoiceField(Discipline.objects.all(), label=_("Discipline")),
-            agents=lambda discipline: Agent.objects.filter(is_active=True, dossier__discipline=discipline),
-            describe=lambda discipline: gettext("Discipline : %s") % discipline,
-        )
-    )
-    register_selector(
-        RecipientSelector(
-            name="etablissement",
-            label=_("Les enseignants d'un établissement"),
-            make_field=lambda: forms.ModelChoiceField(
-                Etablissement.objects.select_related("commune"), label=_("Établissement")
-            ),
-            agents=lambda etab: Agent.objects.filter(is_active=True, dossier__etablissement=etab),
-            describe=lambda etab: gettext("Établissement : %s") % etab,
-        )
-    )
-    register_selector(
-        RecipientSelector(
-            name="corps",
-            label=_("Les agents d'un corps"),
-            make_field=lambda: forms.ModelChoiceField(Corps.objects.all(), label=_("Corps")),
-            agents=lambda corps: Agent.objects.filter(is_active=True, dossier__corps=corps),
-            describe=lambda corps: gettext("Corps : %s") % corps,
-        )
-    )
-    register_selector(
-        RecipientSelector(
             name="tous",
+            position=100,
             label=_("Tous les enseignants"),
             agents=lambda _value: Agent.objects.filter(is_active=True, dossier__isnull=False),
             describe=lambda _value: gettext("Tous les enseignants"),

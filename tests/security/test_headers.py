@@ -13,8 +13,37 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _production_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"IPROF_ENV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(IPROF_ENV="production", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="iprof.ac-clermont.fr")
+    env.update(
+        IPROF_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="iprof.ac-clermont.fr",
+        IPROF_SITE_URL="https://iprof.ac-clermont.fr",
+    )
     return env
+
+
+def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_refuses_to_start_without_the_site_url() -> None:
+    env = _production_env()
+    env.pop("IPROF_SITE_URL")
+    result = _check(env)
+    assert result.returncode != 0
+    assert "IPROF_SITE_URL" in result.stderr
+
+
+def test_a_yes_no_setting_with_a_typo_stops_the_start() -> None:
+    env = _production_env()
+    env["SECURE_SSL_REDIRECT"] = "ture"
+    result = _check(env)
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT='ture'" in result.stderr
+    env["SECURE_SSL_REDIRECT"] = "off"
+    assert _check(env).returncode == 0
 
 
 def test_check_deploy_passes_with_production_settings() -> None:
