@@ -32,7 +32,6 @@ db:
 
 migrate: install db
 	IPROF_ENV=dev $(MANAGE) migrate --noinput
-	IPROF_ENV=dev $(MANAGE) createcachetable
 
 demo: migrate
 	IPROF_ENV=dev $(MANAGE) load_demo

@@ -108,7 +108,6 @@ django.setup()
 from django.core.management import call_command
 started = time.perf_counter()
 call_command("migrate", "--noinput", verbosity=0)
-call_command("createcachetable", verbosity=0)
 print(f"migrated in {time.perf_counter() - started:.1f} s", end=", ")
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -153,7 +152,7 @@ print(f"demo + {len(agents)} bench teachers with cloned dossiers", end="")
 
 
 def setup_portal(url: str, n: int) -> str:
-    """In one process: migrate, createcachetable, the demo data (as load_demo), then n bench teachers
+    """In one process: migrate (the cache table included), the demo data (as load_demo), then n bench teachers
     bench0001… with a clone of fdupont's dossier each; every account has the password BENCH_PASSWORD."""
     done = subprocess.run(
         [sys.executable, "-c", SETUP, str(n), BENCH_PASSWORD],

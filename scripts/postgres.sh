@@ -7,12 +7,21 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PGDATA="$ROOT/var/pgdata"
 PGRUN="$ROOT/var/pgrun"
+# As root the server runs as `postgres`, which must be able to traverse every directory above var/.
+# A checkout under a mode-700 home (root's /root, say) is not: the cluster then lives in a directory
+# of its own under /var/tmp, named after the checkout, and var/pgdata is a link to it.
+if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$(dirname "$ROOT")" 2>/dev/null; then
+  OUTSIDE="/var/tmp/iprof-pg-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
+  PGDATA="$OUTSIDE/pgdata"
+  PGRUN="$OUTSIDE/pgrun"
+fi
 PGPORT="${IPROF_PGPORT:-54329}"
 PGBIN="${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 [ -x "$PGBIN/pg_ctl" ] || { echo "PostgreSQL server binaries not found (set PGBIN)" >&2; exit 1; }
 
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # from /, so that the server user never needs to enter the checkout
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 start() {
@@ -20,8 +29,12 @@ start() {
   if [ "$(id -u)" = 0 ]; then
     mkdir -p "$PGDATA" "$PGRUN"
     chown postgres: "$PGDATA" "$PGRUN"
-    # the server user must be able to reach var/ through the checkout's path
-    chmod o+x "$ROOT" "$ROOT/var"
+    if [ "${OUTSIDE:-}" ]; then
+      chmod 711 "$OUTSIDE"
+    else
+      # the server user must be able to reach var/ through the checkout's path
+      chmod o+x "$ROOT" "$ROOT/var"
+    fi
   else
     mkdir -p "$PGDATA" "$PGRUN"
   fi
@@ -52,5 +65,6 @@ case "${1:-}" in
   stop) stop ;;
   restart) stop; start ;;
   url) echo "postgres://iprof@127.0.0.1:$PGPORT/iprof" ;;
+  datadir) echo "$PGDATA" ;;
   *) echo "usage: $0 start|stop|restart|url" >&2; exit 2 ;;
 esac
