@@ -10,7 +10,7 @@ export DATABASE_URL ?= $(shell ./scripts/postgres.sh url)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install db migrate demo run stop test test-fast lint format bench browser clean
+.PHONY: lock help install db migrate demo run stop test test-fast lint format bench browser clean
 
 help:
 	@echo "make run    — installe, démarre PostgreSQL, charge la démo et sert le portail sur http://$(HOST):$(PORT)"
@@ -19,10 +19,12 @@ help:
 	@echo "make bench  — mesures de performance (ratios contre une référence du même run)"
 	@echo "make stop   — arrête ce que make run a démarré"
 
-$(VENV)/.installed: requirements.txt
+# Development machines get the runtime and the tools (requirements-dev.txt includes requirements.txt's pins);
+# production installs requirements.txt alone (DEPLOY.md). Both are locked with hashes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 requis"'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt 2>&1 | { grep -v "^WARNING: Location" || true; }
 	touch $@
 
 install: $(VENV)/.installed
@@ -76,6 +78,12 @@ format: install
 
 bench: install db
 	IPROF_ENV=test $(PY) bench/run.py
+
+# After changing the dependency lists of pyproject.toml: recompile both locks (keeps existing pins).
+lock: install
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements.txt pyproject.toml
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --extra dev -c requirements.txt \
+		-o requirements-dev.txt pyproject.toml
 
 clean: stop
 	rm -rf $(VENV) var
