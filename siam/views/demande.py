@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dossier.models import Commune
+from dossier.models.referentiel import INSEE_CODE
 from siam.errors import SiamError
 from siam.forms import CommuneSearchForm, MotifFamilleForm, MotifForm, VersionForm, on_version
 from siam.models import Demande
@@ -29,10 +30,16 @@ def commune_search(request: HttpRequest, famille: MotifFamilleForm) -> dict[str,
     """The communes to pick from: a GET search, or the name an RC/APC declaration found ambiguous."""
     form = CommuneSearchForm(request.GET if "commune_q" in request.GET else None)
     q = form.cleaned_data["commune_q"] if form.is_valid() else famille.ambiguous()
-    found = None
-    if q:
-        found = list(Commune.objects.search(q).select_related("departement__academie")[:COMMUNES_LIMIT])
-    return {"commune_search": form, "communes": found, "communes_limitees": len(found or ()) >= COMMUNES_LIMIT}
+    communes = Commune.objects.select_related("departement__academie")
+    found = list(communes.search(q)[:COMMUNES_LIMIT]) if q else None
+    picked = str(famille["commune"].value() or "")
+    choisie = communes.search(picked).first() if INSEE_CODE.match(picked.upper()) else None
+    return {
+        "commune_search": form,
+        "communes": found,
+        "communes_limitees": len(found or ()) >= COMMUNES_LIMIT,
+        "commune_choisie": choisie,
+    }
 
 
 def render_demande(

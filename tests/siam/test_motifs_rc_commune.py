@@ -126,6 +126,7 @@ def test_the_commune_search_works_without_javascript_and_writes_nothing(
     assert f"?commune={code}#motif-famille" in page
     picked = client.get(f"/siam/demandes/{demande_a.pk}/", {"commune": code}).content.decode()
     assert re.search(rf'name="commune"[^>]*value="{code}"', picked)
+    assert f"Commune choisie : {shown}." in text(client.get(f"/siam/demandes/{demande_a.pk}/", {"commune": code}))
     assert unchanged(demande_a)
 
 
