@@ -174,3 +174,12 @@ def test_achevalier_of_the_demo_declares_rc_with_31555(settings: Any) -> None:
     (bareme,) = provisional_baremes(demande).values()
     rc = bareme.line("rc")
     assert rc is not None and rc.potential == Decimal("150.2")  # pending until the rectorat validates it
+
+
+@pytest.mark.parametrize("q", ["clermont ferrand", "CLERMONT-FERRAND", "63113"])
+def test_the_voeux_commune_search_is_accent_and_hyphen_insensitive_too(
+    demande_a: Demande, teacher_a: Agent, france: dict[str, Any], q: str
+) -> None:
+    page = text(client_for(teacher_a).get(f"/siam/demandes/{demande_a.pk}/voeux/", {"type": "COM", "q": q}))
+    assert "1 résultat" in page and "Clermont-Ferrand (063)" in page
+    assert "Toulouse" not in page  # the intra searches its own académie only
