@@ -10,7 +10,7 @@ export DATABASE_URL ?= $(shell ./scripts/postgres.sh url)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: lock help install db migrate demo run stop test test-fast lint format bench browser clean
+.PHONY: lock help install db migrate demo communes-refresh run stop test test-fast lint format bench browser clean
 
 help:
 	@echo "make run    — installe, démarre PostgreSQL, charge la démo et sert le portail sur http://$(HOST):$(PORT)"
@@ -37,6 +37,15 @@ migrate: install db
 
 demo: migrate
 	IPROF_ENV=dev $(MANAGE) load_demo
+	IPROF_ENV=dev $(MANAGE) load_communes
+
+# Rewrites fixtures/cog/ from the pinned version of Etalab's découpage administratif (the COG):
+# the only target that needs the npm registry. Change COG_VERSION in dossier/cog.py to move on.
+COG_VERSION = $(shell $(PYTHON) -c 'import dossier.cog as c; print(c.COG_VERSION)')
+communes-refresh: install
+	@mkdir -p var
+	cd var && npm pack --silent @etalab/decoupage-administratif@$(COG_VERSION) >/dev/null
+	$(PY) -m dossier.cog var/etalab-decoupage-administratif-$(COG_VERSION).tgz
 
 run: demo
 	IPROF_ENV=dev IPROF_PLAIN_STATIC=0 $(MANAGE) collectstatic --noinput -v 0

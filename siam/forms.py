@@ -9,8 +9,10 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from dossier.models import Academie, Commune, Departement, Discipline, TypeEtablissement
+from dossier.models.referentiel import INSEE_CODE
 from siam.models import Campagne, Demande, Motif, MotifDeclare, TypeFiltre, TypeVoeu
 from siam.models.choices import TYPES_AVEC_FILTRE
+from siam.motifs import NEEDS_COMMUNE
 
 CODE_HELP = {
     TypeVoeu.ETB: _("code UAI, ex. 0630018C"),
@@ -93,44 +95,108 @@ class MoveForm(VersionForm):
     direction = forms.ChoiceField(choices=[("up", _("monter")), ("down", _("descendre"))])
 
 
+def _motif_choices(demande: Demande, *, famille: bool) -> list[tuple[str, Any]]:
+    taken = set(demande.motifs.values_list("motif", flat=True))
+    return [(v, label) for v, label in Motif.choices if v not in taken and (v in NEEDS_COMMUNE) is famille]
+
+
 class MotifForm(VersionForm):
+    """Every motif but RC and APC (MotifFamilleForm): none of these fields names a commune."""
+
     motif = forms.ChoiceField(label=_("Motif"), choices=Motif.choices)
-    commune = forms.CharField(
-        label=_("Commune du conjoint ou de résidence des enfants (code INSEE)"),
-        max_length=5,
-        required=False,
-        help_text=_("Pour un rapprochement de conjoints ou l'autorité parentale conjointe, ex. 63113."),
-    )
     academie = forms.ModelChoiceField(
         label=_("Académie concernée"),
         queryset=Academie.objects.all(),
         required=False,
-        help_text=_("Académie du conjoint, du CIMM ou du vœu préférentiel."),
+        help_text=_("Pour le CIMM ou le vœu préférentiel."),
     )
     annees = forms.IntegerField(
         label=_("Nombre d'années"),
         min_value=0,
         max_value=40,
         required=False,
-        help_text=_("Années de séparation, de vœu préférentiel consécutif ou d'exercice sur zone de remplacement."),
+        help_text=_("Années de vœu préférentiel consécutif ou d'exercice sur zone de remplacement."),
     )
     precision = forms.CharField(label=_("Précisions"), max_length=300, required=False)
 
     def __init__(self, *args: Any, demande: Demande, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        taken = set(demande.motifs.values_list("motif", flat=True))
-        cast(forms.ChoiceField, self.fields["motif"]).choices = [
-            (v, label) for v, label in Motif.choices if v not in taken
-        ]
+        cast(forms.ChoiceField, self.fields["motif"]).choices = _motif_choices(demande, famille=False)
 
-    def clean_commune(self) -> Commune | None:
-        code = str(self.cleaned_data.get("commune") or "").strip()
-        if not code:
-            return None
-        commune = Commune.objects.select_related("departement__academie").filter(code_insee=code).first()
-        if commune is None:
-            raise forms.ValidationError(_("Aucune commune ne porte le code INSEE « %(code)s »."), params={"code": code})
-        return commune
+
+class AmbiguousCommune(forms.ValidationError):
+    """Several communes bear the typed name: the page lists them to pick from."""
+
+    def __init__(self, q: str) -> None:
+        super().__init__(
+            _(
+                "Plusieurs communes s'appellent « %(q)s » : choisissez la bonne dans la liste ou indiquez son code INSEE."
+            ),
+            params={"q": q},
+            code="ambiguous",
+        )
+        self.q = q
+
+
+def resolve_commune(typed: str) -> Commune:
+    """An INSEE code, or a name that exactly one commune bears (accents, case and hyphens aside)."""
+    q = " ".join(typed.split())
+    found = list(Commune.objects.search(q).select_related("departement__academie")[:2])
+    if INSEE_CODE.match(q.upper()):
+        if not found:
+            raise forms.ValidationError(
+                _("Aucune commune ne porte le code INSEE « %(code)s »."), params={"code": q}, code="unknown"
+            )
+        return found[0]
+    exact = [c for c in found if c.pertinence == 0]  # type: ignore[attr-defined]
+    if len(exact) == 1:
+        return exact[0]
+    if exact or found:
+        raise AmbiguousCommune(q)
+    raise forms.ValidationError(_("Aucune commune ne correspond à « %(q)s »."), params={"q": q}, code="unknown")
+
+
+class MotifFamilleForm(VersionForm):
+    """Rapprochement de conjoints or autorité parentale conjointe: the commune says which académie."""
+
+    motif = forms.ChoiceField(label=_("Motif"), choices=Motif.choices)
+    commune = forms.CharField(
+        label=_("Commune de résidence professionnelle du conjoint, ou de résidence des enfants"),
+        max_length=80,
+        help_text=_("Nom ou code INSEE, ex. Toulouse ou 31555. L'académie concernée en découle."),
+        error_messages={"required": _("Indiquez la commune concernée : son nom ou son code INSEE.")},
+    )
+    annees = forms.IntegerField(
+        label=_("Années de séparation"),
+        min_value=0,
+        max_value=40,
+        required=False,
+        help_text=_("Pour un rapprochement de conjoints."),
+    )
+    precision = forms.CharField(label=_("Précisions"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, demande: Demande, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "famille_%s")  # beside MotifForm on the same page
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["motif"]).choices = _motif_choices(demande, famille=True)
+
+    def clean_commune(self) -> Commune:
+        return resolve_commune(str(self.cleaned_data["commune"]))
+
+    def ambiguous(self) -> str | None:
+        """The name to list communes for, when the typed one was ambiguous."""
+        errors = self.errors.as_data().get("commune", [])
+        return next((e.q for e in errors if isinstance(e, AmbiguousCommune)), None)
+
+
+class CommuneSearchForm(forms.Form):
+    """GET: find the commune by name or INSEE code, then pick it (works without JavaScript)."""
+
+    commune_q = forms.CharField(label=_("Rechercher une commune (nom ou code INSEE)"), max_length=80, min_length=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "commune_%s")
+        super().__init__(*args, **kwargs)
 
 
 class PieceForm(forms.Form):

@@ -43,9 +43,8 @@ def search_cibles(campagne: Campagne, voeu_type: str, q: str) -> list[Resultat]:
             Etablissement.objects.select_related("commune__departement"), "commune__departement__", campagne
         ).filter(Q(nom__icontains=q) | Q(uai__iexact=q) | Q(commune__nom__icontains=q))
     elif field == "commune":
-        queryset = _in_academie(Commune.objects.select_related("departement"), "departement__", campagne).filter(
-            Q(nom__icontains=q) | Q(code_insee=q)
-        )
+        # accents, case and hyphens aside, or the INSEE code (dossier's trigram index)
+        queryset = _in_academie(Commune.objects.search(q).select_related("departement"), "departement__", campagne)
     elif field == "groupement":
         queryset = _in_academie(GroupementCommunes.objects.all(), "departement__", campagne).filter(
             Q(nom__icontains=q) | Q(code__iexact=q)

@@ -70,6 +70,14 @@ class DossierAdminForm(forms.ModelForm[Dossier]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        commune, academie = data.get("conjoint_commune"), data.get("conjoint_academie")
+        if commune is not None and academie is not None and academie != commune.departement.academie:
+            # the barème reads the commune first: the académie must be the commune's, never another
+            self.add_error(
+                "conjoint_academie",
+                _("La commune %(commune)s est dans l'académie de %(academie)s : l'académie du conjoint en découle.")
+                % {"commune": commune.nom, "academie": commune.departement.academie.nom},
+            )
         if self.instance.pk and not (data.get("motif") or "").strip():
             self.add_error("motif", _("Indiquez le motif de la modification : il est conservé dans l'historique."))
         return data

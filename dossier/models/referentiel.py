@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from dossier.uai import is_valid_uai
@@ -50,21 +54,71 @@ class Departement(models.Model):
         return f"{self.code} — {self.nom}"
 
 
+class SearchName(models.Func):
+    """The name as searched: unaccented, lower case, hyphens and apostrophes as spaces.
+
+    ``iprof_search_name`` is an IMMUTABLE SQL function over PostgreSQL's ``unaccent`` (migration
+    dossier 0003), so that the trigram index below can be built on it.
+    """
+
+    function = "iprof_search_name"
+    output_field = models.CharField()
+
+
+INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+class CommuneQuerySet(QuerySet["Commune"]):
+    def search(self, q: str) -> QuerySet[Commune]:
+        """By INSEE code, or by name whatever its accents and hyphens: exact names first, then prefixes."""
+        q = q.strip()
+        if INSEE_CODE.match(q.upper()):
+            return self.filter(code_insee=q.upper())
+        name = SearchName(Value(q))
+        return (
+            self.alias(searched=SearchName("nom"))
+            .filter(searched__contains=name)  # commune_nom_trgm_idx
+            .annotate(
+                pertinence=Case(
+                    When(searched=name, then=Value(0)),
+                    When(searched__startswith=name, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("pertinence", "nom", "code_insee")
+        )
+
+
 class Commune(models.Model):
     code_insee = models.CharField(_("code INSEE"), max_length=5, unique=True)
     nom = models.CharField(_("nom"), max_length=100)
     departement = models.ForeignKey(
         Departement, on_delete=models.PROTECT, related_name="communes", verbose_name=_("département")
     )
-    # SIAM orders the posts of a large voeu by distance as the crow flies.
-    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
-    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)
+    # SIAM orders the posts of a large voeu by distance as the crow flies. The COG gives no
+    # coordinates: communes loaded from it have none until the rectorat enters them.
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+
+    objects = CommuneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
         ordering = ["nom"]
-        indexes = [models.Index(fields=["nom"], name="commune_nom_idx")]  # voeu search by name
+        indexes = [
+            models.Index(fields=["nom"], name="commune_nom_idx"),  # voeu search by name
+            # CommuneQuerySet.search: LIKE '%…%' on the unaccented name (pg_trgm)
+            GinIndex(OpClass(SearchName("nom"), name="gin_trgm_ops"), name="commune_nom_trgm_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="commune_coordinates_both_or_none",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.nom} ({self.departement_id and self.departement.code})"

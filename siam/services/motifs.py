@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from accounts.models import Agent
 
 
+def _academie_of(motif: str, commune: Commune | None, academie: Academie | None) -> Academie | None:
+    """RC and APC: the académie follows from the commune, never typed beside it."""
+    if motif in NEEDS_COMMUNE:
+        return commune.departement.academie if commune is not None else None
+    return academie if motif in NEEDS_ACADEMIE else None
+
+
 def declare_motif(
     *,
     demande: Demande,
@@ -44,7 +51,7 @@ def declare_motif(
             demande=locked,
             motif=motif,
             conjoint_commune=commune if motif in NEEDS_COMMUNE else None,
-            academie=academie if motif in NEEDS_ACADEMIE | {Motif.RAPPROCHEMENT_CONJOINTS} else None,
+            academie=_academie_of(motif, commune, academie),
             annees=annees,
             precision=precision,
         )

@@ -12,22 +12,52 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dossier.models import Commune
+from dossier.models.referentiel import INSEE_CODE
 from siam.errors import SiamError
-from siam.forms import MotifForm, VersionForm, on_version
+from siam.forms import CommuneSearchForm, MotifFamilleForm, MotifForm, VersionForm, on_version
 from siam.models import Demande
-from siam.motifs import PIECES_PAR_MOTIF
+from siam.motifs import NEEDS_COMMUNE, PIECES_PAR_MOTIF
 from siam.selectors import agent_of, dossier_for_bareme, get_demande_for_user, get_motif_for_user, motifs_of
 from siam.services.demandes import cancel_demande
 from siam.services.motifs import declare_motif, withdraw_motif
 from siam.views import report_error
 
+COMMUNES_LIMIT = 20
+
+
+def commune_search(request: HttpRequest, famille: MotifFamilleForm) -> dict[str, Any]:
+    """The communes to pick from: a GET search, or the name an RC/APC declaration found ambiguous."""
+    form = CommuneSearchForm(request.GET if "commune_q" in request.GET else None)
+    q = form.cleaned_data["commune_q"] if form.is_valid() else famille.ambiguous()
+    communes = Commune.objects.select_related("departement__academie")
+    found = list(communes.search(q)[:COMMUNES_LIMIT]) if q else None
+    picked = str(famille["commune"].value() or "")
+    choisie = communes.search(picked).first() if INSEE_CODE.match(picked.upper()) else None
+    return {
+        "commune_search": form,
+        "communes": found,
+        "communes_limitees": len(found or ()) >= COMMUNES_LIMIT,
+        "commune_choisie": choisie,
+    }
+
 
 def render_demande(
-    request: HttpRequest, demande: Demande, *, motif_form: MotifForm | None = None, status: int = 200
+    request: HttpRequest,
+    demande: Demande,
+    *,
+    motif_form: MotifForm | MotifFamilleForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     demande.refresh_from_db(fields=["version", "etat", "participation", "participation_raisons"])
     campagne, now = demande.campagne, timezone.now()
     motifs = motifs_of(demande)
+    initial = {"version": demande.version}
+    bound = on_version(motif_form, demande.version) if motif_form else None
+    famille = bound if isinstance(bound, MotifFamilleForm) else None
+    famille = famille or MotifFamilleForm(
+        initial={**initial, "commune": request.GET.get("commune", "")[:80]}, demande=demande
+    )
     context: dict[str, Any] = {
         "demande": demande,
         "campagne": campagne,
@@ -39,10 +69,10 @@ def render_demande(
         "motifs": [(m, PIECES_PAR_MOTIF.get(m.motif, ())) for m in motifs],
         "nb_voeux": demande.voeux.count(),
         "nb_pieces": demande.pieces.count(),
-        "motif_form": on_version(motif_form, demande.version)
-        if motif_form
-        else MotifForm(initial={"version": demande.version}, demande=demande),
-        "version_form": VersionForm(initial={"version": demande.version}),
+        "motif_form": bound if isinstance(bound, MotifForm) else MotifForm(initial=initial, demande=demande),
+        "famille_form": famille,
+        **commune_search(request, famille),
+        "version_form": VersionForm(initial=initial),
         "section": "services",
     }
     return render(request, "siam/demande.html", context, status=status)
@@ -58,7 +88,8 @@ def demande_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def motif_add(request: HttpRequest, pk: int) -> HttpResponse:
     demande = get_demande_for_user(request, pk)
-    form = MotifForm(request.POST, demande=demande)
+    form_class = MotifFamilleForm if request.POST.get("motif") in NEEDS_COMMUNE else MotifForm
+    form = form_class(request.POST, demande=demande)
     if not form.is_valid():
         return render_demande(request, demande, motif_form=form, status=400)
     data = form.cleaned_data
@@ -68,8 +99,8 @@ def motif_add(request: HttpRequest, pk: int) -> HttpResponse:
             auteur=agent_of(request),
             version=data["version"],
             motif=data["motif"],
-            commune=data["commune"],
-            academie=data["academie"],
+            commune=data.get("commune"),
+            academie=data.get("academie"),
             annees=data["annees"],
             precision=data["precision"],
         )

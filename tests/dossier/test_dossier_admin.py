@@ -12,7 +12,17 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Agent
-from dossier.models import CVEntry, Dossier, DossierChange, EchelonHistorique, Enfant, SignalementErreur
+from dossier.models import (
+    Academie,
+    Commune,
+    CVEntry,
+    Departement,
+    Dossier,
+    DossierChange,
+    EchelonHistorique,
+    Enfant,
+    SignalementErreur,
+)
 from lib.roles import DRH, RECTORAT
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +203,22 @@ def test_every_admin_list_and_add_page_opens_for_the_rectorat(
     assert staff_client.get(reverse(f"admin:dossier_{name}_changelist") + "?q=a").status_code == 200
     add = staff_client.get(reverse(f"admin:dossier_{name}_add"))
     assert add.status_code == (200 if may_add else 403)
+
+
+def test_the_conjoints_academie_cannot_contradict_the_commune_and_nothing_is_written(
+    staff_client: Client, teacher_a: Agent
+) -> None:
+    toulouse = Academie.objects.create(code="TOULOUSE", nom="Toulouse")
+    garonne = Departement.objects.create(code="031", nom="Haute-Garonne", academie=toulouse)
+    commune = Commune.objects.create(code_insee="31555", nom="Toulouse", departement=garonne)
+    clermont = Academie.objects.get(code="CLERMONT")
+    data = change_form_data(staff_client.get(change_url(teacher_a)))
+    data.update(conjoint_commune=str(commune.pk), conjoint_academie=str(clermont.pk), motif="Attestation employeur")
+    response = staff_client.post(change_url(teacher_a), data)
+    assert response.status_code == 200
+    assert "La commune Toulouse est dans l'académie de Toulouse" in html.unescape(response.content.decode())
+    assert Dossier.objects.get(agent=teacher_a).conjoint_commune is None
+    assert not DossierChange.objects.filter(dossier_id=teacher_a.pk).exists()
+    data.update(conjoint_academie=str(toulouse.pk))
+    assert staff_client.post(change_url(teacher_a), data).status_code == 302
+    assert Dossier.objects.get(agent=teacher_a).conjoint_commune == commune

@@ -609,7 +609,8 @@ def _table_by_distance(departements: Sequence[int]) -> dict[int, tuple[int, ...]
     """Each département's others, nearest centre (mean of its communes) first."""
     centres = {
         row["departement_id"]: Point(float(row["lat"]), float(row["lon"]))
-        for row in Commune.objects.filter(departement_id__in=departements)
+        # communes loaded from the COG have no coordinates: a département with none has no centre (gap inf)
+        for row in Commune.objects.filter(departement_id__in=departements, latitude__isnull=False)
         .values("departement_id")
         .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
         .order_by()
