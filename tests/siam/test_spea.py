@@ -332,3 +332,9 @@ def test_the_rectorat_enters_the_avis_and_decides_in_the_admin(
     reader.post("/admin/siam/candidaturespea/", {"action": "ne_pas_retenir", "_selected_action": [candidature.pk]})
     candidature.refresh_from_db()
     assert candidature.etat == EtatCandidature.RETENUE
+
+
+def test_siam_home_links_the_profiled_posts_during_the_intra_saisie(intra: Campagne, teacher_a: Agent, at: Any) -> None:
+    assert 'href="/siam/postes-a-profil/"' in client_for(teacher_a).get("/siam/").content.decode()
+    at(APRES)
+    assert 'href="/siam/postes-a-profil/"' not in client_for(teacher_a).get("/siam/").content.decode()
