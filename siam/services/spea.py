@@ -10,12 +10,14 @@ posts are not loaded there) and his demande leaves it (``market.load_participant
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dossier.models import CVContact, CVEntry, Dossier
@@ -52,6 +54,18 @@ def postes_spea(agent: Agent) -> list[Poste]:
     return list(postes)
 
 
+def periode(debut: datetime.date | None, fin: datetime.date | None) -> str:
+    """« depuis septembre 2016 », « septembre 2011 – août 2016 »: how the CV page reads dates."""
+    if debut is None:
+        return ""
+    start = date_format(debut, "F Y")
+    return (
+        _("%(debut)s – %(fin)s") % {"debut": start, "fin": date_format(fin, "F Y")}
+        if fin
+        else _("depuis %(debut)s") % {"debut": start}
+    )
+
+
 def cv_snapshot(agent: Agent) -> dict[str, Any]:
     """The agent's CV as the reviewers will read it, frozen now (later edits do not reach them)."""
     entries = [
@@ -63,6 +77,7 @@ def cv_snapshot(agent: Agent) -> dict[str, Any]:
             "description": e.description,
             "debut": e.date_debut.isoformat() if e.date_debut else "",
             "fin": e.date_fin.isoformat() if e.date_fin else "",
+            "periode": periode(e.date_debut, e.date_fin),
         }
         for e in CVEntry.objects.for_agent(agent).order_by("section", "ordre", "pk")
     ]

@@ -44,7 +44,9 @@ def poste_spea(intra: Campagne, ref: dict[str, Any]) -> Poste:
 
 @pytest.fixture
 def cv_a(teacher_a: Agent) -> CVEntry:
-    return CVEntry.objects.create(agent=teacher_a, section="diplome", titre="Certification DNL anglais")
+    return CVEntry.objects.create(
+        agent=teacher_a, section="diplome", titre="Certification DNL anglais", date_debut=datetime.date(2016, 9, 1)
+    )
 
 
 def apply(client: Client, poste: Poste, content: bytes = PDF) -> Any:
@@ -69,7 +71,7 @@ def test_teacher_applies_with_a_pdf_letter_and_his_cv_frozen_at_submission(
     listing = client.get("/siam/postes-a-profil/")
     assert "Section européenne anglais" in text(listing)
     form = client.get(f"/siam/postes-a-profil/{poste_spea.pk}/candidater/")
-    assert "Certification DNL anglais" in text(form)  # the CV preview
+    assert "Certification DNL anglais, depuis septembre 2016" in text(form)  # the CV preview
     response = apply(client, poste_spea)
     candidature = CandidatureSpea.objects.get(agent=teacher_a)
     assert response.status_code == 302 and response["Location"] == f"/siam/candidatures/{candidature.pk}/"
