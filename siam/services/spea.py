@@ -5,7 +5,8 @@ campagne (SIAM ranks SPEA vœux first, in the same saisie; a second calendar wou
 set of dates to get wrong). The rectorat enters the avis and the ranking afterwards and decides
 before the general intra is computed: once a run of the campagne is published, nothing changes.
 A retained teacher obtains the post hors barème: the post was never in the intra market (profiled
-posts are not loaded there) and his demande leaves it (``market.load_participants``).
+posts are not loaded there), his demande leaves it (``market.load_participants``), and the post he
+held, if he is a titulaire of the académie, joins it as one more known vacancy.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dossier.models import CVContact, CVEntry, Dossier
+from dossier.models import CVContact, CVEntry, Dossier, Position
 from iprof.courrier.models import Categorie
 from iprof.courrier.services import post_courrier
 from lib.uploads import sniff
@@ -187,6 +189,8 @@ def decide_candidature(*, candidature: CandidatureSpea, staff: Agent, retenue: b
         locked.decidee_le = timezone.now()
         locked.courrier_key = f"siam:spea:{locked.pk}:decision"
         locked.save(update_fields=["etat", "decidee_par", "decidee_le", "courrier_key"])
+        if retenue:
+            release_current_post(locked)
         post_courrier(
             recipients=[locked.agent_id],
             sujet=_("Mouvement spécifique : votre candidature sur le poste %(poste)s") % {"poste": locked.poste},
@@ -210,6 +214,42 @@ def _check_retenue(candidature: CandidatureSpea) -> None:
     )
     if other.exists():
         raise SiamError(_("Ce candidat est déjà retenu sur un autre poste à profil de cette campagne."))
+
+
+def release_current_post(candidature: CandidatureSpea) -> Poste | None:
+    """The post a retained titulaire leaves goes to the general intra as one more known vacancy.
+
+    He no longer takes part in the intra (so the run would never free it through a chain).
+    """
+    dossier = (
+        Dossier.objects.filter(agent_id=candidature.agent_id)
+        .select_related("etablissement__commune__departement", "zone_remplacement__departement")
+        .first()
+    )
+    if dossier is None or dossier.position != Position.TITULAIRE or dossier.affectation_provisoire:
+        return None
+    lieu: dict[str, Any]
+    if dossier.etablissement is not None:
+        lieu, academie = {"etablissement": dossier.etablissement}, dossier.etablissement.commune.departement.academie_id
+    elif dossier.zone_remplacement is not None:
+        lieu, academie = (
+            {"zone_remplacement": dossier.zone_remplacement},
+            dossier.zone_remplacement.departement.academie_id,
+        )
+    else:
+        return None
+    campagne = candidature.campagne
+    if academie != campagne.academie_id or dossier.discipline_id is None:
+        return None
+    poste, _created = Poste.objects.select_for_update().get_or_create(
+        campagne=campagne,
+        discipline_id=dossier.discipline_id,
+        profile=False,
+        **lieu,
+        defaults={"nombre": 0, "susceptible_vacant": True},
+    )
+    Poste.objects.filter(pk=poste.pk).update(nombre=F("nombre") + 1)
+    return poste
 
 
 def decision_text(candidature: CandidatureSpea) -> str:

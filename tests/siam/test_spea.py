@@ -258,10 +258,27 @@ def test_a_retained_teacher_leaves_the_general_intra_and_is_told_once_in_his_cou
         "est retenue" in message.corps and "Vos autres vœux du mouvement intra ne sont plus examinés" in message.corps
     )
     assert message.envoi.key == decided.courrier_key == f"siam:spea:{candidature.pk}:decision"
+    # the post Alice held (Lycée Blaise-Pascal) joins the intra as a known vacancy
+    freed = Poste.objects.get(campagne=intra, etablissement=ref["etablissement"], profile=False)
+    assert (freed.nombre, freed.discipline_id) == (1, ref["discipline"].pk)
     run = run_mouvement(campagne=intra, by=None)
     results = MouvementResultat.objects.filter(run=run)
     assert not results.filter(demande=scenario.demandes["A"]).exists()
     assert results.count() == 5
+    # without Alice, Dumas obtains his vœu 1 (Albert-Camus, freed by Blanc) and Garnier is extended to the
+    # post Alice left, in the Puy-de-Dôme, instead of Moulins
+    obtained = {
+        r.demande.agent.nom: (r.poste.etablissement.nom, r.extended)
+        for r in results.filter(poste__isnull=False, kept=False).select_related(
+            "demande__agent", "poste__etablissement"
+        )
+    }  # type: ignore[union-attr]
+    assert obtained == {
+        "Blanc": ("Lycée Jeanne-d'Arc", False),
+        "Caron": ("Lycée Virlogeux", False),
+        "Dumas": ("Collège Albert-Camus", False),
+        "Garnier": ("Lycée Blaise-Pascal", True),
+    }
     # the profiled post is not in the general intra: nobody obtains it there
     assert not results.filter(poste=poste).exists()
     run.refresh_from_db()
