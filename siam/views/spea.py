@@ -7,6 +7,8 @@ afterwards); nobody else's application, and so nobody else's avis, is ever reach
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,16 +22,27 @@ from dossier.models import Dossier
 from siam.errors import SiamError
 from siam.models import CandidatureSpea, Poste
 from siam.selectors import agent_of
-from siam.services.spea import cv_snapshot, postes_spea, submit_candidature, withdraw_candidature
+from siam.services.pieces import taille_fr
+from siam.services.spea import (
+    cv_snapshot,
+    max_lettre_bytes,
+    postes_spea,
+    submit_candidature,
+    withdraw_candidature,
+)
 from siam.views import report_error
 
 STAFF_SPEA_PERMISSION = "siam.view_candidaturespea"
 
 
 class CandidatureForm(forms.Form):
-    lettre = forms.FileField(
-        label=gettext_lazy("Lettre de motivation"), help_text=gettext_lazy("Un fichier PDF de 2 Mo au plus.")
-    )
+    lettre = forms.FileField(label=gettext_lazy("Lettre de motivation"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lettre"].help_text = _("Un fichier PDF de %(max)s au plus.") % {
+            "max": taille_fr(max_lettre_bytes())
+        }
 
 
 def get_poste_spea_for_user(request: HttpRequest, pk: int) -> Poste:

@@ -72,6 +72,7 @@ def test_teacher_applies_with_a_pdf_letter_and_his_cv_frozen_at_submission(
     assert "Section européenne anglais" in text(listing)
     form = client.get(f"/siam/postes-a-profil/{poste_spea.pk}/candidater/")
     assert "Certification DNL anglais, depuis septembre 2016" in text(form)  # the CV preview
+    assert "Un fichier PDF de 2 Mo au plus." in text(form)
     response = apply(client, poste_spea)
     candidature = CandidatureSpea.objects.get(agent=teacher_a)
     assert response.status_code == 302 and response["Location"] == f"/siam/candidatures/{candidature.pk}/"
@@ -342,6 +343,8 @@ def test_the_rectorat_enters_the_avis_and_decides_in_the_admin(
     candidature.refresh_from_db()
     assert candidature.etat == EtatCandidature.RETENUE and candidature.decidee_par == rectorat
     assert Message.objects.filter(recipient=teacher_a, envoi__key=candidature.courrier_key).count() == 1
+    page = text(client_for(teacher_a).get(f"/siam/candidatures/{candidature.pk}/"))
+    assert "Vos autres vœux du mouvement intra ne sont plus examinés" in page and "Très bon projet." in page
     # decided: the avis no longer change, and the DRH only reads
     staff.post(change, {**avis, "avis_chef": "defavorable", "classement": "1"})
     candidature.refresh_from_db()
