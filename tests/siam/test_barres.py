@@ -11,7 +11,7 @@ import pytest
 from accounts.models import Agent
 from dossier.models import Discipline
 from siam.models import Campagne
-from siam.models.mouvement import MouvementRun
+from siam.models.mouvement import MouvementResultat, MouvementRun
 from siam.services.barres import Flux, aggregate, barres_of, neutralise
 from siam.services.mouvement import run_mouvement
 from siam.services.mouvement.publication import publish_run
@@ -167,3 +167,18 @@ def test_the_inter_barres_count_leavers_of_the_academie_of_origin(
         "Lyon": (3, 0, Decimal("200.2")),
         "Clermont-Ferrand": (0, 3, None),
     }
+
+
+def test_a_result_published_after_exchanges_is_read_on_the_post_after_exchanges(
+    intra: Campagne, ref: dict[str, Any], at: Any, drh: Agent
+) -> None:
+    scenario = chain_scenario(intra, ref)
+    at(AFTER_CLOSING)
+    run = run_mouvement(campagne=intra, by=None, exchange=True)
+    at(RESULTS_OPEN)
+    publish_run(run=run, by=drh, exchange=True)
+    found = barres_of(scenario.campagne)
+    assert found is not None and found.run.published_exchange
+    (maths,) = found.disciplines
+    moved = MouvementResultat.objects.filter(run=run, poste__isnull=False, kept=False)
+    assert sum(c.entrants for c in maths.cellules) == moved.count() == 5
