@@ -37,3 +37,7 @@ PERMISSIONS[RECTORAT] += [
     "siam.change_contestation",
 ]
 PERMISSIONS[DRH] += [f"siam.view_{model}" for model in _BAREME_READ]
+
+# The mouvement spécifique: the rectorat enters the avis and decides; the DRH reads.
+PERMISSIONS[RECTORAT] += ["siam.view_candidaturespea", "siam.change_candidaturespea"]
+PERMISSIONS[DRH] += ["siam.view_candidaturespea"]

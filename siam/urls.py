@@ -1,6 +1,6 @@
 from django.urls import path
 
-from siam.views import bareme, demande, home, pieces, resultat, voeux
+from siam.views import bareme, barres, demande, home, pieces, resultat, spea, voeux
 
 app_name = "siam"
 
@@ -25,4 +25,12 @@ urlpatterns = [
     path("demandes/<int:pk>/bareme/", bareme.bareme, name="bareme"),
     path("demandes/<int:pk>/bareme/contester/", bareme.contestation_add, name="contestation-add"),
     path("contestations/<int:pk>/piece/", bareme.contestation_piece, name="contestation-piece"),
+    # mouvement spécifique (postes à profil) and the published barres
+    path("postes-a-profil/", spea.spea, name="spea"),
+    path("postes-a-profil/<int:pk>/candidater/", spea.candidater, name="spea-candidater"),
+    path("candidatures/<int:pk>/", spea.candidature, name="spea-candidature"),
+    path("candidatures/<int:pk>/lettre/", spea.lettre, name="spea-lettre"),
+    path("candidatures/<int:pk>/retirer/", spea.retirer, name="spea-retirer"),
+    path("<slug:slug>/barres/", barres.barres, name="barres"),
+    path("<slug:slug>/barres.csv", barres.barres_csv, name="barres-csv"),
 ]

@@ -6,4 +6,5 @@ from siam.admin import (  # noqa: F401 - registers the admins
     demandes,
     mouvement,
     pieces,
+    spea,
 )

@@ -24,6 +24,7 @@ from siam.models.choices import (
 )
 from siam.models.demande import Demande, DemandeVersion, MotifDeclare, PieceJustificative, Voeu
 from siam.models.mouvement import MouvementResultat, MouvementRun, StatutRun, TableExtension  # noqa: F401
+from siam.models.spea import Avis, CandidatureSpea, EtatCandidature  # noqa: F401 - mouvement spécifique
 
 __all__ = [
     "Campagne",

@@ -300,6 +300,23 @@ def _affichage_campagne(world: World, ref: dict[str, Any]) -> None:
     world.objects.update(campagne_affichage=campagne, demande_affichage=demande)
 
 
+def _spea(world: World, ref: dict[str, Any]) -> None:
+    """A profiled post of the open campagne, and A's application to it (letter and CV)."""
+    from dossier.models import CVEntry
+    from siam.models import Poste
+    from siam.services.spea import submit_candidature
+
+    a = world.agents[A]
+    poste = Poste.objects.create(
+        campagne=world.obj("campagne"), discipline=ref["discipline"], etablissement=ref["college"], nombre=1,
+        profile=True, profil="Section européenne.",
+    )  # fmt: skip
+    if not CVEntry.objects.filter(agent=a).exists():
+        CVEntry.objects.create(agent=a, section="diplome", titre="Certification DNL")
+    lettre = SimpleUploadedFile("lettre.pdf", PDF)
+    world.objects.update(spea_poste=poste, candidature=submit_candidature(agent=a, poste=poste, lettre=lettre))
+
+
 def build_world() -> World:
     world = World(agents=_cast())
     ref = _reference()
@@ -307,6 +324,7 @@ def build_world() -> World:
     _dossier_and_courrier(world)
     _guides(world)
     _saisie_campagne(world, ref)
+    _spea(world, ref)
     _resultats_campagne(world, ref)
     _affichage_campagne(world, ref)
     world.objects.update(agent_a=world.agents[A], agent_b=world.agents[B])

@@ -80,6 +80,7 @@ OWNED_BY_A = {
     "contestation",
     "resultat",
     "bareme_voeu",
+    "candidature",
 }
 
 
@@ -269,6 +270,18 @@ EXPECTATIONS: dict[str, Expect | list[Expect]] = {
     # staff who examine contestations (siam.view_contestation) read the pièce
     "siam:contestation-piece": own_page("contestation").but(rectorat=(OK, NOT_ALLOWED), drh=(OK, NOT_ALLOWED)),
     "siam:departage": portal_page("campagne_resultats"),
+    # --- SIAM mouvement spécifique (postes à profil) and published barres ------------------------------
+    "siam:spea": portal_page(),
+    # a profiled post of the teacher's discipline (B teaches the same); staff have no dossier: 404
+    "siam:spea-candidater": Expect(
+        _same((NOT_FOUND, NOT_FOUND), anon=(LOGIN, LOGIN)) | dict.fromkeys((A, B), (OK, BAD_REQUEST)), "spea_poste"
+    ),
+    "siam:spea-candidature": own_page("candidature"),
+    # the rectorat and the DRH read the letter (siam.view_candidaturespea); only the candidate withdraws
+    "siam:spea-lettre": own_page("candidature").but(rectorat=(OK, NOT_ALLOWED), drh=(OK, NOT_ALLOWED)),
+    "siam:spea-retirer": own_action("candidature", REDIRECT),
+    "siam:barres": portal_page("campagne_resultats"),
+    "siam:barres-csv": portal_page("campagne_resultats"),
 }
 
 # Names declared before their URL exists (a page being built elsewhere): not reported as stale meanwhile.

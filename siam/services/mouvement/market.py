@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from dossier.models import Academie, Commune, Departement, Etablissement, GroupementCommunes, Position, ZoneRemplacement
 from siam.errors import MouvementError
-from siam.models import Campagne, CampagneKind, EtatDemande, Participation, Poste, TypeFiltre, Voeu
+from siam.models import Campagne, CampagneKind, CandidatureSpea, EtatDemande, Participation, Poste, TypeFiltre, Voeu
 from siam.models.choices import TYPES_AVEC_FILTRE
 from siam.models.mouvement import SCORE_SCALE, TableExtension
 from siam.mouvement import Expander, Extension, Instance, Point, Site, expand, extension_posts, extension_zones
@@ -430,6 +430,8 @@ def load_participants(campagne: Campagne) -> list[Participant]:
     rows = (
         campagne.demandes.exclude(etat=EtatDemande.ANNULEE)
         .filter(Q(participation=Participation.OBLIGATOIRE) | has_voeux)
+        # SPEA (siam/services/spea.py): a teacher retained on a profiled post leaves the general mouvement.
+        .exclude(Exists(CandidatureSpea.objects.retenues().filter(agent=OuterRef("agent"), campagne=campagne)))
         .order_by("pk")
         .values_list(
             "pk",
