@@ -19,7 +19,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 
-from dossier.models import Academie, Affectation, Commune, Departement, Dossier, Enfant, Etablissement
+from dossier.models import Academie, Affectation, Commune, Departement, Dossier, Enfant, Etablissement, Position
 from dossier.models import GroupementCommunes as Groupement
 from dossier.models import ZoneRemplacement as Zone
 from siam import bareme as core
@@ -127,7 +127,9 @@ def stagiaire_facts(
 ) -> core.Stagiaire | None:
     if position == TITULAIRE:
         return None
-    return core.Stagiaire(academie_stage=academie_stage, anciennete_poste_titulaire=previous_post_years(affectations))
+    # An ex-contractuel's past contracts are not posts held as titulaire, whatever their recorded nature.
+    previous = None if position == Position.STAGIAIRE_EX_CONTRACTUEL else previous_post_years(affectations)
+    return core.Stagiaire(academie_stage=academie_stage, anciennete_poste_titulaire=previous)
 
 
 def reference_day(campagne: Campagne) -> datetime.date:
@@ -186,7 +188,7 @@ def load_participants(campagne: Campagne, demandes: Sequence[int] | None = None)
         .annotate(n=Count("pk"))
         .values_list("dossier__agent_id", "n")
     )
-    stagiaires = [d[0] for d in dossiers if d[1] != TITULAIRE]
+    stagiaires = [d[0] for d in dossiers if d[1] == Position.STAGIAIRE]
     history: dict[int, list[tuple[str, datetime.date, datetime.date | None]]] = defaultdict(list)
     if stagiaires:
         rows = Affectation.objects.filter(dossier_id__in=stagiaires, nature=Affectation.Nature.DEFINITIVE)
