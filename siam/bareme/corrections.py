@@ -78,8 +78,12 @@ def corrected_situation(situation: Situation, corrections: Iterable[FactCorrecti
         elif c.fait is Fait.ECHELON:
             situation = replace(situation, echelon=c.valeur)
         elif situation.stagiaire is not None:
-            # A stagiaire's counted ancienneté is the one of his post as titulaire of another corps.
-            stage = replace(situation.stagiaire, anciennete_poste_titulaire=c.valeur)
+            # A stagiaire's counted ancienneté is the one of his post as titulaire of another corps
+            # (0 years for one who never was titulaire leaves him so: his stage year gives nothing).
+            before = situation.stagiaire.anciennete_poste_titulaire
+            stage = replace(
+                situation.stagiaire, anciennete_poste_titulaire=None if before is None and not c.valeur else c.valeur
+            )
             situation = replace(situation, stagiaire=stage)
         else:
             situation = replace(situation, anciennete_poste=c.valeur)
