@@ -345,7 +345,7 @@ class CorrectionForm(forms.ModelForm):
         data = super().clean() or {}
         check_correction(self, data, code="code", points="points", fait="fait", valeur="valeur")
         if data.get("fait") and data.get("voeu"):
-            self.add_error("voeu", _("Une donnée corrigée vaut pour tous les voeux : laissez le voeu vide."))
+            self.add_error("voeu", _("Une donnée corrigée vaut pour tous les vœux : laissez le vœu vide."))
         return data
 
     def validate_constraints(self, exclude: Any = None) -> None:
@@ -360,7 +360,7 @@ class CorrectionInline(admin.TabularInline):
     readonly_fields = ("valeur_avant", "auteur", "date")
     verbose_name = gettext_lazy("correction")
     verbose_name_plural = gettext_lazy(
-        "corrections : une donnée (tous les voeux recalculés) ou les points d'une ligne là où sa règle s'applique "
+        "corrections : une donnée (tous les vœux recalculés) ou les points d'une ligne là où sa règle s'applique "
         "(justification obligatoire, communiquée à l'agent)"
     )
 
@@ -534,7 +534,7 @@ class ReponseForm(forms.ModelForm):
     )  # fmt: skip
     correction_points = forms.CharField(label=gettext_lazy("Points retenus"), required=False, max_length=10)
     correction_fait = forms.ChoiceField(
-        label=gettext_lazy("Ou donnée corrigée (tous les voeux recalculés)"), choices=[("", "—"), *FaitCorrige.choices],
+        label=gettext_lazy("Ou donnée corrigée (tous les vœux recalculés)"), choices=[("", "—"), *FaitCorrige.choices],
         required=False,
     )  # fmt: skip
     correction_valeur = forms.CharField(label=gettext_lazy("Valeur retenue"), required=False, max_length=3)
@@ -561,7 +561,7 @@ class ReponseForm(forms.ModelForm):
             valeur="correction_valeur",
         )  # fmt: skip
         if data.get("correction_voeu") and data.get("correction_fait"):
-            self.add_error("correction_voeu", _("Une donnée corrigée vaut pour tous les voeux : laissez le voeu vide."))
+            self.add_error("correction_voeu", _("Une donnée corrigée vaut pour tous les vœux : laissez le vœu vide."))
         corrige = data.get("correction_code") or data.get("correction_fait")
         if corrige and data.get("decision") != StatutContestation.ACCEPTEE:
             self.add_error(

@@ -123,7 +123,7 @@ def test_a_fact_value_is_checked(affiche: Demande, rectorat: Agent, valeur: str,
 
 def test_an_override_on_a_voeu_where_the_rule_gives_nothing_is_refused(affiche: Demande, rectorat: Agent) -> None:
     paris = affiche.voeux.get(rang=3)
-    with pytest.raises(SiamError, match="ne donne pas de points sur le voeu n° 3"):
+    with pytest.raises(SiamError, match="ne donne pas de points sur le vœu n° 3"):
         override_line(demande=affiche, staff=rectorat, code="rc", points="150.2", voeu=paris, justification="Erreur")
     assert not BaremeCorrection.objects.exists() and not BaremeChange.objects.exists()
     assert totals_by_rang(affiche)[3] == SANS_FAMILLE
@@ -202,7 +202,7 @@ def test_the_verification_page_corrects_a_fact_and_refuses_a_line_where_its_rule
     line = {"corrections_bareme-0-code": "separation", "corrections_bareme-0-points": "475",
             "corrections_bareme-0-voeu": str(paris.pk), "corrections_bareme-0-justification": "Trois ans."}  # fmt: skip
     refused = client.post(url, {**management, **line}, follow=True)
-    assert "ne donne pas de points sur le voeu n° 3" in refused.content.decode()
+    assert "ne donne pas de points sur le vœu n° 3" in refused.content.decode()
     assert not BaremeCorrection.objects.exists() and totals_by_rang(affiche)[3] == SANS_FAMILLE
     fact = {"corrections_bareme-0-fait": "annees_separation", "corrections_bareme-0-valeur": "3",
             "corrections_bareme-0-justification": "Trois ans."}  # fmt: skip

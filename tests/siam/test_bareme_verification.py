@@ -109,7 +109,7 @@ def test_an_override_on_one_voeu_only(declared: Demande, rectorat: Agent) -> Non
 
 def test_an_override_cannot_give_a_pending_bonus_points(declared: Demande, rectorat: Agent) -> None:
     """The RC is only declared: its line gives no points yet, and an override cannot give it any."""
-    with pytest.raises(SiamError, match="ne donne de points sur aucun voeu"):
+    with pytest.raises(SiamError, match="ne donne de points sur aucun vœu"):
         override_line(demande=declared, staff=rectorat, code="rc", points="150.2", justification="Paris : erreur")
     assert set(totals_by_rang(declared).values()) == {SANS_FAMILLE}
 

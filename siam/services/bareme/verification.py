@@ -110,7 +110,7 @@ def _check_line_applies(demande: Demande, code: str, voeu: Voeu | None) -> None:
     """A line override may only change points the rule gives: refuse it where the rule gives none."""
     participant, rules, own = _participant(demande)
     if not participant.facts:
-        raise SiamError(_("Cette demande n'a aucun voeu : il n'y a pas de ligne à corriger."), field="code")
+        raise SiamError(_("Cette demande n'a aucun vœu : il n'y a pas de ligne à corriger."), field="code")
     # The lines as the rule gives them, on the corrected facts but before any line override.
     facts_only = Corrections(facts=own.facts)
     baremes = facts_only.baremes(participant.situation, participant.voeu_ids, participant.facts, rules)  # type: ignore[arg-type]
@@ -122,7 +122,7 @@ def _check_line_applies(demande: Demande, code: str, voeu: Voeu | None) -> None:
             why = line.detail if line is not None else _("aucune ligne pour cette composante")
             raise SiamError(
                 _(
-                    "La ligne « %(ligne)s » ne donne pas de points sur le voeu n° %(rang)s (%(raison)s) : une correction "
+                    "La ligne « %(ligne)s » ne donne pas de points sur le vœu n° %(rang)s (%(raison)s) : une correction "
                     "ne peut changer que les points d'une ligne que la règle applique. Corrigez plutôt la donnée "
                     "(années de séparation, enfants…) ou la décision sur la bonification."
                 )
@@ -132,7 +132,7 @@ def _check_line_applies(demande: Demande, code: str, voeu: Voeu | None) -> None:
     elif not any((b.line(code) or _NOLINE).state is core.LineState.APPLIED for b in baremes):
         raise SiamError(
             _(
-                "La ligne « %(ligne)s » ne donne de points sur aucun voeu : une correction ne peut changer que les "
+                "La ligne « %(ligne)s » ne donne de points sur aucun vœu : une correction ne peut changer que les "
                 "points d'une ligne que la règle applique. Corrigez plutôt la donnée ou la décision sur la bonification."
             )
             % {"ligne": label},
@@ -152,7 +152,7 @@ def set_line(
     if code not in codes:
         raise SiamError(_("Cette composante ne fait pas partie des règles de la campagne."), field="code")
     if voeu is not None and voeu.demande_id != demande.pk:
-        raise SiamError(_("Ce voeu n'appartient pas à cette demande."), field="voeu")
+        raise SiamError(_("Ce vœu n'appartient pas à cette demande."), field="voeu")
     _check_line_applies(demande, code, voeu)
     existing = BaremeCorrection.objects.filter(demande=demande, voeu=voeu, code=code, fait="").first()
     BaremeCorrection.objects.update_or_create(
@@ -160,7 +160,7 @@ def set_line(
         defaults={"points": value, "justification": justification, "auteur": staff, "date": timezone.now()},
     )  # fmt: skip
     label = dict(COMPOSANTES).get(code, code)
-    where = _("voeu n° %(rang)s") % {"rang": voeu.rang} if voeu else _("sur chaque voeu où la règle s'applique")
+    where = _("vœu n° %(rang)s") % {"rang": voeu.rang} if voeu else _("sur chaque vœu où la règle s'applique")
     return Changement(
         _("Ligne « %(ligne)s » corrigée (%(ou)s) : %(points)s")
         % {"ligne": label, "ou": where, "points": format_points(value)},
@@ -203,7 +203,7 @@ def set_fact(demande: Demande, *, staff: Agent, fait: str, valeur: object, justi
                   "date": timezone.now()},
     )  # fmt: skip
     return Changement(
-        _("Donnée corrigée, « %(fait)s » : %(avant)s → %(apres)s (barème recalculé sur chaque voeu)")
+        _("Donnée corrigée, « %(fait)s » : %(avant)s → %(apres)s (barème recalculé sur chaque vœu)")
         % {"fait": label, "avant": current, "apres": value},
         {"fait": fait, "valeur": current},
         {"fait": fait, "valeur": value},

@@ -1,4 +1,4 @@
-"""The stagiaire rule from the dossier: only a post held as titulaire counts (tests/siam/bareme/test_bareme_stagiaire.py).
+"""The stagiaire rule from the dossier: only a post held as titulaire counts (the core: tests/siam/bareme/test_bareme_stagiaire.py).
 
 Both ways the service builds a situation agree: the bulk load of a campagne (stored barèmes) and the
 per-demande one (the voeux page's provisional barème).
