@@ -98,6 +98,9 @@ class Changement:
     voeu: Voeu | None = None
 
 
+_NOLINE = core.BaremeLine("", core.LineState.NOT_APPLICABLE, Decimal(0), Decimal(0), "", "")
+
+
 def _participant(demande: Demande) -> tuple[Participant, core.CompiledRules, Corrections]:
     found = load_participants(demande.campagne, [demande.pk])
     if not found or found[0].situation is None:
@@ -113,7 +116,8 @@ def _check_line_applies(demande: Demande, code: str, voeu: Voeu | None) -> None:
         raise SiamError(_("Cette demande n'a aucun vœu : il n'y a pas de ligne à corriger."), field="code")
     # The lines as the rule gives them, on the corrected facts but before any line override.
     facts_only = Corrections(facts=own.facts)
-    baremes = facts_only.baremes(participant.situation, participant.voeu_ids, participant.facts, rules)  # type: ignore[arg-type]
+    assert participant.situation is not None  # _participant refuses a demande without a dossier
+    baremes = facts_only.baremes(participant.situation, participant.voeu_ids, participant.facts, rules)
     by_voeu = dict(zip(participant.voeu_ids, baremes, strict=True))
     label = rules.labels.get(code, code)
     if voeu is not None:
@@ -138,9 +142,6 @@ def _check_line_applies(demande: Demande, code: str, voeu: Voeu | None) -> None:
             % {"ligne": label},
             field="code",
         )
-
-
-_NOLINE = core.BaremeLine("", core.LineState.NOT_APPLICABLE, Decimal(0), Decimal(0), "", "")
 
 
 def set_line(
