@@ -32,6 +32,7 @@ from siam.models.bareme import (
     BaremeChange,
     BaremeCorrection,
     Contestation,
+    FaitCorrige,
     RegleBareme,
     ReglesBareme,
     StatutContestation,
@@ -51,7 +52,7 @@ from siam.services.bareme.contestation import CorrectionDemandee, answer_contest
 from siam.services.bareme.departage import draw_seed
 from siam.services.bareme.display import bareme_page
 from siam.services.bareme.rules import ReglesInvalides, check_rows
-from siam.services.bareme.verification import decide_claim, override_line, remove_override
+from siam.services.bareme.verification import correct_fact, decide_claim, override_line, remove_override
 
 
 def staff_of(request: HttpRequest) -> Agent:
@@ -317,21 +318,51 @@ class MotifVerificationInline(admin.TabularInline):
         return format_html_join(", ", '<a href="{}">{}</a> ({})', rows) or SafeString("—")
 
 
+def check_correction(
+    form: forms.BaseForm, data: dict[str, Any], *, code: str, points: str, fait: str, valeur: str
+) -> None:
+    """A correction is a fact (donnée + valeur) or one line's points (ligne + points), never both."""
+    as_line, as_fact = bool(data.get(code)), bool(data.get(fait))
+    if as_line and as_fact:
+        form.add_error(fait, _("Corrigez soit une donnée, soit une ligne : pas les deux à la fois."))
+    if as_line and data.get(points) in (None, ""):
+        form.add_error(points, _("Indiquez les points retenus pour cette ligne."))
+    if as_fact and data.get(valeur) in (None, ""):
+        form.add_error(valeur, _("Indiquez la valeur retenue pour cette donnée."))
+    if not as_line and (data.get(points) not in (None, "")):
+        form.add_error(code, _("Choisissez la ligne dont les points sont corrigés."))
+    if not as_fact and (data.get(valeur) not in (None, "")):
+        form.add_error(fait, _("Choisissez la donnée corrigée."))
+
+
 class CorrectionForm(forms.ModelForm):
     class Meta:
         model = BaremeCorrection
-        fields = ("voeu", "code", "points", "justification")
+        fields = ("fait", "valeur", "voeu", "code", "points", "justification")
         widgets = {"justification": forms.Textarea(attrs={"rows": 2, "cols": 50})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_correction(self, data, code="code", points="points", fait="fait", valeur="valeur")
+        if data.get("fait") and data.get("voeu"):
+            self.add_error("voeu", _("Une donnée corrigée vaut pour tous les vœux : laissez le vœu vide."))
+        return data
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        """The services check and store corrections (the form only says which one)."""
 
 
 class CorrectionInline(admin.TabularInline):
     model = BaremeCorrection
     form = CorrectionForm
     extra = 0
-    fields = ("voeu", "code", "points", "justification", "auteur", "date")
-    readonly_fields = ("auteur", "date")
-    verbose_name = gettext_lazy("correction d'une ligne")
-    verbose_name_plural = gettext_lazy("corrections de lignes (justification obligatoire, communiquée à l'agent)")
+    fields = ("fait", "valeur", "valeur_avant", "voeu", "code", "points", "justification", "auteur", "date")
+    readonly_fields = ("valeur_avant", "auteur", "date")
+    verbose_name = gettext_lazy("correction")
+    verbose_name_plural = gettext_lazy(
+        "corrections : une donnée (tous les vœux recalculés) ou les points d'une ligne là où sa règle s'applique "
+        "(justification obligatoire, communiquée à l'agent)"
+    )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "voeu":
@@ -442,23 +473,23 @@ class VerificationBaremeAdmin(ServiceErrorsAsMessages):
             self._save_corrections(request, form.instance, formset)
 
     def _save_corrections(self, request: HttpRequest, demande: Any, formset: Any) -> None:
+        staff = staff_of(request)
         for f in formset.forms:
             data = getattr(f, "cleaned_data", None) or {}
-            if data.get("DELETE") and f.instance.pk:
-                remove_override(
-                    correction=f.instance,
-                    staff=staff_of(request),
-                    justification=_("Correction retirée par le rectorat."),
-                )
-            elif f.has_changed() and data.get("code"):
+            stored = BaremeCorrection.objects.filter(pk=f.instance.pk).first() if f.instance.pk else None
+            moved = stored is not None and any(k in f.changed_data for k in ("fait", "voeu", "code"))
+            if stored is not None and (data.get("DELETE") or moved):
+                remove_override(correction=stored, staff=staff, justification=_("Correction retirée par le rectorat."))
+            if data.get("DELETE") or not f.has_changed():
+                continue
+            why = data.get("justification") or ""
+            if data.get("fait"):
+                correct_fact(demande=demande, staff=staff, fait=data["fait"], valeur=data["valeur"], justification=why)
+            elif data.get("code"):
                 override_line(
-                    demande=demande,
-                    staff=staff_of(request),
-                    code=data["code"],
-                    points=data["points"],
-                    justification=data.get("justification") or "",
+                    demande=demande, staff=staff, code=data["code"], points=data["points"], justification=why,
                     voeu=data.get("voeu"),
-                )
+                )  # fmt: skip
 
 
 class VerifyingMotifDeclareAdmin(MotifDeclareAdmin):
@@ -502,6 +533,11 @@ class ReponseForm(forms.ModelForm):
         empty_label=gettext_lazy("tous les voeux"),
     )  # fmt: skip
     correction_points = forms.CharField(label=gettext_lazy("Points retenus"), required=False, max_length=10)
+    correction_fait = forms.ChoiceField(
+        label=gettext_lazy("Ou donnée corrigée (tous les vœux recalculés)"), choices=[("", "—"), *FaitCorrige.choices],
+        required=False,
+    )  # fmt: skip
+    correction_valeur = forms.CharField(label=gettext_lazy("Valeur retenue"), required=False, max_length=3)
 
     class Meta:
         model = Contestation
@@ -518,10 +554,20 @@ class ReponseForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("correction_code") and not str(data.get("correction_points") or "").strip():
-            self.add_error("correction_points", _("Indiquez les points retenus pour cette ligne."))
-        if data.get("correction_code") and data.get("decision") != StatutContestation.ACCEPTEE:
-            self.add_error("correction_code", _("Une correction accompagne une demande acceptée."))
+        for name in ("correction_points", "correction_valeur"):
+            data[name] = str(data.get(name) or "").strip()
+        check_correction(
+            self, data, code="correction_code", points="correction_points", fait="correction_fait",
+            valeur="correction_valeur",
+        )  # fmt: skip
+        if data.get("correction_voeu") and data.get("correction_fait"):
+            self.add_error("correction_voeu", _("Une donnée corrigée vaut pour tous les vœux : laissez le vœu vide."))
+        corrige = data.get("correction_code") or data.get("correction_fait")
+        if corrige and data.get("decision") != StatutContestation.ACCEPTEE:
+            self.add_error(
+                "correction_code" if data.get("correction_code") else "correction_fait",
+                _("Une correction accompagne une demande acceptée."),
+            )
         return data
 
 
@@ -545,7 +591,10 @@ class ContestationAdmin(ServiceErrorsAsMessages):
         shown = ["demande_link", "voeu", "motif", "piece_link", "creee_le", "statut"]
         answering = obj is not None and obj.statut == StatutContestation.OUVERTE
         if answering and self.has_change_permission(request, obj):
-            return [*shown, "decision", "reponse", "correction_code", "correction_voeu", "correction_points"]
+            return [
+                *shown, "decision", "reponse", "correction_fait", "correction_valeur", "correction_code",
+                "correction_voeu", "correction_points",
+            ]  # fmt: skip
         return [*shown, "reponse", "repondu_par", "repondu_le"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -571,7 +620,9 @@ class ContestationAdmin(ServiceErrorsAsMessages):
     def save_model(self, request: HttpRequest, obj: Contestation, form: Any, change: bool) -> None:
         data = form.cleaned_data
         correction = None
-        if data.get("correction_code"):
+        if data.get("correction_fait"):
+            correction = CorrectionDemandee(fait=data["correction_fait"], valeur=data["correction_valeur"])
+        elif data.get("correction_code"):
             correction = CorrectionDemandee(
                 data["correction_code"], data["correction_points"], data.get("correction_voeu")
             )

@@ -13,10 +13,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from siam.bareme.config import AppliesTo, ComponentRule, RulesError
+from siam.bareme.corrections import (
+    FactCorrection,
+    Fait,
+    LineOverride,
+    apply_overrides,
+    corrected_baremes,
+    corrected_extension,
+    corrected_situation,
+    fact_value,
+)
 from siam.bareme.defaults import default_rules_inter, default_rules_intra_clermont
 from siam.bareme.engine import CompiledRules
 from siam.bareme.geography import FRANCE, Geographie
-from siam.bareme.result import Bareme, BaremeLine, ExtensionBareme, LineState
+from siam.bareme.result import COUNTED, Bareme, BaremeLine, ExtensionBareme, LineState
 from siam.bareme.rules import Rules
 from siam.bareme.situation import (
     CimmClaim,
@@ -64,6 +74,7 @@ def warnings_for_voeu(
 
 
 __all__ = [
+    "COUNTED",
     "FRANCE",
     "AppliesTo",
     "Bareme",
@@ -79,10 +90,13 @@ __all__ = [
     "EducationPrioritaireType",
     "ExContractuelClaim",
     "ExtensionBareme",
+    "FactCorrection",
+    "Fait",
     "Famille",
     "Geographie",
     "HandicapClaim",
     "Lieu",
+    "LineOverride",
     "LineState",
     "PreferentielClaim",
     "Rules",
@@ -92,10 +106,15 @@ __all__ = [
     "TypeVoeu",
     "TzrClaim",
     "VoeuFacts",
+    "apply_overrides",
     "compute_bareme",
     "compute_baremes",
     "compute_extension_bareme",
+    "corrected_baremes",
+    "corrected_extension",
+    "corrected_situation",
     "default_rules_inter",
     "default_rules_intra_clermont",
+    "fact_value",
     "warnings_for_voeu",
 ]

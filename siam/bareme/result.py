@@ -13,6 +13,12 @@ class LineState(StrEnum):
     PENDING = "pending"
     REFUSED = "refused"
     NOT_APPLICABLE = "not_applicable"
+    # Staff changed the points of a line the rule applies on this voeu (siam.bareme.corrections).
+    CORRECTED = "corrected"
+
+
+# The states whose points are in the total.
+COUNTED = frozenset({LineState.APPLIED, LineState.CORRECTED})
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,7 +130,14 @@ class EducationPrioritaire:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Stagiaire:
-    academie_stage: str
+    """A stagiaire (not yet titulaire of the corps of the demande).
+
+    ``anciennete_poste_titulaire``: complete years in the last post held as titulaire of another corps,
+    None when the stagiaire never was titulaire: the stage year gives no ancienneté dans le poste.
+    """
+
+    academie_stage: str = ""
+    anciennete_poste_titulaire: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -191,8 +191,22 @@ class BaremeExtension(models.Model):
         return f"{self.demande_id} : {self.total}"
 
 
+class FaitCorrige(models.TextChoices):
+    """The facts staff may correct; values are the core's ``siam.bareme.Fait``."""
+
+    ANNEES_SEPARATION = "annees_separation", _("années de séparation")
+    ENFANTS = "enfants", _("enfants de moins de 18 ans")
+    ECHELON = "echelon", _("échelon")
+    ANCIENNETE_POSTE = "anciennete_poste", _("années d'ancienneté dans le poste (comme titulaire)")
+
+
 class BaremeCorrection(models.Model):
-    """A line set by staff on top of the computed ones (one voeu, or every voeu when ``voeu`` is empty)."""
+    """A staff correction fed to the calculator: a corrected fact, or new points for one line.
+
+    A fact (``fait`` and ``valeur``, with ``valeur_avant`` as the dossier gave it) concerns every voeu: the
+    barème is recomputed from it by the rules. A line (``code`` and ``points``) on one voeu or on every voeu
+    only changes a line the rule applies there (siam.bareme.corrections): it never creates one.
+    """
 
     demande = models.ForeignKey(
         Demande, on_delete=models.CASCADE, related_name="corrections_bareme", verbose_name=_("demande")
@@ -206,8 +220,11 @@ class BaremeCorrection(models.Model):
         verbose_name=_("voeu"),
         help_text=_("Vide : la correction porte sur tous les voeux."),
     )
-    code = models.CharField(_("composante"), max_length=40, choices=COMPOSANTES)
-    points = models.DecimalField(_("points retenus"), max_digits=8, decimal_places=1)
+    code = models.CharField(_("ligne corrigée"), max_length=40, choices=COMPOSANTES, blank=True)
+    points = models.DecimalField(_("points retenus"), max_digits=8, decimal_places=1, null=True, blank=True)
+    fait = models.CharField(_("donnée corrigée"), max_length=30, choices=FaitCorrige.choices, blank=True)
+    valeur = models.PositiveSmallIntegerField(_("valeur retenue"), null=True, blank=True)
+    valeur_avant = models.PositiveSmallIntegerField(_("valeur du dossier"), null=True, blank=True)
     justification = models.TextField(_("justification (communiquée à l'agent)"))
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("auteur")
@@ -217,16 +234,29 @@ class BaremeCorrection(models.Model):
     class Meta:
         verbose_name = _("correction de barème")
         verbose_name_plural = _("corrections de barème")
-        ordering = ["demande", "code"]
+        ordering = ["demande", "fait", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["demande", "voeu", "code"], nulls_distinct=False, name="baremecorrection_one_per_line"
+                fields=["demande", "voeu", "code", "fait"], nulls_distinct=False, name="baremecorrection_one_per_target"
             ),
             models.CheckConstraint(condition=~Q(justification=""), name="baremecorrection_has_justification"),
+            models.CheckConstraint(
+                condition=(
+                    Q(fait="", valeur__isnull=True, valeur_avant__isnull=True) & ~Q(code="") & Q(points__isnull=False)
+                )
+                | (~Q(fait="") & Q(valeur__isnull=False, voeu__isnull=True, code="", points__isnull=True)),
+                name="baremecorrection_fact_or_line",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.fait:
+            return f"{self.get_fait_display()} : {self.valeur}"
         return f"{self.get_code_display()} : {self.points}"
+
+    @property
+    def est_fait(self) -> bool:
+        return bool(self.fait)
 
 
 class ObjetChange(models.TextChoices):

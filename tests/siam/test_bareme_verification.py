@@ -102,11 +102,16 @@ def test_an_override_replaces_the_line_on_every_voeu_and_shows_in_the_teachers_h
 
 def test_an_override_on_one_voeu_only(declared: Demande, rectorat: Agent) -> None:
     voeu = declared.voeux.get(rang=3)
-    override_line(
-        demande=declared, staff=rectorat, code="rc", points="150.2", voeu=voeu, justification="Paris : erreur"
-    )
+    override_line(demande=declared, staff=rectorat, code="poste", points="400", voeu=voeu, justification="Paris")
     totals = totals_by_rang(declared)
-    assert totals[3] == SANS_FAMILLE + Decimal("150.2") and totals[1] == SANS_FAMILLE
+    assert totals[3] == SANS_FAMILLE - POSTE + 400 and totals[1] == SANS_FAMILLE
+
+
+def test_an_override_cannot_give_a_pending_bonus_points(declared: Demande, rectorat: Agent) -> None:
+    """The RC is only declared: its line gives no points yet, and an override cannot give it any."""
+    with pytest.raises(SiamError, match="ne donne de points sur aucun vœu"):
+        override_line(demande=declared, staff=rectorat, code="rc", points="150.2", justification="Paris : erreur")
+    assert set(totals_by_rang(declared).values()) == {SANS_FAMILLE}
 
 
 @pytest.mark.parametrize("points", ["beaucoup", "-3", "10.25", "100000"])

@@ -94,16 +94,25 @@ class Poste(Component):
     PARAMS = {"par_an": DECIMAL, "par_tranche": DECIMAL, "annees_tranche": Param("int", default=4)}
 
     def facts(self, situation: Situation) -> Hashable:
-        return situation.anciennete_poste
+        stage = situation.stagiaire
+        return (situation.anciennete_poste, None if stage is None else stage.anciennete_poste_titulaire, stage is None)
 
     def explain(self, p: Participant, key: Hashable) -> tuple[Decimal, str]:
-        years = p.situation.anciennete_poste
+        # Only years as titulaire count (note de service inter, summarised in DOMAIN.md §6): a stagiaire
+        # counts the post he held as titulaire of another corps, or nothing for his stage year.
+        stage = p.situation.stagiaire
+        if stage is None:
+            years, where = p.situation.anciennete_poste, "dans le poste"
+        elif stage.anciennete_poste_titulaire is None:
+            return ZERO, "stagiaire : seules les années dans un poste comme titulaire comptent, pas l'année de stage"
+        else:
+            years, where = stage.anciennete_poste_titulaire, "dans le poste précédent, comme titulaire d'un autre corps"
         if years <= 0:
-            return ZERO, "moins d'une année complète dans le poste"
+            return ZERO, f"moins d'une année complète {where}"
         per_year, per_tranche = self.rule.decimal("par_an"), self.rule.decimal("par_tranche")
         size = self.rule.integer("annees_tranche")
         tranches = years // size if size else 0
-        detail = f"{plural(years, 'an')} dans le poste ({format_decimal(per_year)} × {years})"
+        detail = f"{plural(years, 'an')} {where} ({format_decimal(per_year)} × {years})"
         if tranches:
             count = plural(tranches, "tranche complète", "tranches complètes")
             detail += f" et {count} de {size} ans ({format_decimal(per_tranche)} par tranche)"
@@ -164,7 +173,10 @@ class StagiaireAcademieStage(Component):
 
     def relevant(self, situation: Situation) -> bool:
         ex = situation.claims.stagiaire_ex_contractuel
-        return situation.stagiaire is not None and (ex is None or ex.status is not ClaimStatus.VALIDATED)
+        stage = situation.stagiaire
+        return (
+            stage is not None and bool(stage.academie_stage) and (ex is None or ex.status is not ClaimStatus.VALIDATED)
+        )
 
     def outcome(self, p: Participant, voeu: VoeuFacts, previous: Previous) -> Hashable:
         stage = p.situation.stagiaire

@@ -36,7 +36,7 @@ from siam.services.bareme.rules import (
     stored_rows,
     write_rows,
 )
-from siam.services.bareme.store import BaremeLike, BaremeWriter, Correction, corrected, corrections_by_demande
+from siam.services.bareme.store import NONE, BaremeLike, BaremeWriter, Corrections, corrections_by_demande
 from siam.text import moment
 
 if TYPE_CHECKING:
@@ -101,23 +101,25 @@ Result = tuple[int, Sequence[int], Sequence[BaremeLike], tuple[int, BaremeLike] 
 def compute_each(
     participants: Sequence[Participant],
     rules: core.CompiledRules,
-    corrections: dict[int, list[Correction]],
+    corrections: dict[int, Corrections],
     *,
     extensions: bool = True,
 ) -> Iterator[Result]:
-    """Per participant: (demande id, voeu ids, their barèmes, (rang, extension barème) or None)."""
-    labels = {code: cls.label for code, cls in REGISTRY.items()}
+    """Per participant: (demande id, voeu ids, their barèmes, (rang, extension barème) or None).
+
+    Staff corrections go through the calculator (corrected facts, overrides of applied lines only):
+    nothing here writes points.
+    """
     for participant in participants:
         if participant.situation is None or not participant.facts:
             continue
-        baremes: Sequence[BaremeLike] = core.compute_baremes(participant.situation, participant.facts, rules)
-        own = corrections.get(participant.demande_id)
-        if own:
-            baremes = [corrected(b, pk, own, labels) for pk, b in zip(participant.voeu_ids, baremes, strict=True)]
+        own = corrections.get(participant.demande_id, NONE)
+        situation, ids, facts = participant.situation, participant.voeu_ids, participant.facts
+        baremes: Sequence[BaremeLike] = own.baremes(situation, ids, facts, rules)
         extension = None
         if extensions and participant.obligatoire:
             # The extension barème is only used for those whose participation is obligatoire.
-            found = core.compute_extension_bareme(participant.situation, participant.facts, rules)
+            found = own.extension(situation, ids, facts, rules)
             extension = (found.rang, found.bareme)
         yield participant.demande_id, participant.voeu_ids, baremes, extension
 

@@ -15,8 +15,8 @@ from iprof.courrier.services import post_courrier
 from siam.errors import PhaseFermee, SiamError
 from siam.models import Campagne, Demande, Phase, Voeu
 from siam.models.bareme import BaremeChange, Contestation, ObjetChange, StatutContestation
-from siam.services.bareme import require_modifiable, totals_of
-from siam.services.bareme.verification import override_line
+from siam.services.bareme import refresh_demande, require_modifiable, totals_of
+from siam.services.bareme.verification import Changement, set_fact, set_line
 from siam.services.pieces import check_upload
 from siam.text import moment
 
@@ -66,11 +66,17 @@ def open_contestation(
 
 @dataclass(frozen=True)
 class CorrectionDemandee:
-    """The line staff correct when they accept a request (optional)."""
+    """What staff correct when they accept a request (optional): one line's points, or one fact.
 
-    code: str
-    points: object
+    ``code`` and ``points``: the line (on ``voeu``, or every voeu where its rule applies);
+    ``fait`` and ``valeur``: a fact of the situation (years of separation, children…), every voeu recomputed.
+    """
+
+    code: str = ""
+    points: object = None
     voeu: Voeu | None = None
+    fait: str = ""
+    valeur: object = None
 
 
 def answer_contestation(
@@ -81,33 +87,54 @@ def answer_contestation(
     reponse: str,
     correction: CorrectionDemandee | None = None,
 ) -> Contestation:
-    """Accept (optionally correcting a line) or reject, with the reason; posted to the teacher's courrier."""
+    """Accept (optionally correcting a line or a fact) or reject, with the reason; posted to the teacher's courrier.
+
+    One history entry says it all: the decision, the correction it carried, the totals it moved.
+    """
     reponse = reponse.strip()
     if not reponse:
         raise SiamError(_("Rédigez la réponse : elle est envoyée à l'agent."), field="reponse")
+    if correction is not None and not accepte:
+        raise SiamError(_("Une correction accompagne une demande acceptée."), field="correction_code")
     with transaction.atomic():
         locked = Contestation.objects.select_for_update().select_related("demande__campagne").get(pk=contestation.pk)
-        demande = locked.demande
-        require_modifiable(demande.campagne, timezone.now())
+        require_modifiable(locked.demande.campagne, timezone.now())
+        demande = (
+            Demande.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("campagne")
+            .get(pk=locked.demande_id)
+        )
         if locked.statut != StatutContestation.OUVERTE:
             raise SiamError(_("Cette demande de correction a déjà reçu une réponse."))
         totaux = totals_of(demande)
-        if accepte and correction is not None:
-            override_line(
-                demande=demande, staff=staff, code=correction.code, points=correction.points,
-                justification=reponse, voeu=correction.voeu,
-            )  # fmt: skip
+        change = _apply(demande, staff, correction, reponse) if correction is not None else None
         locked.statut = StatutContestation.ACCEPTEE if accepte else StatutContestation.REJETEE
         locked.reponse, locked.repondu_par, locked.repondu_le = reponse, staff, timezone.now()
         locked.save(update_fields=["statut", "reponse", "repondu_par", "repondu_le"])
+        refresh_demande(demande)
+        libelle = _("Demande de correction du %(date)s : %(statut)s") % {
+            "date": moment(locked.creee_le),
+            "statut": locked.get_statut_display(),
+        }
+        avant, apres = {"totaux": totaux}, {"totaux": totals_of(demande)}
+        if change is not None:
+            libelle = f"{libelle} — {change.libelle}"
+            avant, apres = {**change.avant, **avant}, {**change.apres, **apres}
         BaremeChange.objects.create(
             campagne=demande.campagne, demande=demande, voeu=locked.voeu, auteur=staff, objet=ObjetChange.CONTESTATION,
-            libelle=_("Demande de correction du %(date)s : %(statut)s")
-            % {"date": moment(locked.creee_le), "statut": locked.get_statut_display()},
-            avant={"totaux": totaux}, apres={"totaux": totals_of(demande)}, motif=reponse,
+            libelle=libelle[:300], avant=avant, apres=apres, motif=reponse,
         )  # fmt: skip
         _post_answer(locked, staff)
     return locked
+
+
+def _apply(demande: Demande, staff: Agent, correction: CorrectionDemandee, reponse: str) -> Changement:
+    if correction.fait:
+        return set_fact(demande, staff=staff, fait=correction.fait, valeur=correction.valeur, justification=reponse)
+    return set_line(
+        demande, staff=staff, code=correction.code, points=correction.points, justification=reponse,
+        voeu=correction.voeu,
+    )  # fmt: skip
 
 
 def _post_answer(contestation: Contestation, staff: Agent) -> None:

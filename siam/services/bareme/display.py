@@ -15,7 +15,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from siam import bareme as core
 from siam.bareme.components import REGISTRY
 from siam.models import Demande, MotifDeclare, StatutMotif, Voeu
 from siam.models.bareme import (
@@ -32,7 +31,7 @@ from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
 from siam.services.bareme import baremes_shown, provisional_baremes
 from siam.services.bareme.facts import situation_for, voeu_facts
 from siam.services.bareme.rules import compiled_rules
-from siam.services.bareme.store import corrected, corrections_by_demande
+from siam.services.bareme.store import NONE, corrections_by_demande
 
 logger = logging.getLogger(__name__)
 
@@ -179,12 +178,10 @@ def provisional_for_voeux(demande: Demande, voeux: Sequence[Voeu]) -> dict[int, 
         if dossier is None:
             return {}
         situation = situation_for(dossier, motifs_of(demande), campagne=campagne)
-        baremes = core.compute_baremes(situation, [voeu_facts(v) for v in voeux], compiled_rules(campagne))
-        own = corrections_by_demande([demande.pk], campagne).get(demande.pk, [])
-        labels = {code: cls.label for code, cls in REGISTRY.items()}
-        return {
-            v.pk: corrected(b, v.pk, own, labels).total if own else b.total for v, b in zip(voeux, baremes, strict=True)
-        }
+        own = corrections_by_demande([demande.pk], campagne).get(demande.pk, NONE)
+        ids, facts = [v.pk for v in voeux], [voeu_facts(v) for v in voeux]
+        baremes = own.baremes(situation, ids, facts, compiled_rules(campagne))
+        return {v.pk: b.total for v, b in zip(voeux, baremes, strict=True)}
     except Exception:  # a display aid must never stop the saisie
         logger.exception("SIAM: barème provisoire indisponible (demande %s)", demande.pk)
         return {}

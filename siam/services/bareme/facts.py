@@ -133,8 +133,12 @@ def situation_for(dossier: Dossier, motifs: Sequence[MotifDeclare], *, campagne:
             type=core.EducationPrioritaireType(etab.education_prioritaire), annees=anciennete
         )
     stagiaire = None
-    if dossier.position != "titulaire" and dossier.academie_stage is not None:
-        stagiaire = core.Stagiaire(academie_stage=academie_code(dossier.academie_stage))
+    if dossier.position != "titulaire":
+        from siam.services.bareme.load import stagiaire_facts  # load imports this module
+
+        stage = academie_code(dossier.academie_stage) if dossier.academie_stage is not None else ""
+        history = [(a.nature, a.date_debut, a.date_fin) for a in dossier.affectations.all()]
+        stagiaire = stagiaire_facts(dossier.position, stage, history)
     return core.Situation(
         corps=dossier.corps.code,
         classe=core.Classe(dossier.grade.classe),

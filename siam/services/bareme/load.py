@@ -19,7 +19,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 
-from dossier.models import Academie, Commune, Departement, Dossier, Enfant, Etablissement
+from dossier.models import Academie, Affectation, Commune, Departement, Dossier, Enfant, Etablissement, Position
 from dossier.models import GroupementCommunes as Groupement
 from dossier.models import ZoneRemplacement as Zone
 from siam import bareme as core
@@ -109,6 +109,29 @@ def years(since: datetime.date | None, on: datetime.date) -> int:
     return max(0, on.year - since.year - ((on.month, on.day) < (since.month, since.day)))
 
 
+def previous_post_years(affectations: Iterable[tuple[str, datetime.date, datetime.date | None]]) -> int | None:
+    """A stagiaire's complete years in his last post held as titulaire (of another corps), or None if never.
+
+    ``affectations``: (nature, début, fin) of his history; a post held « à titre définitif » and ended is
+    one held as titulaire. The stage itself never counts (DOMAIN.md §6, note de service inter).
+    """
+    held = [(debut, fin) for nature, debut, fin in affectations if nature == Affectation.Nature.DEFINITIVE and fin]
+    if not held:
+        return None
+    debut, fin = max(held)
+    return years(debut, fin)
+
+
+def stagiaire_facts(
+    position: str, academie_stage: str, affectations: Iterable[tuple[str, datetime.date, datetime.date | None]]
+) -> core.Stagiaire | None:
+    if position == TITULAIRE:
+        return None
+    # An ex-contractuel's past contracts are not posts held as titulaire, whatever their recorded nature.
+    previous = None if position == Position.STAGIAIRE_EX_CONTRACTUEL else previous_post_years(affectations)
+    return core.Stagiaire(academie_stage=academie_stage, anciennete_poste_titulaire=previous)
+
+
 def reference_day(campagne: Campagne) -> datetime.date:
     """Children and seniority are counted on 1 September of the campagne's year."""
     return datetime.date(campagne.year, 9, 1)
@@ -165,6 +188,12 @@ def load_participants(campagne: Campagne, demandes: Sequence[int] | None = None)
         .annotate(n=Count("pk"))
         .values_list("dossier__agent_id", "n")
     )
+    stagiaires = [d[0] for d in dossiers if d[1] == Position.STAGIAIRE]
+    history: dict[int, list[tuple[str, datetime.date, datetime.date | None]]] = defaultdict(list)
+    if stagiaires:
+        rows = Affectation.objects.filter(dossier_id__in=stagiaires, nature=Affectation.Nature.DEFINITIVE)
+        for agent, *affectation in rows.order_by().values_list("dossier_id", "nature", "date_debut", "date_fin"):
+            history[agent].append(tuple(affectation))  # type: ignore[arg-type]
     ref = _reference(targets, motifs, dossiers)
     by_demande: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for m in motifs:
@@ -174,7 +203,7 @@ def load_participants(campagne: Campagne, demandes: Sequence[int] | None = None)
         participant = agents[row[0]]
         participant.enfants = enfants.get(row[0], 0)
         own = by_demande.get(participant.demande_id, [])
-        participant.situation = situation(row, own, participant.enfants, ref, on)
+        participant.situation = situation(row, own, participant.enfants, ref, on, history.get(row[0], ()))
         participant.famille_validee = any(m[1] in FAMILLE and m[2] == StatutMotif.VALIDE for m in own)
     _attach_voeux(participants, lists, ref)
     return list(participants.values())
@@ -254,7 +283,12 @@ def _lieu(ref: Reference, commune: int | None, academie: int | None) -> core.Lie
 
 
 def situation(
-    dossier: tuple[Any, ...], motifs: Iterable[tuple[Any, ...]], enfants: int, ref: Reference, on: datetime.date
+    dossier: tuple[Any, ...],
+    motifs: Iterable[tuple[Any, ...]],
+    enfants: int,
+    ref: Reference,
+    on: datetime.date,
+    affectations: Iterable[tuple[str, datetime.date, datetime.date | None]] = (),
 ) -> core.Situation:
     (_agent, position, corps, classe, echelon, reclassement, academie_stage, etab, zone, conjoint_commune,
      conjoint_academie, entree) = dossier  # fmt: skip
@@ -267,9 +301,8 @@ def situation(
         poste = ref.lieu_commune(ref.zones[zone][1])
     ep_type = ref.etablissements[etab][2] if etab else ""
     ep = core.EducationPrioritaire(type=core.EducationPrioritaireType(ep_type), annees=anciennete) if ep_type else None
-    stagiaire = None
-    if position != TITULAIRE and academie_stage:
-        stagiaire = core.Stagiaire(academie_stage=ref.academies[academie_stage])
+    stage = ref.academies[academie_stage] if academie_stage else ""
+    stagiaire = stagiaire_facts(position, stage, affectations)
     return core.Situation(
         corps=corps,
         classe=core.Classe(classe),

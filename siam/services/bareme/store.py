@@ -18,16 +18,14 @@ from django.db import connection
 from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 
-from siam.bareme.text import format_points
+from siam import bareme as core
 from siam.models import Campagne, Demande
-from siam.models.bareme import COUNTING, BaremeCorrection, BaremeExtension, BaremeLigne, BaremeVoeu, EtatLigne
-
-ZERO = Decimal(0)
+from siam.models.bareme import BaremeCorrection, BaremeExtension, BaremeLigne, BaremeVoeu
 
 
 class LineLike(Protocol):
     code: str
-    state: Any  # LineState (a str enum) or "corrected"
+    state: Any  # LineState (a str enum)
     points: Decimal
     potential: Decimal
     detail: str
@@ -43,67 +41,66 @@ class BaremeLike(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class CorrectedLine:
-    """A line staff set by hand: it replaces the computed line of the same component."""
+class Corrections:
+    """A demande's staff corrections, as the calculator takes them (siam.bareme.corrections).
 
-    code: str
-    state: str
-    points: Decimal
-    potential: Decimal
-    detail: str
-    sentence: str
+    ``lines``: (voeu id or None for every voeu, code, points, justification).
+    """
+
+    facts: tuple[core.FactCorrection, ...] = ()
+    lines: tuple[tuple[int | None, str, Decimal, str], ...] = ()
+
+    def overrides(self, voeu_ids: Sequence[int], facts: Sequence[core.VoeuFacts]) -> tuple[core.LineOverride, ...]:
+        rangs = {pk: f.rang for pk, f in zip(voeu_ids, facts, strict=True)}
+        return tuple(
+            # A voeu that is not (any more) the participant's: rank 0 matches none of his voeux.
+            core.LineOverride(
+                code=code, points=points, justification=why, rang=None if pk is None else rangs.get(pk, 0)
+            )
+            for pk, code, points, why in self.lines
+        )
+
+    def baremes(
+        self,
+        situation: core.Situation,
+        voeu_ids: Sequence[int],
+        facts: Sequence[core.VoeuFacts],
+        rules: core.CompiledRules,
+    ) -> tuple[core.Bareme, ...]:
+        overrides = self.overrides(voeu_ids, facts)
+        return core.corrected_baremes(situation, facts, rules, facts=self.facts, overrides=overrides)
+
+    def extension(
+        self,
+        situation: core.Situation,
+        voeu_ids: Sequence[int],
+        facts: Sequence[core.VoeuFacts],
+        rules: core.CompiledRules,
+    ) -> core.ExtensionBareme:
+        overrides = self.overrides(voeu_ids, facts)
+        return core.corrected_extension(situation, facts, rules, facts=self.facts, overrides=overrides)
 
 
-@dataclass(frozen=True, slots=True)
-class CorrectedBareme:
-    lines: tuple[Any, ...]
-    total: Decimal
+NONE = Corrections()
 
 
-@dataclass(frozen=True, slots=True)
-class Correction:
-    voeu_id: int | None
-    code: str
-    points: Decimal
-    justification: str
-
-
-def corrections_by_demande(demande_ids: Iterable[int] | None, campagne: Campagne) -> dict[int, list[Correction]]:
+def corrections_by_demande(demande_ids: Iterable[int] | None, campagne: Campagne) -> dict[int, Corrections]:
+    """Each demande's corrections, one query; facts in the order they were made (the last wins)."""
     queryset = BaremeCorrection.objects.filter(demande__campagne=campagne)
     if demande_ids is not None:
         queryset = queryset.filter(demande_id__in=list(demande_ids))
-    found: dict[int, list[Correction]] = {}
-    rows = queryset.order_by("pk").values_list("demande_id", "voeu_id", "code", "points", "justification")
-    for demande_id, voeu_id, code, points, justification in rows:
-        found.setdefault(demande_id, []).append(Correction(voeu_id, code, points, justification))
-    return found
-
-
-def corrected(
-    bareme: BaremeLike, voeu_id: int, corrections: Sequence[Correction], labels: dict[str, str]
-) -> BaremeLike:
-    """The computed barème with staff's lines on top (a voeu's own correction wins over a demande-wide one)."""
-    chosen: dict[str, Correction] = {}
-    for c in corrections:
-        if c.voeu_id is None and c.code not in chosen:
-            chosen[c.code] = c
-    for c in corrections:
-        if c.voeu_id == voeu_id:
-            chosen[c.code] = c
-    if not chosen:
-        return bareme
-    lines = list(bareme.lines)
-    for code, c in chosen.items():
-        label = labels.get(code, code)
-        sentence = f"{label} : {format_points(c.points)} — corrigé par le rectorat : {c.justification}"
-        line = CorrectedLine(code, EtatLigne.CORRIGEE.value, c.points, c.points, c.justification, sentence)
-        position = next((i for i, old in enumerate(lines) if old.code == code), None)
-        if position is None:
-            lines.append(line)
+    facts: dict[int, list[core.FactCorrection]] = {}
+    lines: dict[int, list[tuple[int | None, str, Decimal, str]]] = {}
+    rows = queryset.order_by("date", "pk").values_list(
+        "demande_id", "voeu_id", "code", "points", "fait", "valeur", "justification"
+    )
+    for demande_id, voeu_id, code, points, fait, valeur, justification in rows:
+        # A check constraint says which: a fact has its valeur, a line its points.
+        if fait:
+            facts.setdefault(demande_id, []).append(core.FactCorrection(fait=core.Fait(fait), valeur=int(valeur or 0)))
         else:
-            lines[position] = line
-    total = sum((line.points for line in lines if str(line.state) in COUNTING), ZERO)
-    return CorrectedBareme(tuple(lines), total)
+            lines.setdefault(demande_id, []).append((voeu_id, code, points or Decimal(0), justification))
+    return {pk: Corrections(tuple(facts.get(pk, ())), tuple(lines.get(pk, ()))) for pk in {*facts, *lines}}
 
 
 def line_id(campagne_id: int, line: LineLike) -> int:

@@ -6,6 +6,7 @@ and recomputes that demande's barèmes when they are already stored. Refused onc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -13,12 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from siam import bareme as core
 from siam.bareme.text import format_points
 from siam.errors import SiamError
 from siam.models import Demande, MotifDeclare, StatutMotif, Voeu
-from siam.models.bareme import BaremeChange, BaremeCorrection, ObjetChange
+from siam.models.bareme import COMPOSANTES, BaremeChange, BaremeCorrection, FaitCorrige, ObjetChange
 from siam.services.bareme import refresh_demande, require_modifiable, totals_of
-from siam.services.bareme.rules import active_dicts, default_rows, stored_rows
+from siam.services.bareme.load import Participant, load_participants
+from siam.services.bareme.rules import active_dicts, compiled_rules, default_rows, stored_rows
+from siam.services.bareme.store import NONE, Corrections, corrections_by_demande
 from siam.services.motifs import decide_motif
 
 if TYPE_CHECKING:
@@ -81,41 +85,171 @@ def parse_points(raw: object) -> Decimal:
     return points
 
 
-def override_line(
-    *, demande: Demande, staff: Agent, code: str, points: object, justification: str, voeu: Voeu | None = None
-) -> BaremeCorrection:
-    """Set a line by hand (one voeu, or every voeu): it replaces the computed line of that component."""
+MAX_VALEUR = 99
+
+
+@dataclass(frozen=True)
+class Changement:
+    """What a correction changed, for the one history entry that records it."""
+
+    libelle: str
+    avant: dict[str, Any]
+    apres: dict[str, Any]
+    voeu: Voeu | None = None
+
+
+_NOLINE = core.BaremeLine("", core.LineState.NOT_APPLICABLE, Decimal(0), Decimal(0), "", "")
+
+
+def _participant(demande: Demande) -> tuple[Participant, core.CompiledRules, Corrections]:
+    found = load_participants(demande.campagne, [demande.pk])
+    if not found or found[0].situation is None:
+        raise SiamError(_("Cet agent n'a pas de dossier administratif : son barème ne peut pas être calculé."))
+    own = corrections_by_demande([demande.pk], demande.campagne).get(demande.pk, NONE)
+    return found[0], compiled_rules(demande.campagne), own
+
+
+def _check_line_applies(demande: Demande, code: str, voeu: Voeu | None) -> None:
+    """A line override may only change points the rule gives: refuse it where the rule gives none."""
+    participant, rules, own = _participant(demande)
+    if not participant.facts:
+        raise SiamError(_("Cette demande n'a aucun vœu : il n'y a pas de ligne à corriger."), field="code")
+    # The lines as the rule gives them, on the corrected facts but before any line override.
+    facts_only = Corrections(facts=own.facts)
+    assert participant.situation is not None  # _participant refuses a demande without a dossier
+    baremes = facts_only.baremes(participant.situation, participant.voeu_ids, participant.facts, rules)
+    by_voeu = dict(zip(participant.voeu_ids, baremes, strict=True))
+    label = rules.labels.get(code, code)
+    if voeu is not None:
+        line = by_voeu[voeu.pk].line(code)
+        if line is None or line.state is not core.LineState.APPLIED:
+            why = line.detail if line is not None else _("aucune ligne pour cette composante")
+            raise SiamError(
+                _(
+                    "La ligne « %(ligne)s » ne donne pas de points sur le vœu n° %(rang)s (%(raison)s) : une correction "
+                    "ne peut changer que les points d'une ligne que la règle applique. Corrigez plutôt la donnée "
+                    "(années de séparation, enfants…) ou la décision sur la bonification."
+                )
+                % {"ligne": label, "rang": voeu.rang, "raison": why},
+                field="code",
+            )
+    elif not any((b.line(code) or _NOLINE).state is core.LineState.APPLIED for b in baremes):
+        raise SiamError(
+            _(
+                "La ligne « %(ligne)s » ne donne de points sur aucun vœu : une correction ne peut changer que les "
+                "points d'une ligne que la règle applique. Corrigez plutôt la donnée ou la décision sur la bonification."
+            )
+            % {"ligne": label},
+            field="code",
+        )
+
+
+def set_line(
+    demande: Demande, *, staff: Agent, code: str, points: object, justification: str, voeu: Voeu | None
+) -> Changement:
+    """Inside the caller's transaction, the demande locked: store an override of one line (not recorded)."""
+    value = parse_points(points)
+    codes = {row["code"] for row in active_dicts(stored_rows(demande.campagne) or default_rows(demande.campagne))}
+    if code not in codes:
+        raise SiamError(_("Cette composante ne fait pas partie des règles de la campagne."), field="code")
+    if voeu is not None and voeu.demande_id != demande.pk:
+        raise SiamError(_("Ce vœu n'appartient pas à cette demande."), field="voeu")
+    _check_line_applies(demande, code, voeu)
+    existing = BaremeCorrection.objects.filter(demande=demande, voeu=voeu, code=code, fait="").first()
+    BaremeCorrection.objects.update_or_create(
+        demande=demande, voeu=voeu, code=code, fait="",
+        defaults={"points": value, "justification": justification, "auteur": staff, "date": timezone.now()},
+    )  # fmt: skip
+    label = dict(COMPOSANTES).get(code, code)
+    where = _("vœu n° %(rang)s") % {"rang": voeu.rang} if voeu else _("sur chaque vœu où la règle s'applique")
+    return Changement(
+        _("Ligne « %(ligne)s » corrigée (%(ou)s) : %(points)s")
+        % {"ligne": label, "ou": where, "points": format_points(value)},
+        {"code": code, "points": format(existing.points, "f") if existing and existing.points is not None else None},
+        {"code": code, "points": format(value, "f")},
+        voeu,
+    )
+
+
+def parse_valeur(raw: object) -> int:
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise SiamError(_("Indiquez un nombre entier, par exemple 3."), field="valeur") from None
+    if not 0 <= value <= MAX_VALEUR:
+        raise SiamError(_("La valeur va de 0 à %(max)s.") % {"max": MAX_VALEUR}, field="valeur")
+    return value
+
+
+def set_fact(demande: Demande, *, staff: Agent, fait: str, valeur: object, justification: str) -> Changement:
+    """Inside the caller's transaction, the demande locked: store a corrected fact (not recorded)."""
+    if fait not in FaitCorrige.values:
+        raise SiamError(_("Cette donnée ne peut pas être corrigée."), field="fait")
+    value = parse_valeur(valeur)
+    participant, _rules, own = _participant(demande)
+    assert participant.situation is not None
+    kind = core.Fait(fait)
+    dossier_value = core.fact_value(participant.situation, kind)
+    current = core.fact_value(core.corrected_situation(participant.situation, own.facts), kind)
+    label = FaitCorrige(fait).label
+    if value == current:
+        raise SiamError(
+            _("%(fait)s : la valeur retenue est déjà %(valeur)s.")
+            % {"fait": label[:1].upper() + label[1:], "valeur": value},
+            field="valeur",
+        )
+    BaremeCorrection.objects.update_or_create(
+        demande=demande, voeu=None, code="", fait=fait,
+        defaults={"valeur": value, "valeur_avant": dossier_value, "justification": justification, "auteur": staff,
+                  "date": timezone.now()},
+    )  # fmt: skip
+    return Changement(
+        _("Donnée corrigée, « %(fait)s » : %(avant)s → %(apres)s (barème recalculé sur chaque vœu)")
+        % {"fait": label, "avant": current, "apres": value},
+        {"fait": fait, "valeur": current},
+        {"fait": fait, "valeur": value},
+    )
+
+
+def _justified(justification: str) -> str:
     justification = justification.strip()
     if not justification:
         raise SiamError(_("Justifiez la correction : elle est communiquée à l'agent."), field="justification")
-    value = parse_points(points)
+    return justification
+
+
+def override_line(
+    *, demande: Demande, staff: Agent, code: str, points: object, justification: str, voeu: Voeu | None = None
+) -> BaremeCorrection:
+    """New points for one line (one voeu, or every voeu): only where the rule applies that line."""
+    justification = _justified(justification)
     with transaction.atomic():
         locked = _locked_demande(demande.pk)
-        codes = {row["code"] for row in active_dicts(stored_rows(locked.campagne) or default_rows(locked.campagne))}
-        if code not in codes:
-            raise SiamError(_("Cette composante ne fait pas partie des règles de la campagne."), field="code")
-        if voeu is not None and voeu.demande_id != locked.pk:
-            raise SiamError(_("Ce voeu n'appartient pas à cette demande."), field="voeu")
         totaux = totals_of(locked)
-        existing = BaremeCorrection.objects.filter(demande=locked, voeu=voeu, code=code).first()
-        avant = {"code": code, "points": format(existing.points, "f") if existing else None}
-        correction, _created = BaremeCorrection.objects.update_or_create(
-            demande=locked, voeu=voeu, code=code,
-            defaults={"points": value, "justification": justification, "auteur": staff, "date": timezone.now()},
-        )  # fmt: skip
-        label = correction.get_code_display()
-        where = _("voeu %(rang)s") % {"rang": voeu.rang} if voeu else _("tous les voeux")
+        change = set_line(locked, staff=staff, code=code, points=points, justification=justification, voeu=voeu)
         _record(
-            locked, objet=ObjetChange.CORRECTION, auteur=staff, voeu=voeu,
-            libelle=_("Ligne « %(ligne)s » corrigée (%(ou)s) : %(points)s")
-            % {"ligne": label, "ou": where, "points": format_points(value)},
-            avant=avant, apres={"code": code, "points": format(value, "f")}, motif=justification, totaux=totaux,
+            locked, objet=ObjetChange.CORRECTION, auteur=staff, voeu=voeu, libelle=change.libelle,
+            avant=change.avant, apres=change.apres, motif=justification, totaux=totaux,
         )  # fmt: skip
-    return correction
+    return BaremeCorrection.objects.get(demande=locked, voeu=voeu, code=code, fait="")
+
+
+def correct_fact(*, demande: Demande, staff: Agent, fait: str, valeur: object, justification: str) -> BaremeCorrection:
+    """Correct a fact of the situation (years of separation, children…): every voeu is recomputed by the rules."""
+    justification = _justified(justification)
+    with transaction.atomic():
+        locked = _locked_demande(demande.pk)
+        totaux = totals_of(locked)
+        change = set_fact(locked, staff=staff, fait=fait, valeur=valeur, justification=justification)
+        _record(
+            locked, objet=ObjetChange.CORRECTION, auteur=staff, libelle=change.libelle,
+            avant=change.avant, apres=change.apres, motif=justification, totaux=totaux,
+        )  # fmt: skip
+    return BaremeCorrection.objects.get(demande=locked, voeu=None, code="", fait=fait)
 
 
 def remove_override(*, correction: BaremeCorrection, staff: Agent, justification: str) -> None:
-    """Withdraw a correction: the computed line applies again."""
+    """Withdraw a correction: the rule (or the dossier's fact) applies again."""
     justification = justification.strip()
     if not justification:
         raise SiamError(_("Justifiez le retrait de la correction."), field="justification")
@@ -124,9 +258,15 @@ def remove_override(*, correction: BaremeCorrection, staff: Agent, justification
         totaux = totals_of(locked)
         voeu = correction.voeu
         BaremeCorrection.objects.filter(pk=correction.pk).delete()
+        if correction.fait:
+            libelle = _("Correction retirée : donnée « %(fait)s »") % {"fait": correction.get_fait_display()}
+            avant = {"fait": correction.fait, "valeur": correction.valeur}
+            apres = {"fait": correction.fait, "valeur": correction.valeur_avant}
+        else:
+            libelle = _("Correction retirée : ligne « %(ligne)s »") % {"ligne": correction.get_code_display()}
+            points = format(correction.points, "f") if correction.points is not None else None
+            avant, apres = {"code": correction.code, "points": points}, {"code": correction.code, "points": None}
         _record(
-            locked, objet=ObjetChange.CORRECTION, auteur=staff, voeu=voeu,
-            libelle=_("Correction retirée : ligne « %(ligne)s »") % {"ligne": correction.get_code_display()},
-            avant={"code": correction.code, "points": format(correction.points, "f")}, apres={"code": correction.code, "points": None},
-            motif=justification, totaux=totaux,
+            locked, objet=ObjetChange.CORRECTION, auteur=staff, voeu=voeu, libelle=libelle,
+            avant=avant, apres=apres, motif=justification, totaux=totaux,
         )  # fmt: skip

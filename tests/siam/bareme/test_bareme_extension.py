@@ -51,8 +51,8 @@ D = Decimal
         (Claims(preferentiel=PreferentielClaim(status=ClaimStatus.VALIDATED, academie=BORDEAUX, annees_precedentes=4)), {}, [BORDEAUX, TOULOUSE], BASE_TOTAL, 1, set()),
         # Dropped: CIMM.
         (Claims(cimm=CimmClaim(status=ClaimStatus.VALIDATED, academie=MARTINIQUE)), {}, [MARTINIQUE], BASE_TOTAL, 1, set()),
-        # Dropped: the stagiaire's voeu-1 bonus and académie de stage bonus.
-        (Claims(stagiaire_voeu_1=VALIDATED), {"stagiaire": Stagiaire(academie_stage=CLERMONT)}, [CLERMONT], BASE_TOTAL, 1, set()),
+        # Dropped: the stagiaire's voeu-1 bonus and académie de stage bonus (and, never titulaire, no poste: 60 less).
+        (Claims(stagiaire_voeu_1=VALIDATED), {"stagiaire": Stagiaire(academie_stage=CLERMONT)}, [CLERMONT], BASE_TOTAL - 60, 1, set()),
         # Dropped: the exceptional handicap bonus, tied to some académies.
         (Claims(handicap=HandicapClaim(status=ClaimStatus.VALIDATED, academies=frozenset({LYON}))), {}, [LYON], BASE_TOTAL, 1, set()),
     ],
