@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('siam', '0003_mouvement'),
+        ('siam', '0004_spea_candidatures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
