@@ -11,8 +11,9 @@ from django.test import Client
 from accounts.models import Agent
 from dossier.models import Academie
 from siam.models import Campagne, Demande, DemandeVersion, StatutMotif, Voeu
+from siam.views.voeux import LAST_CHANGE
 from tests.siam.bareme_cast import SANS_FAMILLE, VOEU_1, family, inter_demande
-from tests.siam.conftest import add, client_for, paris, text
+from tests.siam.conftest import APRES, add, client_for, paris, text
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +235,26 @@ def test_moving_in_a_list_of_31_voeux_holds_its_query_count(
         response = move_to(client, last, 1, v=0)
     assert response.status_code == 302
     assert Voeu.objects.get(pk=last.pk).rang == 1
+
+
+def test_annuler_is_no_longer_offered_once_the_saisie_is_closed(
+    demande_a: Demande, teacher_a: Agent, ref: Any, at: Any
+) -> None:
+    client = client_for(teacher_a)
+    add(client, demande_a, "COM", "63113")
+    assert "Annuler l'ajout de" in text(client.get(f"/siam/demandes/{demande_a.pk}/voeux/"))
+    at(APRES)
+    client = client_for(teacher_a)
+    session = client.session
+    voeu = Voeu.objects.get(demande=demande_a)
+    undo = {"action": "remove", "voeu": voeu.pk}
+    session[LAST_CHANGE] = {
+        "demande": demande_a.pk,
+        "version": 1,
+        "libelle": "X",
+        "pertes": [],
+        "gains": [],
+        "undo": undo,
+    }
+    session.save()
+    assert "Annuler" not in text(client.get(f"/siam/demandes/{demande_a.pk}/voeux/"))
