@@ -73,6 +73,9 @@ class VoeuCodeForm(VersionForm):
         if not filtre_allowed(campagne):
             self.fields["filtre"].widget = forms.HiddenInput()
 
+    # Only sent by « Annuler » after a removal: the voeu goes back to its rank.
+    rang = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=99, required=False)
+
     def clean_code(self) -> str:
         return str(self.cleaned_data["code"]).strip().upper()
 
@@ -93,6 +96,28 @@ class VoeuSearchForm(forms.Form):
 
 class MoveForm(VersionForm):
     direction = forms.ChoiceField(choices=[("up", _("monter")), ("down", _("descendre"))])
+
+
+class MoveToForm(VersionForm):
+    """« Déplacer au rang n »: the upper bound is the list's length, checked by the service."""
+
+    rang = forms.IntegerField(
+        label=_("Nouveau rang"),
+        min_value=1,
+        max_value=99,
+        error_messages={
+            "required": _("Indiquez le rang où placer ce vœu."),
+            "invalid": _("Le rang est un nombre entier."),
+            "min_value": _("Le rang commence à 1."),
+            "max_value": _("Le rang ne peut pas dépasser %(limit_value)s."),
+        },
+    )
+
+
+class PosteVoeuForm(VersionForm):
+    """« Ajouter à mes vœux » from the postes list; ``retour`` is the list's query string, to come back to it."""
+
+    retour = forms.CharField(max_length=500, required=False)
 
 
 def _motif_choices(demande: Demande, *, famille: bool) -> list[tuple[str, Any]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -10,14 +13,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
-from dossier.models import Academie, Commune, Departement, Etablissement, GroupementCommunes, ZoneRemplacement
+from dossier.models import (
+    Academie,
+    Commune,
+    Departement,
+    Dossier,
+    Etablissement,
+    GroupementCommunes,
+    Position,
+    ZoneRemplacement,
+)
+from siam.bareme import compare, validity
+from siam.bareme.text import ordinal_f
 from siam.errors import VoeuInvalide
 from siam.models import Campagne, CampagneKind, Demande, Poste, TypeFiltre, TypeVoeu, Voeu
 from siam.models.choices import CIBLE_PAR_TYPE, TYPES_AVEC_FILTRE
+from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
+from siam.services.bareme.facts import rules_for, situation_for, voeu_facts
 from siam.services.demandes import lock_demande, record_change
 
 if TYPE_CHECKING:
     from accounts.models import Agent
+
+logger = logging.getLogger(__name__)
 
 # The code a teacher types, per kind of target, and what the error says when nothing has it.
 LOOKUPS: dict[str, tuple[type[models.Model], str, StrOrPromise]] = {
@@ -79,16 +97,66 @@ def academie_of(cible: Any) -> Academie:
     return cible.departement.academie  # commune, groupement, zone de remplacement
 
 
+KINDS: dict[str, validity.Kind] = {CampagneKind.INTER: validity.Kind.INTER, CampagneKind.INTRA: validity.Kind.INTRA}
+REFUS: dict[validity.Refus, StrOrPromise] = {
+    validity.Refus.TYPE_FERME: gettext_lazy("Les vœux de type « %(type)s » ne sont pas ouverts pour cette campagne."),
+    validity.Refus.PROPRE_ACADEMIE: gettext_lazy(
+        "« %(cible)s » est votre académie actuelle : en tant que titulaire, vous n'avez pas à la demander. "
+        "Si vous n'obtenez aucun de vos vœux, vous restez dans votre académie."
+    ),
+    validity.Refus.PROPRE_ETABLISSEMENT: gettext_lazy(
+        "« %(cible)s » est votre établissement actuel : vous n'avez pas à le demander. "
+        "Si vous n'obtenez aucun de vos vœux, vous conservez votre poste."
+    ),
+    validity.Refus.PROPRE_ZONE: gettext_lazy(
+        "« %(cible)s » est votre zone de remplacement actuelle : vous n'avez pas à la demander. "
+        "Si vous n'obtenez aucun de vos vœux, vous conservez votre poste."
+    ),
+}
+REFUS_FIELD = {validity.Refus.TYPE_FERME: "type"}
+
+
+def affectation_of(demande: Demande) -> validity.Affectation:
+    """The teacher's current post, as the validity rules see it (one query)."""
+    dossier = (
+        Dossier.objects.filter(agent_id=demande.agent_id)
+        .select_related("etablissement__commune__departement__academie", "zone_remplacement__departement__academie")
+        .first()
+    )
+    if dossier is None:
+        return validity.Affectation(titulaire=False)
+    poste = dossier.etablissement or dossier.zone_remplacement
+    return validity.Affectation(
+        titulaire=dossier.position == Position.TITULAIRE,
+        academie=academie_of(poste).code if poste is not None else "",
+        etablissement=dossier.etablissement.uai if dossier.etablissement else "",
+        zone_remplacement=dossier.zone_remplacement.code if dossier.zone_remplacement else "",
+    )
+
+
+def cible_of(voeu_type: str, cible: Any) -> validity.Cible:
+    return validity.Cible(
+        type=voeu_type,
+        academie=cible.code if isinstance(cible, Academie) else "",
+        etablissement=cible.uai if isinstance(cible, Etablissement) else "",
+        zone_remplacement=cible.code if isinstance(cible, ZoneRemplacement) else "",
+    )
+
+
 def check_voeu(*, campagne: Campagne, demande: Demande, voeu_type: str, cible: Any, filtre: str) -> int:
     """Everything a voeu must satisfy before it joins the list; the first failure is raised.
 
     Returns how many voeux the list already holds (the new one goes after them).
     """
     label = TypeVoeu(voeu_type).label
-    if voeu_type not in campagne.types_voeux:
-        raise VoeuInvalide(
-            _("Les voeux de type « %(type)s » ne sont pas ouverts pour cette campagne.") % {"type": label}, field="type"
-        )
+    refus = validity.refusal(
+        kind=KINDS.get(campagne.kind, validity.Kind.OTHER),
+        types_ouverts=frozenset(campagne.types_voeux),
+        affectation=affectation_of(demande),
+        cible=cible_of(voeu_type, cible),
+    )
+    if refus is not None:
+        raise VoeuInvalide(str(REFUS[refus]) % {"type": label, "cible": cible}, field=REFUS_FIELD.get(refus, "code"))
     if filtre != TypeFiltre.TOUT and (voeu_type not in TYPES_AVEC_FILTRE or campagne.kind != CampagneKind.INTRA):
         raise VoeuInvalide(
             _("Le type d'établissement ne peut pas être restreint sur un voeu de type « %(type)s ».") % {"type": label},
@@ -128,58 +196,178 @@ def _profiled_post(campagne: Campagne, demande: Demande, cible: Any) -> bool:
     ).exists()
 
 
-def add_voeu(
-    *, demande: Demande, auteur: Agent, version: int | None, voeu_type: str, code: str, filtre: str = TypeFiltre.TOUT
-) -> Voeu:
+@dataclass(frozen=True)
+class Report:
+    """What one change did: the voeu concerned, the bonuses lost or gained elsewhere, and how to undo it.
+
+    ``undo`` says which versioned service puts the list back: ``{"action": "remove", "voeu": id}``
+    after an add, ``{"action": "move", "voeu": id, "rang": n}`` after a move, and
+    ``{"action": "add", "type", "code", "filtre", "rang"}`` after a removal (plain values: the page
+    keeps it in the session until the next change).
+    """
+
+    voeu: Voeu
+    version: int
+    pertes: tuple[str, ...] = ()
+    gains: tuple[str, ...] = ()
+    undo: dict[str, Any] = field(default_factory=dict)
+
+
+def _entries(voeux: Sequence[Voeu]) -> list[compare.Entry]:
+    return [compare.Entry(v.pk, _libelle(v), voeu_facts(v)) for v in voeux]
+
+
+def _before(voeux: Sequence[Voeu]) -> list[compare.Entry]:
+    try:
+        return _entries(voeux)
+    except Exception:  # advice only: an unexpected target never blocks the saisie
+        logger.exception("SIAM: liste avant changement illisible pour le barème")
+        return []
+
+
+def _libelle(voeu: Voeu) -> str:
+    cible = voeu.cible
+    return str(cible.nom if isinstance(cible, Academie | Commune | Departement) else cible)
+
+
+def _bilan(locked: Demande, before: list[compare.Entry], action: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The core run on the list before and after the change (advice: a failure never blocks the saisie)."""
+    try:
+        dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]
+        if dossier is None or not before:
+            return (), ()
+        situation = situation_for(dossier, motifs_of(locked), campagne=locked.campagne)
+        after = _entries(voeux_of(locked))
+        return compare.describe(compare.compare_lists(situation, before, after, rules_for(locked.campagne)), action)
+    except Exception:
+        logger.exception("SIAM: bilan du changement indisponible (demande %s)", locked.pk)
+        return (), ()
+
+
+def add_voeu_reported(
+    *,
+    demande: Demande,
+    auteur: Agent,
+    version: int | None,
+    voeu_type: str,
+    code: str,
+    filtre: str = TypeFiltre.TOUT,
+    rang: int | None = None,
+) -> Report:
+    """Add a voeu at the end of the list, or at ``rang`` (the others move down): undoing a removal."""
     with transaction.atomic():
         locked = lock_demande(demande.pk, version)
         cible = resolve_cible(voeu_type, code)
         count = check_voeu(campagne=locked.campagne, demande=locked, voeu_type=voeu_type, cible=cible, filtre=filtre)
+        if rang is not None and not 1 <= rang <= count + 1:
+            raise VoeuInvalide(_("Choisissez un rang entre 1 et %(max)s.") % {"max": count + 1}, field="rang")
+        before = _before(voeux_of(locked))
+        position = count + 1 if rang is None else rang
+        Voeu.objects.filter(demande=locked, rang__gte=position).update(rang=F("rang") + 1)
         voeu = Voeu.objects.create(
-            demande=locked, rang=count + 1, type=voeu_type, filtre=filtre, **{CIBLE_PAR_TYPE[voeu_type]: cible}
+            demande=locked, rang=position, type=voeu_type, filtre=filtre, **{CIBLE_PAR_TYPE[voeu_type]: cible}
         )
         action = _("Ajout du voeu n° %(rang)s : %(voeu)s") % {"rang": voeu.rang, "voeu": cible}
         record_change(locked, auteur=auteur, action=action)
+        phrase = _("En ajoutant %(voeu)s en %(position)s position") % {
+            "voeu": _libelle(voeu),
+            "position": ordinal_f(position),
+        }
+        pertes, gains = _bilan(locked, before, phrase)
     demande.version = locked.version
-    return voeu
+    return Report(voeu, locked.version, pertes, gains, {"action": "remove", "voeu": voeu.pk})
+
+
+def add_voeu(
+    *, demande: Demande, auteur: Agent, version: int | None, voeu_type: str, code: str, filtre: str = TypeFiltre.TOUT
+) -> Voeu:
+    return add_voeu_reported(
+        demande=demande, auteur=auteur, version=version, voeu_type=voeu_type, code=code, filtre=filtre
+    ).voeu
+
+
+def remove_voeu_reported(*, demande: Demande, auteur: Agent, version: int | None, voeu_id: int) -> Report:
+    with transaction.atomic():
+        locked = lock_demande(demande.pk, version)
+        voeux = voeux_of(locked)
+        voeu = next((v for v in voeux if v.pk == voeu_id), None)
+        if voeu is None:
+            raise VoeuInvalide(_("Ce voeu ne figure plus dans votre liste."))
+        before = _before(voeux)
+        undo = {"action": "add", "type": voeu.type, "code": voeu.code, "filtre": voeu.filtre, "rang": voeu.rang}
+        voeu.delete()
+        Voeu.objects.filter(demande=locked, rang__gt=undo["rang"]).update(rang=F("rang") - 1)
+        record_change(locked, auteur=auteur, action=_("Suppression du voeu n° %(rang)s") % {"rang": undo["rang"]})
+        phrase = _("En supprimant %(voeu)s (vœu n° %(rang)s)") % {"voeu": _libelle(voeu), "rang": undo["rang"]}
+        pertes, gains = _bilan(locked, before, phrase)
+    demande.version = locked.version
+    voeu.pk = voeu_id  # delete() cleared it; the page still names the voeu removed
+    return Report(voeu, locked.version, pertes, gains, undo)
 
 
 def remove_voeu(*, demande: Demande, auteur: Agent, version: int | None, voeu_id: int) -> None:
+    remove_voeu_reported(demande=demande, auteur=auteur, version=version, voeu_id=voeu_id)
+
+
+def move_voeu_to(*, demande: Demande, auteur: Agent, version: int | None, voeu_id: int, rang: int) -> Report:
+    """Place a voeu at rank ``rang`` (1..N); those in between shift by one."""
     with transaction.atomic():
         locked = lock_demande(demande.pk, version)
-        voeu = _voeu_of(locked, voeu_id)
-        voeu.delete()
-        Voeu.objects.filter(demande=locked, rang__gt=voeu.rang).update(rang=F("rang") - 1)
-        record_change(locked, auteur=auteur, action=_("Suppression du voeu n° %(rang)s") % {"rang": voeu.rang})
+        voeux = voeux_of(locked)
+        voeu = next((v for v in voeux if v.pk == voeu_id), None)
+        if voeu is None:
+            raise VoeuInvalide(_("Ce voeu ne figure plus dans votre liste."))
+        if not 1 <= rang <= len(voeux):
+            raise VoeuInvalide(_("Choisissez un rang entre 1 et %(max)s.") % {"max": len(voeux)}, field="rang")
+        old = voeu.rang
+        if rang == old:
+            raise VoeuInvalide(_("Ce vœu est déjà au rang %(rang)s.") % {"rang": rang}, field="rang")
+        before = _before(voeux)
+        # The (demande, rang) constraint is deferred to the commit: the shift may pass through duplicates.
+        if rang < old:
+            Voeu.objects.filter(demande=locked, rang__gte=rang, rang__lt=old).update(rang=F("rang") + 1)
+        else:
+            Voeu.objects.filter(demande=locked, rang__gt=old, rang__lte=rang).update(rang=F("rang") - 1)
+        Voeu.objects.filter(pk=voeu.pk).update(rang=rang)
+        record_change(
+            locked, auteur=auteur, action=_("Voeu n° %(old)s placé en n° %(new)s") % {"old": old, "new": rang}
+        )
+        phrase = _("En plaçant %(voeu)s en %(position)s position") % {
+            "voeu": _libelle(voeu),
+            "position": ordinal_f(rang),
+        }
+        pertes, gains = _bilan(locked, before, phrase)
+        voeu.rang = rang
     demande.version = locked.version
+    return Report(voeu, locked.version, pertes, gains, {"action": "move", "voeu": voeu.pk, "rang": old})
+
+
+def move_voeu_reported(*, demande: Demande, auteur: Agent, version: int | None, voeu_id: int, direction: str) -> Report:
+    """Swap a voeu with its neighbour above ("up") or below ("down")."""
+    rang = Voeu.objects.filter(demande=demande, pk=voeu_id).values_list("rang", flat=True).first()
+    target = 0 if rang is None else rang - 1 if direction == "up" else rang + 1
+    try:
+        return move_voeu_to(demande=demande, auteur=auteur, version=version, voeu_id=voeu_id, rang=target)
+    except VoeuInvalide as exc:
+        if exc.field != "rang":
+            raise
+        raise VoeuInvalide(
+            _("Ce voeu est déjà en première position.")
+            if direction == "up"
+            else _("Ce voeu est déjà en dernière position.")
+        ) from exc
 
 
 def move_voeu(*, demande: Demande, auteur: Agent, version: int | None, voeu_id: int, direction: str) -> Voeu:
-    """Swap a voeu with its neighbour above ("up") or below ("down")."""
-    with transaction.atomic():
-        locked = lock_demande(demande.pk, version)
-        voeu = _voeu_of(locked, voeu_id)
-        target = voeu.rang - 1 if direction == "up" else voeu.rang + 1
-        neighbour = Voeu.objects.filter(demande=locked, rang=target).order_by("pk").first()
-        if neighbour is None:
-            raise VoeuInvalide(
-                _("Ce voeu est déjà en première position.")
-                if direction == "up"
-                else _("Ce voeu est déjà en dernière position.")
-            )
-        # The (demande, rang) constraint is deferred to the commit: the swap may pass through a duplicate.
-        Voeu.objects.filter(pk=neighbour.pk).update(rang=voeu.rang)
-        Voeu.objects.filter(pk=voeu.pk).update(rang=target)
-        record_change(
-            locked, auteur=auteur, action=_("Voeu n° %(old)s placé en n° %(new)s") % {"old": voeu.rang, "new": target}
-        )
-        voeu.rang = target
-    demande.version = locked.version
-    return voeu
+    return move_voeu_reported(
+        demande=demande, auteur=auteur, version=version, voeu_id=voeu_id, direction=direction
+    ).voeu
 
 
-def _voeu_of(demande: Demande, voeu_id: int) -> Voeu:
-    voeu = Voeu.objects.filter(demande=demande, pk=voeu_id).order_by("pk").first()
-    if voeu is None:
-        raise VoeuInvalide(_("Ce voeu ne figure plus dans votre liste."))
-    return voeu
+def voeu_of_poste(poste: Poste) -> tuple[str, str]:
+    """The voeu that names a post's place: its établissement, its zone de remplacement or its académie."""
+    if poste.etablissement_id:
+        return TypeVoeu.ETB, poste.etablissement.uai  # type: ignore[union-attr]
+    if poste.zone_remplacement_id:
+        return TypeVoeu.ZRE, poste.zone_remplacement.code  # type: ignore[union-attr]
+    return TypeVoeu.ACA, poste.academie.code  # type: ignore[union-attr]

@@ -1,4 +1,9 @@
-"""Entering voeux: add by code or by search, remove, move up and down. Works without JavaScript."""
+"""Entering voeux: add by code, by search or from the postes list, remove, move; each change can be undone.
+
+Works without JavaScript. After every change the page says what it did to the barème (a bonus lost
+because voeu 1 changed…) and offers « Annuler », a POST to the same versioned services: the undo
+is itself a change, checked against the version like any other.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,40 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from siam.errors import SiamError
-from siam.forms import MoveForm, VersionForm, VoeuCodeForm, VoeuSearchForm, filtre_allowed, on_version
-from siam.models import Demande, TypeFiltre, Voeu
+from siam.forms import (
+    MoveForm,
+    MoveToForm,
+    PosteVoeuForm,
+    VersionForm,
+    VoeuCodeForm,
+    VoeuSearchForm,
+    filtre_allowed,
+    on_version,
+)
+from siam.models import Demande, Poste, TypeFiltre, Voeu
 from siam.search import LIMIT, search_cibles
 from siam.selectors import agent_of, dossier_for_bareme, get_demande_for_user, get_voeu_for_user, motifs_of, voeux_of
 from siam.services.bareme.facts import warnings_by_voeu
-from siam.services.voeux import add_voeu, move_voeu, remove_voeu
+from siam.services.voeux import (
+    Report,
+    add_voeu_reported,
+    move_voeu_reported,
+    move_voeu_to,
+    remove_voeu_reported,
+    voeu_of_poste,
+)
+from siam.text import moment
+
+# The last change of the list, kept in the session to offer « Annuler » until the list changes again.
+LAST_CHANGE = "siam_voeux_dernier_changement"
 
 
 @dataclass(frozen=True)
@@ -44,7 +69,7 @@ def voeu_rows(request: HttpRequest, demande: Demande) -> list[VoeuRow]:
 def render_voeux(
     request: HttpRequest, demande: Demande, *, code_form: VoeuCodeForm | None = None, status: int = 200
 ) -> HttpResponse:
-    demande.refresh_from_db(fields=["version", "etat"])
+    demande.refresh_from_db(fields=["version", "etat", "modifiee_le"])
     campagne, now = demande.campagne, timezone.now()
     rows = voeu_rows(request, demande)
     search = VoeuSearchForm(request.GET if "q" in request.GET else None, campagne=campagne, auto_id="recherche_%s")
@@ -65,9 +90,45 @@ def render_voeux(
         "resultats": resultats,
         "resultats_limites": resultats is not None and len(resultats) >= LIMIT,
         "filtres": TypeFiltre.choices if filtre_allowed(campagne) else None,
+        "dernier_changement": last_change(request, demande),
+        "derniere_modification": modified_on(demande),
         "section": "services",
     }
     return render(request, "siam/voeux.html", context, status=status)
+
+
+def modified_on(demande: Demande) -> str:
+    """« Dernière modification le 1er mars 2027 à 14 h 05 », once the list has changed at least once."""
+    if not demande.version:
+        return ""
+    when = moment(demande.modifiee_le)
+    if timezone.localtime(demande.modifiee_le).day == 1:
+        when = "1er" + when[1:]
+    return _("Dernière modification le %(moment)s") % {"moment": when}
+
+
+def remember(request: HttpRequest, demande: Demande, report: Report) -> None:
+    request.session[LAST_CHANGE] = {
+        "demande": demande.pk,
+        "version": report.version,
+        "libelle": str(report.voeu.cible),
+        "pertes": list(report.pertes),
+        "gains": list(report.gains),
+        "undo": report.undo,
+    }
+
+
+def last_change(request: HttpRequest, demande: Demande) -> dict[str, Any] | None:
+    """The change to offer undoing: only while the list is as that change left it (read, never written, on GET)."""
+    found = request.session.get(LAST_CHANGE)
+    if not isinstance(found, dict) or found.get("demande") != demande.pk or found.get("version") != demande.version:
+        return None
+    return found
+
+
+def refused(request: HttpRequest, demande: Demande, exc: SiamError) -> HttpResponse:
+    messages.error(request, exc.message)
+    return render_voeux(request, demande, status=exc.status)
 
 
 @require_GET
@@ -85,21 +146,23 @@ def voeu_add(request: HttpRequest, pk: int) -> HttpResponse:
         return render_voeux(request, demande, code_form=form, status=400)
     data = form.cleaned_data
     try:
-        voeu = add_voeu(
+        report = add_voeu_reported(
             demande=demande,
             auteur=agent_of(request),
             version=data["version"],
             voeu_type=data["type"],
             code=data["code"],
             filtre=data["filtre"],
+            rang=data["rang"],
         )
     except SiamError as exc:
-        if exc.field not in form.fields:  # phase, conflict, maximum: about the list, not the typed code
-            messages.error(request, exc.message)
-            return render_voeux(request, demande, status=exc.status)
+        if exc.field not in form.fields or exc.field == "rang":  # phase, conflict, maximum: about the list
+            return refused(request, demande, exc)
         form.add_error(exc.field, exc.message)
         return render_voeux(request, demande, code_form=form, status=exc.status)
-    messages.success(request, _("Voeu n° %(rang)s ajouté : %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
+    remember(request, demande, report)
+    voeu = report.voeu
+    messages.success(request, _("Vœu n° %(rang)s ajouté : %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
     return redirect(f"{reverse('siam:voeux', args=[demande.pk])}?ajout={voeu.pk}#voeu-{voeu.pk}")
 
 
@@ -110,12 +173,12 @@ def voeu_remove(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else None
     try:
-        remove_voeu(demande=voeu.demande, auteur=agent_of(request), version=version, voeu_id=voeu.pk)
+        report = remove_voeu_reported(demande=voeu.demande, auteur=agent_of(request), version=version, voeu_id=voeu.pk)
     except SiamError as exc:
-        messages.error(request, exc.message)
-        return render_voeux(request, voeu.demande, status=exc.status)
-    messages.success(request, _("Voeu n° %(rang)s supprimé : %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
-    return redirect("siam:voeux", pk=voeu.demande_id)
+        return refused(request, voeu.demande, exc)
+    remember(request, voeu.demande, report)
+    messages.success(request, _("Vœu n° %(rang)s supprimé : %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
+    return redirect(f"{reverse('siam:voeux', args=[voeu.demande_id])}#dernier-changement")
 
 
 @require_POST
@@ -126,15 +189,67 @@ def voeu_move(request: HttpRequest, pk: int) -> HttpResponse:
     valid = form.is_valid()
     version, direction = (form.cleaned_data["version"], form.cleaned_data["direction"]) if valid else (None, "up")
     try:
-        moved = move_voeu(
-            demande=voeu.demande,
-            auteur=agent_of(request),
-            version=version,
-            voeu_id=voeu.pk,
-            direction=direction,
+        report = move_voeu_reported(
+            demande=voeu.demande, auteur=agent_of(request), version=version, voeu_id=voeu.pk, direction=direction
+        )
+    except SiamError as exc:
+        return refused(request, voeu.demande, exc)
+    remember(request, voeu.demande, report)
+    moved = report.voeu
+    messages.success(request, _("Vœu placé en n° %(rang)s : %(voeu)s.") % {"rang": moved.rang, "voeu": voeu.cible})
+    return redirect(f"{reverse('siam:voeux', args=[voeu.demande_id])}?focus={direction}#voeu-{voeu.pk}")
+
+
+@require_POST
+@login_required
+def voeu_move_to(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Déplacer au rang n », and « Annuler » after a move."""
+    voeu = get_voeu_for_user(request, pk)
+    form = MoveToForm(request.POST)
+    if not form.is_valid():
+        errors = form.errors.get("rang") or [_("Le formulaire est incomplet : rechargez la page.")]
+        messages.error(request, str(errors[0]))
+        return render_voeux(request, voeu.demande, status=400)
+    data = form.cleaned_data
+    try:
+        report = move_voeu_to(
+            demande=voeu.demande, auteur=agent_of(request), version=data["version"], voeu_id=voeu.pk, rang=data["rang"]
+        )
+    except SiamError as exc:
+        return refused(request, voeu.demande, exc)
+    remember(request, voeu.demande, report)
+    messages.success(request, _("Vœu placé en n° %(rang)s : %(voeu)s.") % {"rang": data["rang"], "voeu": voeu.cible})
+    return redirect(f"{reverse('siam:voeux', args=[voeu.demande_id])}#voeu-{voeu.pk}")
+
+
+def back_to_postes(poste: Poste, form: PosteVoeuForm) -> str:
+    """The postes list as the teacher left it (filters, page): a query string, the path is ours."""
+    url = reverse("siam:postes", args=[poste.campagne.slug])
+    retour = form.cleaned_data.get("retour", "") if form.is_valid() else ""
+    return f"{url}?{QueryDict(retour).urlencode()}" if retour else url
+
+
+@require_POST
+@login_required
+def poste_voeu_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Ajouter à mes vœux » on the postes list: the post's place, through the same add service."""
+    postes = Poste.objects.select_related("campagne", "etablissement", "zone_remplacement", "academie")
+    poste = get_object_or_404(postes, pk=pk, campagne__publiee=True)
+    form = PosteVoeuForm(request.POST)
+    demande = Demande.objects.for_agent(agent_of(request)).filter(campagne=poste.campagne).first()
+    if demande is None:
+        messages.error(request, _("Commencez d'abord votre demande : vous pourrez ensuite y ajouter ce poste."))
+        return redirect(back_to_postes(poste, form))
+    voeu_type, code = voeu_of_poste(poste)
+    version = form.cleaned_data["version"] if form.is_valid() else None
+    try:
+        report = add_voeu_reported(
+            demande=demande, auteur=agent_of(request), version=version, voeu_type=voeu_type, code=code
         )
     except SiamError as exc:
         messages.error(request, exc.message)
-        return render_voeux(request, voeu.demande, status=exc.status)
-    messages.success(request, _("Voeu placé en n° %(rang)s : %(voeu)s.") % {"rang": moved.rang, "voeu": voeu.cible})
-    return redirect(f"{reverse('siam:voeux', args=[voeu.demande_id])}?focus={direction}#voeu-{voeu.pk}")
+        return redirect(back_to_postes(poste, form))
+    remember(request, demande, report)
+    voeu = report.voeu
+    messages.success(request, _("Vœu n° %(rang)s ajouté : %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
+    return redirect(back_to_postes(poste, form))

@@ -12,9 +12,11 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from accounts.models import Agent
-from dossier.models import Dossier
+from dossier.models import Academie, Dossier
 from siam.demo import demo_calendar
-from siam.models import Campagne, CampagneKind, Voeu
+from siam.models import Campagne, CampagneKind, Demande, StatutMotif, Voeu
+from tests.e2e.conftest import ARTIFACTS
+from tests.siam.bareme_cast import family, inter_demande
 from tests.siam.conftest import build_campagne, build_ref
 
 
@@ -63,10 +65,14 @@ def test_teacher_enters_voeux_reorders_sees_a_warning_downloads_the_confirmation
     assert_accessible(page)
 
     page.get_by_role("link", name="Vos voeux").click()
-    # by code: an établissement, which loses the family bonus at the intra
+    # by code: an établissement (not his own lycée: SIAM refuses that one), which loses the family bonus
     by_code = page.get_by_test_id("voeu-code-form")
     by_code.get_by_label("Type de voeu").select_option("ETB")
     by_code.get_by_label("Code", exact=False).fill("0630018C")
+    by_code.get_by_role("button", name="Ajouter ce voeu").click()
+    expect(page.get_by_text("est votre établissement actuel")).to_be_visible()
+    by_code = page.get_by_test_id("voeu-code-form")
+    by_code.get_by_label("Code", exact=False).fill("0631018P")
     by_code.get_by_role("button", name="Ajouter ce voeu").click()
     expect(page.get_by_test_id("voeu-warnings")).to_contain_text("Rapprochement de conjoints")
     shoot("siam-03-voeu-etb-avertissement")
@@ -124,8 +130,61 @@ def test_teacher_enters_voeux_reorders_sees_a_warning_downloads_the_confirmation
     words = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
     assert "DUPONT Frédéric" in words
     voeux = words.split("Voeux, dans l'ordre de préférence")[1].split("Motifs déclarés")[0]
-    assert voeux.index("Puy-de-Dôme") < voeux.index("0630018C") < voeux.index("63300")
+    assert voeux.index("Puy-de-Dôme") < voeux.index("0631018P") < voeux.index("63300")
 
     page.get_by_test_id("logout").click()
     expect(page.get_by_role("heading", name="Vous êtes déconnecté d'I-Prof")).to_be_visible()
     shoot("siam-07-deconnecte")
+
+
+def test_moving_the_conjoints_academie_warns_with_both_totals_and_annuler_works_without_javascript(
+    browser: Any, live_server: Any, teacher_a: Agent, password: str
+) -> None:
+    ref = build_ref()
+    campagne = build_campagne(CampagneKind.INTER, **demo_calendar(timezone.now(), 10))
+    family(teacher_a, ref)
+    places = {
+        "lyon": ref["lyon_academie"],
+        "grenoble": Academie.objects.create(code="GRENOBLE", nom="Grenoble"),
+        "paris": Academie.objects.create(code="PARIS", nom="Paris"),
+        "lyon_commune": ref["lyon"],
+    }
+    demande: Demande = inter_demande(teacher_a, campagne, places, rc=StatutMotif.VALIDE)
+    Voeu.objects.filter(demande=demande, rang=3).delete()  # Lyon, then Grenoble (limitrophe)
+
+    # every action is a plain POST form: the whole scenario runs with JavaScript off
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    login(page, live_server, "fdupont", password)
+    page.goto(f"{live_server.url}/siam/demandes/{demande.pk}/voeux/")
+    expect(page.get_by_test_id("voeux-aide")).to_contain_text("Le rang d'un vœu peut changer le barème")
+    page.get_by_label("Nouveau rang du vœu n° 1").fill("2")
+    page.get_by_role("button", name="Déplacer le vœu n° 1 au rang indiqué").click()
+    changement = page.get_by_test_id("dernier-changement")
+    expect(changement).to_contain_text(
+        "En plaçant Lyon en 2e position, vous perdez la bonification de rapprochement de conjoints "
+        "sur tous vos vœux\u00a0: 1\u00a0044,2 → 369\u00a0points."
+    )
+    assert list(Voeu.objects.filter(demande=demande).order_by("rang").values_list("academie__code", flat=True)) == [
+        "GRENOBLE",
+        "LYON",
+    ]
+    page.screenshot(path=str(ARTIFACTS / "siam-08-perte-rc-avertissement.png"), full_page=True)
+
+    changement.get_by_role("button", name="Annuler : remettre Lyon au rang 1").click()
+    expect(page.get_by_test_id("dernier-changement")).to_contain_text("vous obtenez la bonification")
+    assert list(Voeu.objects.filter(demande=demande).order_by("rang").values_list("academie__code", flat=True)) == [
+        "LYON",
+        "GRENOBLE",
+    ]
+    page.screenshot(path=str(ARTIFACTS / "siam-09-perte-rc-annulee.png"), full_page=True)
+
+    # removing Lyon: the same warning, and « Annuler » puts it back at rank 1
+    page.get_by_role("button", name="Supprimer le voeu n° 1").click()
+    expect(page.get_by_test_id("dernier-changement")).to_contain_text("En supprimant Lyon (vœu n° 1), vous perdez")
+    page.get_by_role("button", name="Annuler : rétablir ce vœu au rang 1").click()
+    assert list(Voeu.objects.filter(demande=demande).order_by("rang").values_list("academie__code", flat=True)) == [
+        "LYON",
+        "GRENOBLE",
+    ]
+    context.close()

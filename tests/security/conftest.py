@@ -208,6 +208,7 @@ def _guides(world: World) -> None:
 
 def _saisie_campagne(world: World, ref: dict[str, Any]) -> None:
     """A campagne whose saisie is open now: A's demande, voeux, motif and pièce; B's demande."""
+    from siam.models import Poste
     from siam.services.demandes import open_demande
     from siam.services.motifs import declare_motif
     from siam.services.pieces import upload_piece
@@ -226,7 +227,12 @@ def _saisie_campagne(world: World, ref: dict[str, Any]) -> None:
     piece = upload_piece(demande=demande, fichier=SimpleUploadedFile("rqth.pdf", PDF), motif=motif, description="RQTH")
     demande_b = open_demande(agent=b, campagne=campagne)
     voeu_b = add_voeu(demande=demande_b, auteur=b, version=demande_b.version, voeu_type="ETB", code=ref["college"].uai)
+    # a post of the list, for « Ajouter à mes vœux »
+    poste = Poste.objects.create(
+        campagne=campagne, discipline=ref["discipline"], etablissement=ref["etablissement"], nombre=1
+    )
     world.objects.update(
+        poste=poste,
         campagne=campagne,
         demande=demande,
         voeu=voeux[1],

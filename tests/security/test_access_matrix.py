@@ -246,6 +246,10 @@ EXPECTATIONS: dict[str, Expect | list[Expect]] = {
     "siam:voeu-add": own_action("demande", BAD_REQUEST),
     "siam:voeu-remove": own_action("voeu", CONFLICT),
     "siam:voeu-move": own_action("voeu", CONFLICT),
+    "siam:voeu-move-to": own_action("voeu", BAD_REQUEST),  # no rang sent: « Indiquez le rang… »
+    # a post of the list is anybody's to read; the POST only ever adds to the visitor's own demande: an
+    # empty POST (no version) is refused as a conflict, or « commencez d'abord votre demande », back to the list
+    "siam:poste-voeu-add": Expect(_same((NOT_ALLOWED, REDIRECT), anon=(NOT_ALLOWED, LOGIN)), "poste"),
     "siam:confirmation": [
         own_page("demande_resultats").but(variant="apres-la-saisie"),
         # during the saisie the PDF is not available yet: back to the demande with a message
@@ -668,7 +672,7 @@ def _teacher_forms(w: World) -> dict[str, tuple[str, dict[str, Any]]]:
         "courrier:conversation": (f"/courrier/correspondant/{w.obj('conversation').pk}/", {"corps": "Merci."}),
         "siam:voeu-add": (
             f"/siam/demandes/{demande.pk}/voeux/ajouter/",
-            {"type": "ETB", "code": "0630018C", "filtre": "TOUT", "version": version},
+            {"type": "COM", "code": "63113", "filtre": "TOUT", "version": version},
         ),
         "siam:voeu-move": (f"/siam/voeux/{voeu.pk}/deplacer/", {"direction": "up", "version": version}),
         "siam:motif-add": (f"/siam/demandes/{demande.pk}/motifs/", {"motif": "handicap", "version": version}),

@@ -51,7 +51,7 @@ def post_add(
 
 # Ten different voeux: two per round, so that a refusal can only come from the race.
 TARGETS = [
-    ("ETB", "0630018C", "TOUT"),
+    ("ZRD", "063", "TOUT"),
     ("ETB", "0631018P", "TOUT"),
     ("COM", "63113", "TOUT"),
     ("COM", "63300", "TOUT"),
@@ -89,7 +89,7 @@ def test_two_tabs_adding_on_the_same_version_one_wins_one_gets_the_conflict(
 
 def test_a_move_and_a_removal_racing_never_leave_a_mixed_list(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
     tab_1, tab_2 = client_for(teacher_a), client_for(teacher_a)
-    for voeu_type, code in (("ETB", "0630018C"), ("COM", "63113"), ("GEO", "GEO063CLF"), ("ZRE", "ZR063CLF")):
+    for voeu_type, code in (("ETB", "0631018P"), ("COM", "63113"), ("GEO", "GEO063CLF"), ("ZRE", "ZR063CLF")):
         demande_a.refresh_from_db()
         assert post_add(tab_1, demande_a, voeu_type, code, demande_a.version)().status_code == 302
     demande_a.refresh_from_db()

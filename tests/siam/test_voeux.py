@@ -30,18 +30,18 @@ def test_teacher_opens_siam_demande_and_lands_on_their_own(intra: Any, teacher_a
 
 def test_adding_voeux_by_code_saves_each_one_with_a_version(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
     client = client_for(teacher_a)
-    assert add(client, demande_a, "ETB", "0630018c").status_code == 302
+    assert add(client, demande_a, "ETB", "0631018p").status_code == 302
     assert add(client, demande_a, "COM", "63113", "CLG").status_code == 302
     assert add(client, demande_a, "DPT", "63").status_code == 302
-    assert ranks(demande_a) == ["0630018C", "63113", "063"]
+    assert ranks(demande_a) == ["0631018P", "63113", "063"]
     demande_a.refresh_from_db()
     assert demande_a.version == 3
     history = list(DemandeVersion.objects.filter(demande=demande_a).order_by("version"))
     assert [h.version for h in history] == [1, 2, 3]
-    assert [v["code"] for v in history[-1].contenu["voeux"]] == ["0630018C", "63113", "063"]
+    assert [v["code"] for v in history[-1].contenu["voeux"]] == ["0631018P", "63113", "063"]
     assert history[-1].auteur == teacher_a
     page = text(client.get(f"/siam/demandes/{demande_a.pk}/voeux/"))
-    assert "Lycée Blaise-Pascal" in page and "collège" in page
+    assert "Collège Albert-Camus" in page and "collège" in page
 
 
 def test_search_finds_targets_and_each_result_has_an_add_form(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
@@ -55,16 +55,16 @@ def test_search_finds_targets_and_each_result_has_an_add_form(demande_a: Demande
 
 def test_moving_a_voeu_up_and_down_swaps_ranks(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
     client = client_for(teacher_a)
-    for voeu_type, code in (("ETB", "0630018C"), ("COM", "63113"), ("GEO", "GEO063CLF")):
+    for voeu_type, code in (("ETB", "0631018P"), ("COM", "63113"), ("GEO", "GEO063CLF")):
         add(client, demande_a, voeu_type, code)
     third = Voeu.objects.get(demande=demande_a, rang=3)
     demande_a.refresh_from_db()
     response = client.post(f"/siam/voeux/{third.pk}/deplacer/", {"version": demande_a.version, "direction": "up"})
     assert response.status_code == 302 and f"#voeu-{third.pk}" in response["Location"]
-    assert ranks(demande_a) == ["0630018C", "GEO063CLF", "63113"]
+    assert ranks(demande_a) == ["0631018P", "GEO063CLF", "63113"]
     demande_a.refresh_from_db()
     client.post(f"/siam/voeux/{third.pk}/deplacer/", {"version": demande_a.version, "direction": "up"})
-    assert ranks(demande_a) == ["GEO063CLF", "0630018C", "63113"]
+    assert ranks(demande_a) == ["GEO063CLF", "0631018P", "63113"]
     demande_a.refresh_from_db()
     response = client.post(f"/siam/voeux/{third.pk}/deplacer/", {"version": demande_a.version, "direction": "up"})
     assert response.status_code == 400 and "déjà en première position" in text(response)
@@ -72,7 +72,7 @@ def test_moving_a_voeu_up_and_down_swaps_ranks(demande_a: Demande, teacher_a: Ag
 
 def test_removing_a_voeu_closes_the_gap_in_ranks(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
     client = client_for(teacher_a)
-    for voeu_type, code in (("ETB", "0630018C"), ("COM", "63113"), ("ZRE", "ZR063CLF")):
+    for voeu_type, code in (("ETB", "0631018P"), ("COM", "63113"), ("ZRE", "ZR063CLF")):
         add(client, demande_a, voeu_type, code)
     first = Voeu.objects.get(demande=demande_a, rang=1)
     demande_a.refresh_from_db()
@@ -88,7 +88,7 @@ def test_an_etb_voeu_warns_on_the_spot_that_the_family_bonus_is_lost(
 ) -> None:
     MotifDeclare.objects.create(demande=demande_a, motif=Motif.RAPPROCHEMENT_CONJOINTS, conjoint_commune=ref["riom"])
     client = client_for(teacher_a)
-    response = add(client, demande_a, "ETB", "0630018C")
+    response = add(client, demande_a, "ETB", "0631018P")
     page = text(client.get(response["Location"]))
     assert "Rapprochement de conjoints" in page and "perdu" in page
     assert 'role="alert" data-testid="voeu-warnings"' in page

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
         ("COM", "69123", "TOUT", "n'appartient pas à l'académie de Clermont-Ferrand"),
         (
             "ETB",
-            "0630018C",
+            "0631018P",
             "CLG",
             "Le type d'établissement ne peut pas être restreint sur un voeu de type « établissement ».",
         ),
@@ -65,9 +65,9 @@ def test_duplicate_voeu_is_refused_but_same_place_with_another_type_filter_is_al
 def test_voeu_type_not_open_for_the_campagne_is_refused(inter: Campagne, teacher_a: Agent, ref: Any) -> None:
     demande = Demande.objects.create(agent=teacher_a, campagne=inter)
     with pytest.raises(
-        VoeuInvalide, match="Les voeux de type « établissement » ne sont pas ouverts pour cette campagne"
+        VoeuInvalide, match="Les vœux de type « établissement » ne sont pas ouverts pour cette campagne"
     ):
-        add_voeu(demande=demande, auteur=teacher_a, version=0, voeu_type="ETB", code="0630018C")
+        add_voeu(demande=demande, auteur=teacher_a, version=0, voeu_type="ETB", code="0631018P")
     add_voeu(demande=demande, auteur=teacher_a, version=0, voeu_type="ACA", code="lyon")
     assert Voeu.objects.get(demande=demande).academie == ref["lyon_academie"]
 
@@ -77,10 +77,11 @@ def test_no_more_than_the_maximum_number_of_voeux(inter: Campagne, teacher_a: Ag
     inter.max_voeux = 2
     inter.save()
     Academie.objects.create(code="DIJON", nom="Dijon")
+    Academie.objects.create(code="PARIS", nom="Paris")
     add_voeu(demande=demande, auteur=teacher_a, version=0, voeu_type="ACA", code="LYON")
     add_voeu(demande=demande, auteur=teacher_a, version=1, voeu_type="ACA", code="DIJON")
     with pytest.raises(VoeuInvalide, match=r"nombre maximal de voeux \(2\)"):
-        add_voeu(demande=demande, auteur=teacher_a, version=2, voeu_type="ACA", code="CLERMONT")
+        add_voeu(demande=demande, auteur=teacher_a, version=2, voeu_type="ACA", code="PARIS")
     assert Voeu.objects.filter(demande=demande).count() == 2
 
 
