@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -116,6 +117,9 @@ class CampagneAdmin(admin.ModelAdmin):
             motif = form.cleaned_data.get("motif_calendrier", "")
             update_calendar(campagne=obj, by=request.user, dates=dates, motif=motif)  # type: ignore[arg-type]
         super().save_model(request, obj, form, change)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Campagne]:
+        return super().get_queryset(request).with_jalons()  # type: ignore[attr-defined, no-any-return]
 
     @admin.display(description=gettext_lazy("phase en cours"))
     def phase_display(self, obj: Campagne) -> str:
