@@ -31,6 +31,8 @@ def phrase(campagne: Campagne, now: datetime.datetime) -> str:
         return _("saisie des voeux à partir du %(date)s") % {"date": moment(campagne.saisie_debut, with_year=False)}
     if phase == Phase.SAISIE:
         return _("saisie des voeux ouverte jusqu'au %(date)s") % {"date": moment(campagne.saisie_fin, with_year=False)}
+    if (phase == Phase.RESULTATS or end is None) and campagne.resultats > now:
+        return _("résultats publiés")  # published before the date the calendar now shows: that date is not it
     if phase == Phase.RESULTATS or end is None:
         return _("résultats publiés le %(date)s") % {"date": moment(campagne.resultats, with_year=False)}
     return _("%(phase)s jusqu'au %(date)s") % {"phase": Phase(phase).label, "date": moment(end, with_year=False)}

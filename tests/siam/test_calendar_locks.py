@@ -232,3 +232,16 @@ def test_the_admin_journals_a_change_with_its_motif(intra: Campagne, rectorat: A
     assert response.status_code == 302, text(response)[:2000]
     assert ChangementCalendrier.objects.get().motif == "panne"
     assert "panne" in text(staff.get(f"/admin/siam/campagne/{intra.pk}/change/"))
+
+
+def test_les_services_say_results_for_a_published_campagne_whatever_its_dates(
+    filled_published: Demande, teacher_a: Agent, at: Any
+) -> None:
+    from lib.procedures import EtatService
+    from siam.portal import siam_services
+
+    at(PUBLIE)
+    Campagne.objects.filter(pk=filled_published.campagne_id).update(**reopened())
+    (entry,) = siam_services(teacher_a, timezone.now())
+    assert entry.etat == EtatService.FERME
+    assert entry.phrase == "résultats publiés"  # not the later date the edited calendar shows
