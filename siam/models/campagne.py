@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossier.models import Academie, Discipline, Etablissement, ZoneRemplacement
 from siam.calendar import DATE_FIELDS, Calendrier, Jalon, annulation_open, at_or_after, phase_at, phase_end
-from siam.models.choices import CampagneKind, Phase, TypeVoeu
+from siam.models.choices import CampagneKind, EtatDemande, Phase, TypeVoeu
 
 CALENDAR_FIELDS = DATE_FIELDS
 # The field labels, also used by the constraints' messages (the class is not built when Meta is read).
@@ -52,7 +52,14 @@ def jalon_subqueries() -> dict[str, Exists]:
     from siam.models.mouvement import MouvementRun
 
     return {
-        "jalon_accuses": Exists(Demande.objects.filter(campagne=OuterRef("pk"), accuse_envoye_le__isnull=False)),
+        # an acknowledged demande is enregistrée, or annulée afterwards: the (campagne, etat) index finds it
+        "jalon_accuses": Exists(
+            Demande.objects.filter(
+                campagne=OuterRef("pk"),
+                etat__in=(EtatDemande.ENREGISTREE, EtatDemande.ANNULEE),
+                accuse_envoye_le__isnull=False,
+            )
+        ),
         "jalon_definitifs": Exists(BaremeVoeu.objects.filter(demande__campagne=OuterRef("pk"), definitif=True)),
         "jalon_publie": Exists(MouvementRun.objects.filter(campagne=OuterRef("pk"), published_at__isnull=False)),
     }

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Agent
 from siam.calendar import Calendrier, Jalon, Phase, locked_dates, phase_at
 from siam.errors import CalendrierVerrouille
-from siam.models import Campagne, Demande, MouvementRun, StatutRun, Voeu
+from siam.models import Campagne, Demande, EtatDemande, MouvementRun, StatutRun, Voeu
 from siam.models.campagne import CALENDAR_FIELDS, ChangementCalendrier
 from siam.services.campagnes import update_calendar
 from tests.siam.conftest import CALENDRIER, PENDANT, client_for, paris, text
@@ -74,7 +74,7 @@ def test_each_jalon_locks_its_date_and_every_earlier_one(jalons: frozenset[Jalon
 
 def test_jalons_are_read_from_the_facts(intra: Campagne, demande_a: Demande) -> None:
     assert Campagne.objects.get(pk=intra.pk).jalons == frozenset()
-    Demande.objects.filter(pk=demande_a.pk).update(accuse_envoye_le=timezone.now())
+    Demande.objects.filter(pk=demande_a.pk).update(accuse_envoye_le=timezone.now(), etat=EtatDemande.ENREGISTREE)
     assert Campagne.objects.get(pk=intra.pk).jalons == {Jalon.ACCUSES}
     publish(intra)
     assert Campagne.objects.get(pk=intra.pk).jalons == {Jalon.ACCUSES, Jalon.PUBLIE}
@@ -105,7 +105,9 @@ def test_a_published_campagne_stays_closed_whatever_its_dates(
 def filled_published(demande_a: Demande, ref: Any) -> Demande:
     Voeu.objects.create(demande=demande_a, rang=1, type="COM", commune=ref["clermont"])
     Voeu.objects.create(demande=demande_a, rang=2, type="ETB", etablissement=ref["etablissement"])
-    Demande.objects.filter(pk=demande_a.pk).update(accuse_envoye_le=CALENDRIER["saisie_fin"], etat="enregistree")
+    Demande.objects.filter(pk=demande_a.pk).update(
+        accuse_envoye_le=CALENDRIER["saisie_fin"], etat=EtatDemande.ENREGISTREE
+    )
     publish(demande_a.campagne)
     return demande_a
 
@@ -125,7 +127,7 @@ def test_after_the_accuses_the_saisie_cannot_be_reopened_but_later_dates_can_mov
     demande_a: Demande, rectorat: Agent, at: Any
 ) -> None:
     at(paris(2027, 4, 5, 10))
-    Demande.objects.filter(pk=demande_a.pk).update(accuse_envoye_le=timezone.now())
+    Demande.objects.filter(pk=demande_a.pk).update(accuse_envoye_le=timezone.now(), etat=EtatDemande.ENREGISTREE)
     campagne = Campagne.objects.get(pk=demande_a.campagne_id)
     with pytest.raises(CalendrierVerrouille) as refused:
         update_calendar(
@@ -145,7 +147,7 @@ def test_after_the_accuses_the_saisie_cannot_be_reopened_but_later_dates_can_mov
 
 def test_after_the_accuses_no_phase_goes_back(demande_a: Demande, rectorat: Agent, at: Any) -> None:
     at(paris(2027, 4, 5, 10))  # confirmation phase
-    Demande.objects.filter(pk=demande_a.pk).update(accuse_envoye_le=timezone.now())
+    Demande.objects.filter(pk=demande_a.pk).update(accuse_envoye_le=timezone.now(), etat=EtatDemande.ENREGISTREE)
     campagne = Campagne.objects.get(pk=demande_a.campagne_id)
     with pytest.raises(CalendrierVerrouille, match="rouvriraient une phase déjà passée"):
         update_calendar(
@@ -245,3 +247,15 @@ def test_les_services_say_results_for_a_published_campagne_whatever_its_dates(
     (entry,) = siam_services(teacher_a, timezone.now())
     assert entry.etat == EtatService.FERME
     assert entry.phrase == "résultats publiés"  # not the later date the edited calendar shows
+
+
+def test_the_real_accuses_lock_the_saisie(demande_a: Demande, ref: Any, rectorat: Agent, at: Any) -> None:
+    from siam.services.confirmation import post_accuses
+
+    Voeu.objects.create(demande=demande_a, rang=1, type="COM", commune=ref["clermont"])
+    at(paris(2027, 4, 5, 10))
+    assert post_accuses(campagne=Campagne.objects.get(pk=demande_a.campagne_id)) == (1, 0)
+    campagne = Campagne.objects.get(pk=demande_a.campagne_id)
+    assert campagne.jalons == {Jalon.ACCUSES}
+    with pytest.raises(CalendrierVerrouille):
+        update_calendar(campagne=campagne, by=rectorat, dates={"saisie_fin": paris(2027, 4, 9, 12)}, motif="retard")
