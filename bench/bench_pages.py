@@ -104,7 +104,8 @@ def count_queries(identifiant: str, targets: list[tuple[str, str]]) -> dict[str,
     for label, path in (("home", "/"), ("dossier", "/dossier/"), ("SIAM home", "/siam/")):
         client.get(path)
         measure(label, "GET", path, repeat=REPEAT)
-    opened = measure("demande open", "GET", f"/siam/{SLUG}/demande/")
+    measure("demande page, none yet", "GET", f"/siam/{SLUG}/demande/")
+    opened = measure("demande start POST", "POST", f"/siam/{SLUG}/demande/commencer/", {})
     demande = opened["Location"].strip("/").split("/")[-1]
     voeux = f"/siam/demandes/{demande}/voeux/"
     for n, (voeu_type, code) in enumerate(targets[:5]):  # a list of 5 voeux, then measure
@@ -147,7 +148,7 @@ def prepare_savers(port: int, cookies: list[list[str]], targets: list[tuple[str,
         for cookie in client_cookies:
             b = loadlib.Browser("127.0.0.1", port, headers=loadlib.PROXY_HEADERS, scheme="https")
             b.cookies["sessionid"] = cookie
-            demande = int(loadlib.DEMANDE_URL.match(b.get("open", f"/siam/{SLUG}/demande/")[1]).group(1))  # type: ignore[union-attr]
+            demande = int(loadlib.DEMANDE_URL.match(loadlib.start_demande(b, SLUG, "open")[1]).group(1))  # type: ignore[union-attr]
             page = b.get("voeux", f"/siam/demandes/{demande}/voeux/")[2]
             saver.browsers.append(b)
             saver.demandes.append(demande)
@@ -264,7 +265,7 @@ def prefill(port: int, cookie: str, targets: list[tuple[str, str]]) -> str:
     """Open the account's demande and save `targets` in it; the path of its voeux page."""
     b = loadlib.Browser("127.0.0.1", port, headers=loadlib.PROXY_HEADERS, scheme="https")
     b.cookies["sessionid"] = cookie
-    path = b.get("open", f"/siam/{SLUG}/demande/")[1] + "voeux/"
+    path = loadlib.start_demande(b, SLUG, "open")[1] + "voeux/"
     for version, (voeu_type, code) in enumerate(targets):
         page = b.get("voeux", path)[2]
         fields = {"version": str(version), "type": voeu_type, "code": code, "filtre": "TOUT"}

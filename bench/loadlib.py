@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Protocol
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CONNECTION_ERROR = 599  # the client could not get an answer at all (refused, reset, timeout)
@@ -307,6 +308,21 @@ class CpuMeter:
 
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}  # the académie's TLS-terminating reverse proxy
 DEMANDE_URL = re.compile(r"^/siam/demandes/(\d+)/$")
+
+
+class FormBrowser(Protocol):
+    def get(self, name: str, path: str) -> tuple[int, str, str]: ...
+    def post_form(self, name: str, path: str, page_text: str, fields: dict[str, str]) -> tuple[int, str, str]: ...
+
+
+def start_demande(b: FormBrowser, slug: str, name: str = "demande open") -> tuple[int, str, str]:
+    """The account's demande: a GET redirects to it; without one, POST « Commencer ma demande » from that page."""
+    opened = b.get(name, f"/siam/{slug}/demande/")
+    if opened[0] == 200:  # a GET never creates the demande
+        opened = b.post_form("demande start POST", f"/siam/{slug}/demande/commencer/", opened[2], {})
+    return opened
+
+
 SAVED_URL = re.compile(r"^/siam/demandes/(\d+)/voeux/\?ajout=(\d+)")
 VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
 JOURNEY = [
@@ -407,7 +423,7 @@ class Journey:
             return False
         if not expect("dossier", b.get("dossier", "/dossier/"), 200):
             return False
-        opened = b.get("demande open", f"/siam/{self.slug}/demande/")
+        opened = start_demande(b, self.slug)
         match = DEMANDE_URL.match(opened[1])
         if not expect("demande open", opened, 302) or not match:
             return False

@@ -40,3 +40,13 @@ class MouvementError(SiamError):
 
 class PublicationRefusee(MouvementError):
     status = 403
+
+
+class CalendrierVerrouille(SiamError):
+    """A date change the campagne's jalons (accusés, barèmes définitifs, publication) no longer allow."""
+
+
+class DemandeImpossible(SiamError):
+    """This account cannot start a demande for this campagne (no dossier, saisie not open…)."""
+
+    status = 403

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("<slug:slug>/postes/", home.postes, name="postes"),
     path("<slug:slug>/demande/", home.demande_open, name="demande-open"),
+    path("<slug:slug>/demande/commencer/", home.demande_start, name="demande-start"),
     path("<slug:slug>/resultat/", resultat.resultat, name="resultat"),
     path("demandes/<int:pk>/", demande.demande_detail, name="demande"),
     path("demandes/<int:pk>/motifs/", demande.motif_add, name="motif-add"),

@@ -1,14 +1,12 @@
-"""Demo courrier for `make run`: a welcome message, an acknowledgement with a real PDF, an exchange.
+"""Demo courrier for `make run`: a welcome message and an exchange with the correspondant de gestion.
 
 Idempotent: postings go through post_courrier with fixed keys, so loading the demo twice adds nothing.
 """
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-
 from accounts.models import Agent
-from iprof.courrier.models import Categorie, Conversation
+from iprof.courrier.models import Conversation, Envoi, Message
 from iprof.courrier.services import post_courrier, start_conversation, write_in_conversation
 
 BIENVENUE = """Bonjour,
@@ -21,13 +19,20 @@ Pour une question sur votre dossier ou votre carrière, écrivez à votre corres
 
 La Direction des ressources humaines"""
 
-ACCUSE = """Bonjour,
+# Retired demo postings: an accusé de réception for an inter demande SIAM's demo does not hold (the
+# saisie is open in the demo, accusés leave at its closing), removed from databases loaded before.
+RETIRED_KEYS = ("demo-accuse-inter-2027-fdupont",)
 
-Nous avons bien reçu votre confirmation de demande de mutation pour le mouvement inter-académique 2027, accompagnée de vos pièces justificatives.
-
-Vous trouverez ci-joint l'accusé de réception récapitulant vos voeux. Votre barème sera affiché dans SIAM du 8 au 29 janvier 2027 ; vous pourrez alors en demander la correction.
-
-La Direction des ressources humaines"""
+# fdupont's question and the answer agree with fixtures/30_dossiers.json: 8e échelon on 1 March 2025.
+QUESTION_ECHELON = (
+    "Bonjour,\n\nMon dossier indique le 8e échelon au 1er mars 2025 ; je pensais l'avoir obtenu au "
+    "1er septembre 2024. Pouvez-vous vérifier ?\n\nCordialement,\nFrédéric Dupont"
+)
+REPONSE_ECHELON = (
+    "Bonjour Monsieur Dupont,\n\nVérification faite, la date d'effet de votre 8e échelon est bien le "
+    "1er mars 2025, conformément à votre arrêté de promotion : votre dossier est exact et votre barème "
+    "en tient compte.\n\nClaire Gestion, DPE 2"
+)
 
 
 def after_fixtures() -> None:
@@ -38,32 +43,15 @@ def after_fixtures() -> None:
     fdupont = Agent.objects.filter(identifiant="fdupont").first()
     if fdupont is None:
         return
-    post_courrier(
-        recipients=[fdupont.pk],
-        sujet="Accusé de réception de votre confirmation de demande — inter 2027",
-        corps=ACCUSE,
-        categorie=Categorie.ACCUSE_RECEPTION,
-        key="demo-accuse-inter-2027-fdupont",
-        attachments=[("accuse-reception-inter-2027.pdf", _accuse_pdf(fdupont), "application/pdf")],
-    )
+    _retire_old_postings()
+    Conversation.objects.filter(agent=fdupont, sujet="Date de passage au 7e échelon").delete()  # the old story
     gestionnaire = Agent.objects.filter(identifiant="cgestion").first()
     if gestionnaire is not None and not Conversation.objects.filter(agent=fdupont).exists():
-        conversation = start_conversation(
-            agent=fdupont,
-            sujet="Date de passage au 7e échelon",
-            corps="Bonjour,\n\nMon dossier indique le 7e échelon au 1er septembre 2023 ; mon arrêté de promotion "
-            "mentionne le 1er mars 2023. Pouvez-vous vérifier ?\n\nCordialement,\nFrédéric Dupont",
-        )
-        write_in_conversation(
-            conversation=conversation,
-            author=gestionnaire,
-            corps="Bonjour Monsieur Dupont,\n\nVous avez raison : la date d'effet est bien le 1er mars 2023. "
-            "Votre dossier est corrigé et votre barème en tiendra compte.\n\nClaire Gestion, DPE 2",
-        )
+        conversation = start_conversation(agent=fdupont, sujet="Date de passage au 8e échelon", corps=QUESTION_ECHELON)
+        write_in_conversation(conversation=conversation, author=gestionnaire, corps=REPONSE_ECHELON)
 
 
-def _accuse_pdf(agent: Agent) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("courrier/pdf/accuse_demo.html", {"agent": agent})
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+def _retire_old_postings() -> None:
+    for envoi in Envoi.objects.filter(key__in=RETIRED_KEYS):
+        Message.objects.filter(envoi=envoi).delete()
+        envoi.delete()

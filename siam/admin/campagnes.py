@@ -4,16 +4,22 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from siam.errors import CalendrierVerrouille
 from siam.models import Campagne, Poste, TypeVoeu
-from siam.models.campagne import CALENDAR_FIELDS
+from siam.models.campagne import CALENDAR_FIELDS, ChangementCalendrier
 from siam.postes_import import COLUMNS, import_postes, parse_postes_csv
+from siam.services.campagnes import MAX_MOTIF, check_calendar, update_calendar
+from siam.text import moment
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
@@ -21,6 +27,15 @@ MAX_CSV_BYTES = 5 * 1024 * 1024
 class CampagneForm(forms.ModelForm):
     types_voeux = forms.MultipleChoiceField(
         label=gettext_lazy("Types de voeux autorisés"), choices=TypeVoeu.choices, widget=forms.CheckboxSelectMultiple
+    )
+    motif_calendrier = forms.CharField(
+        label=gettext_lazy("Motif du changement de calendrier"),
+        help_text=gettext_lazy(
+            "Obligatoire pour tout changement de date une fois la saisie ouverte ; conservé avec votre nom."
+        ),
+        required=False,
+        max_length=MAX_MOTIF,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     class Meta:
@@ -38,10 +53,25 @@ class CampagneForm(forms.ModelForm):
             *CALENDAR_FIELDS,
         )
 
+    def clean(self) -> dict[str, Any]:
+        """The jalons' locks, with the instance still holding the stored dates (set after clean)."""
+        data = super().clean() or {}
+        dates = {name: data[name] for name in CALENDAR_FIELDS if data.get(name) is not None}
+        if self.instance.pk is not None and len(dates) == len(CALENDAR_FIELDS):
+            try:
+                check_calendar(
+                    campagne=self.instance, dates=dates, motif=data.get("motif_calendrier", ""), now=timezone.now()
+                )
+            except CalendrierVerrouille as exc:
+                field = exc.field if exc.field in self.fields else None
+                self.add_error("motif_calendrier" if exc.field == "motif" else field, exc.message)
+        return data
+
 
 @admin.register(Campagne)
 class CampagneAdmin(admin.ModelAdmin):
     form = CampagneForm
+    readonly_fields = ("journal_calendrier",)
     list_display = ("libelle", "kind", "year", "academie", "phase_display", "saisie_debut", "saisie_fin", "publiee")
     list_filter = ("kind", "year", "publiee")
     prepopulated_fields = {"slug": ("libelle",)}
@@ -59,10 +89,37 @@ class CampagneAdmin(admin.ModelAdmin):
                     "baremes_definitifs",
                     "annulation_fin",
                     "resultats",
+                    "motif_calendrier",
                 )
             },
         ),
+        (gettext_lazy("Journal des changements du calendrier"), {"fields": ("journal_calendrier",)}),
     )
+
+    @admin.display(description=gettext_lazy("changements après l'ouverture"))
+    def journal_calendrier(self, obj: Campagne) -> str:
+        if obj.pk is None:
+            return "—"
+        rows = ChangementCalendrier.objects.filter(campagne=obj).select_related("auteur").order_by("-le", "pk")
+        lines = format_html_join(
+            "",
+            "<li>{} — {} : {} → {} — {} ({})</li>",
+            (
+                (moment(c.le), c.get_champ_display(), moment(c.ancienne), moment(c.nouvelle), c.motif, c.auteur)
+                for c in rows
+            ),
+        )
+        return format_html("<ul>{}</ul>", lines) if lines else _("Aucun changement.")
+
+    def save_model(self, request: HttpRequest, obj: Campagne, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            dates = {name: getattr(obj, name) for name in CALENDAR_FIELDS}
+            motif = form.cleaned_data.get("motif_calendrier", "")
+            update_calendar(campagne=obj, by=request.user, dates=dates, motif=motif)  # type: ignore[arg-type]
+        super().save_model(request, obj, form, change)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Campagne]:
+        return super().get_queryset(request).with_jalons()  # type: ignore[attr-defined, no-any-return]
 
     @admin.display(description=gettext_lazy("phase en cours"))
     def phase_display(self, obj: Campagne) -> str:

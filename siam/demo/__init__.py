@@ -1,7 +1,9 @@
 """Demo calendar for `make run`: the demo campagnes' saisie is open today, whatever today is.
 
 fixtures/60_siam.json holds the campagnes, their posts and fdupont1's demande; this hook moves
-their dates around now, and gives fdupont an empty list again so the demo shows entering voeux.
+their dates around now, and removes fdupont's demandes so that the demo shows him starting one
+(« Commencer ma demande ») and entering his voeux. No accusé de réception exists in the demo: they
+leave at the closing of the saisie, and the demo saisie is open (tests/siam/test_demo_coherence.py).
 """
 
 from __future__ import annotations

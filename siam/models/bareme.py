@@ -166,6 +166,8 @@ class BaremeVoeu(models.Model):
     class Meta:
         verbose_name = _("barème d'un voeu")
         verbose_name_plural = _("barèmes des voeux")
+        # Campagne.jalons: "are this campagne's barèmes définitifs?" (empty until they are, so COPY pays nothing)
+        indexes = [models.Index(fields=["demande"], condition=Q(definitif=True), name="baremevoeu_definitif_idx")]
 
     def __str__(self) -> str:
         return f"{self.voeu_id} : {self.total}"

@@ -4,39 +4,76 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from dossier.models import Academie, Discipline, Etablissement, ZoneRemplacement
-from siam.calendar import Calendrier, annulation_open, at_or_after, phase_at, phase_end
-from siam.models.choices import CampagneKind, Phase, TypeVoeu
+from siam.calendar import DATE_FIELDS, Calendrier, Jalon, annulation_open, at_or_after, phase_at, phase_end
+from siam.models.choices import CampagneKind, EtatDemande, Phase, TypeVoeu
 
-CALENDAR_FIELDS = (
-    "saisie_debut",
-    "saisie_fin",
-    "confirmation_debut",
-    "retour_pieces_fin",
-    "bareme_affichage_debut",
-    "bareme_affichage_fin",
-    "baremes_definitifs",
-    "annulation_fin",
-    "resultats",
-)
+CALENDAR_FIELDS = DATE_FIELDS
+# The field labels, also used by the constraints' messages (the class is not built when Meta is read).
+DATE_LABELS = {
+    "saisie_debut": _("ouverture de la saisie des vœux"),
+    "saisie_fin": _("fermeture de la saisie des vœux"),
+    "confirmation_debut": _("confirmation de demande disponible"),
+    "retour_pieces_fin": _("date limite de retour de la confirmation et des pièces"),
+    "bareme_affichage_debut": _("début de l'affichage des barèmes"),
+    "bareme_affichage_fin": _("fin de l'affichage des barèmes (contestations)"),
+    "baremes_definitifs": _("barèmes définitifs"),
+    "annulation_fin": _("date limite d'annulation"),
+    "resultats": _("publication des résultats"),
+}
+JALON_ANNOTATIONS = {"jalon_accuses": Jalon.ACCUSES, "jalon_definitifs": Jalon.DEFINITIFS, "jalon_publie": Jalon.PUBLIE}
 
 
 def _ordered(before: str, after: str, *, strict: bool = False) -> models.CheckConstraint:
     condition = Q(**{f"{after}__gt" if strict else f"{after}__gte": F(before)})
-    return models.CheckConstraint(condition=condition, name=f"campagne_{before}_before_{after}")
+    labels = {"before": DATE_LABELS[before], "after": DATE_LABELS[after]}
+    message = (
+        _("La date « %(after)s » doit être postérieure à la date « %(before)s ».")
+        if strict
+        else _("La date « %(after)s » ne peut pas précéder la date « %(before)s ».")
+    )
+    return models.CheckConstraint(
+        condition=condition, name=f"campagne_{before}_before_{after}", violation_error_message=message % labels
+    )
+
+
+def jalon_subqueries() -> dict[str, Exists]:
+    """The recorded facts that lock a campagne's calendar, each an EXISTS on the table that records it."""
+    from siam.models.bareme import BaremeVoeu
+    from siam.models.demande import Demande
+    from siam.models.mouvement import MouvementRun
+
+    return {
+        # an acknowledged demande is enregistrée, or annulée afterwards: the (campagne, etat) index finds it
+        "jalon_accuses": Exists(
+            Demande.objects.filter(
+                campagne=OuterRef("pk"),
+                etat__in=(EtatDemande.ENREGISTREE, EtatDemande.ANNULEE),
+                accuse_envoye_le__isnull=False,
+            )
+        ),
+        "jalon_definitifs": Exists(BaremeVoeu.objects.filter(demande__campagne=OuterRef("pk"), definitif=True)),
+        "jalon_publie": Exists(MouvementRun.objects.filter(campagne=OuterRef("pk"), published_at__isnull=False)),
+    }
 
 
 class CampagneQuerySet(models.QuerySet["Campagne"]):
     def visibles(self) -> CampagneQuerySet:
         """What the SIAM home lists: published campagnes whose results are not older than a year."""
         cutoff = timezone.now() - datetime.timedelta(days=365)
-        return self.filter(publiee=True, resultats__gte=cutoff).select_related("academie")
+        return self.filter(publiee=True, resultats__gte=cutoff).select_related("academie").with_jalons()
+
+    def with_jalons(self) -> CampagneQuerySet:
+        """Each campagne with its jalons, in the same query (lists of campagnes ask each one's phase)."""
+        return self.annotate(**jalon_subqueries())
 
 
 class Campagne(models.Model):
@@ -68,15 +105,15 @@ class Campagne(models.Model):
     )
     publiee = models.BooleanField(_("publiée"), default=True)
     # Calendar (DOMAIN.md §2), stored in UTC, entered and shown in Europe/Paris.
-    saisie_debut = models.DateTimeField(_("ouverture de la saisie des voeux"))
-    saisie_fin = models.DateTimeField(_("fermeture de la saisie des voeux"))
-    confirmation_debut = models.DateTimeField(_("confirmation de demande disponible"))
-    retour_pieces_fin = models.DateTimeField(_("date limite de retour de la confirmation et des pièces"))
-    bareme_affichage_debut = models.DateTimeField(_("début de l'affichage des barèmes"))
-    bareme_affichage_fin = models.DateTimeField(_("fin de l'affichage des barèmes (contestations)"))
-    baremes_definitifs = models.DateTimeField(_("barèmes définitifs"))
-    annulation_fin = models.DateTimeField(_("date limite d'annulation"))
-    resultats = models.DateTimeField(_("publication des résultats"))
+    saisie_debut = models.DateTimeField(DATE_LABELS["saisie_debut"])
+    saisie_fin = models.DateTimeField(DATE_LABELS["saisie_fin"])
+    confirmation_debut = models.DateTimeField(DATE_LABELS["confirmation_debut"])
+    retour_pieces_fin = models.DateTimeField(DATE_LABELS["retour_pieces_fin"])
+    bareme_affichage_debut = models.DateTimeField(DATE_LABELS["bareme_affichage_debut"])
+    bareme_affichage_fin = models.DateTimeField(DATE_LABELS["bareme_affichage_fin"])
+    baremes_definitifs = models.DateTimeField(DATE_LABELS["baremes_definitifs"])
+    annulation_fin = models.DateTimeField(DATE_LABELS["annulation_fin"])
+    resultats = models.DateTimeField(DATE_LABELS["resultats"])
 
     objects = CampagneQuerySet.as_manager()
 
@@ -111,8 +148,26 @@ class Campagne(models.Model):
     def calendrier(self) -> Calendrier:
         return Calendrier(**{name: getattr(self, name) for name in CALENDAR_FIELDS})
 
+    @cached_property
+    def jalons(self) -> frozenset[Jalon]:
+        """Accusés sent, barèmes définitifs, result published: read from the tables that record them."""
+        if self.pk is None:
+            return frozenset()
+        if not all(hasattr(self, name) for name in JALON_ANNOTATIONS):
+            facts = Campagne.objects.filter(pk=self.pk).annotate(**jalon_subqueries())
+            values = facts.values(*JALON_ANNOTATIONS).first() or {}
+            for name in JALON_ANNOTATIONS:
+                setattr(self, name, bool(values.get(name)))
+        return frozenset(jalon for name, jalon in JALON_ANNOTATIONS.items() if getattr(self, name))
+
+    def forget_jalons(self) -> None:
+        """After writing one of the facts: the next phase question reads them again."""
+        self.__dict__.pop("jalons", None)
+        for name in JALON_ANNOTATIONS:
+            self.__dict__.pop(name, None)
+
     def phase_at(self, now: datetime.datetime) -> Phase:
-        return Phase(phase_at(self.calendrier, now))
+        return Phase(phase_at(self.calendrier, now, self.jalons))
 
     @property
     def phase(self) -> Phase:
@@ -129,10 +184,11 @@ class Campagne(models.Model):
         return at_or_after(self.phase_at(now), Phase.CONFIRMATION)
 
     def depot_pieces_ouvert(self, now: datetime.datetime) -> bool:
-        return self.saisie_debut <= now < self.retour_pieces_fin
+        phase = self.phase_at(now)
+        return phase != Phase.A_VENIR and not at_or_after(phase, Phase.INSTRUCTION)
 
     def annulation_ouverte(self, now: datetime.datetime) -> bool:
-        return annulation_open(self.calendrier, now)
+        return annulation_open(self.calendrier, now, self.jalons)
 
     @property
     def is_inter(self) -> bool:
@@ -141,6 +197,33 @@ class Campagne(models.Model):
     @property
     def is_intra(self) -> bool:
         return self.kind == CampagneKind.INTRA
+
+
+class ChangementCalendrier(models.Model):
+    """One date of a campagne moved after its saisie opened: who, when, old → new, and why."""
+
+    campagne = models.ForeignKey(
+        Campagne, on_delete=models.CASCADE, related_name="changements_calendrier", verbose_name=_("campagne")
+    )
+    champ = models.CharField(_("date modifiée"), max_length=30, choices=[(k, v) for k, v in DATE_LABELS.items()])
+    ancienne = models.DateTimeField(_("ancienne date"))
+    nouvelle = models.DateTimeField(_("nouvelle date"))
+    motif = models.TextField(_("motif"))
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("modifié par")
+    )
+    le = models.DateTimeField(_("modifié le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("changement du calendrier")
+        verbose_name_plural = _("changements du calendrier")
+        ordering = ["campagne", "-le", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(motif=""), name="changementcalendrier_has_motif")]
+        # the campagne's admin page lists its changes, newest first
+        indexes = [models.Index(fields=["campagne", "-le"], name="changementcal_campagne_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.campagne} — {self.get_champ_display()}"
 
 
 class PosteQuerySet(models.QuerySet["Poste"]):

@@ -1,4 +1,4 @@
-"""Opening a demande, the phase guards, the version lock and the history of changes."""
+"""Starting a demande, the phase guards, the version lock and the history of changes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossier.models import Dossier, Position
-from siam.errors import ConflitVersion, PhaseFermee
+from siam.errors import ConflitVersion, DemandeImpossible, PhaseFermee
 from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, Participation, Phase, Voeu
 from siam.models.choices import CIBLE_PAR_TYPE
 from siam.text import moment
@@ -37,19 +37,41 @@ def participation_for(dossier: Dossier | None, campagne: Campagne, *, entrant_in
     return (Participation.OBLIGATOIRE if raisons else Participation.VOLONTAIRE), raisons
 
 
-def open_demande(*, agent: Agent, campagne: Campagne) -> Demande:
-    """The agent's demande for the campagne, created on first visit; participation kept in step with the dossier."""
-    phase = campagne.phase_at(timezone.now())
-    existing = Demande.objects.filter(agent=agent, campagne=campagne).first()
-    if existing is None and phase not in (Phase.A_VENIR, Phase.SAISIE):
-        raise PhaseFermee(_("La saisie des voeux de cette campagne est close : vous n'y avez pas déposé de demande."))
-    demande = existing or Demande.objects.get_or_create(agent=agent, campagne=campagne)[0]
-    if demande.etat == EtatDemande.EN_SAISIE and phase in (Phase.A_VENIR, Phase.SAISIE):
+def find_demande(*, agent: Agent, campagne: Campagne) -> Demande | None:
+    """The agent's demande for the campagne, if he started one (reading only: a GET never creates one)."""
+    demande = Demande.objects.filter(agent=agent, campagne=campagne).first()
+    if demande is not None:
+        demande.campagne = campagne
+    return demande
+
+
+def require_startable(*, dossier: Dossier | None, campagne: Campagne, now: datetime.datetime) -> None:
+    """Who may start a demande: an agent with a dossier, during the saisie."""
+    if dossier is None:
+        raise DemandeImpossible(
+            _(
+                "Aucun dossier administratif d'enseignant n'est enregistré à votre nom : seuls les personnels "
+                "qui ont un dossier peuvent participer au mouvement. Si vous êtes enseignant, contactez votre "
+                "correspondant de gestion."
+            )
+        )
+    require_saisie(campagne, now)
+
+
+def start_demande(*, agent: Agent, campagne: Campagne) -> Demande:
+    """« Commencer ma demande » (POST): creates it once, during the saisie, for an agent with a dossier.
+
+    Idempotent: a second click finds the same demande; its participation is brought in step with the dossier.
+    """
+    with transaction.atomic():
         dossier = Dossier.objects.filter(agent=agent).first()
-        participation, raisons = participation_for(dossier, campagne, entrant_inter=demande.entrant_inter)
-        if (participation, raisons) != (demande.participation, demande.participation_raisons):
-            Demande.objects.filter(pk=demande.pk).update(participation=participation, participation_raisons=raisons)
-            demande.participation, demande.participation_raisons = participation, raisons
+        require_startable(dossier=dossier, campagne=campagne, now=timezone.now())
+        demande, _created = Demande.objects.get_or_create(agent=agent, campagne=campagne)
+        if demande.etat == EtatDemande.EN_SAISIE:
+            participation, raisons = participation_for(dossier, campagne, entrant_inter=demande.entrant_inter)
+            if (participation, raisons) != (demande.participation, demande.participation_raisons):
+                Demande.objects.filter(pk=demande.pk).update(participation=participation, participation_raisons=raisons)
+                demande.participation, demande.participation_raisons = participation, raisons
     demande.campagne = campagne
     return demande
 

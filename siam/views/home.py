@@ -12,16 +12,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from dossier.models import Dossier
 from siam.calendar import phase_end
 from siam.errors import SiamError
 from siam.forms import PosteFilterForm
 from siam.models import Campagne, Demande, Phase
+from siam.portal import Depart, depart_for, dossier_for_depart
 from siam.search import filter_postes
 from siam.selectors import agent_of, demandes_of, get_campagne
-from siam.services.demandes import open_demande
+from siam.services.demandes import find_demande, start_demande
 
 # Pages managed as guides (iprof.guides), by slug.
 GUIDES = (
@@ -39,6 +40,7 @@ class CampagneRow:
     phase: Phase
     phase_fin: datetime.datetime | None
     demande: Demande | None
+    depart: Depart
 
     @property
     def saisie_ouverte(self) -> bool:
@@ -48,12 +50,13 @@ class CampagneRow:
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    demandes = demandes_of(agent_of(request))
+    now, agent = timezone.now(), agent_of(request)
+    demandes, dossier = demandes_of(agent), dossier_for_depart(agent)
     rows = []
     for campagne in Campagne.objects.visibles():
-        phase = campagne.phase_at(now)
-        rows.append(CampagneRow(campagne, phase, phase_end(campagne.calendrier, phase), demandes.get(campagne.pk)))
+        phase, demande = campagne.phase_at(now), demandes.get(campagne.pk)
+        depart = depart_for(dossier, campagne, demande=demande)
+        rows.append(CampagneRow(campagne, phase, phase_end(campagne.calendrier, phase), demande, depart))
     guides = [(f"/guides/{slug}/", label) for slug, label in GUIDES]
     return render(request, "siam/home.html", {"rows": rows, "guides": guides, "section": "services"})
 
@@ -76,10 +79,24 @@ def postes(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @login_required
 def demande_open(request: HttpRequest, slug: str) -> HttpResponse:
-    """Opens (on first visit, creates) the teacher's own demande, then shows it."""
+    """The teacher's own demande; without one, a page that explains and offers « Commencer ma demande »."""
+    campagne = get_campagne(slug)
+    demande = find_demande(agent=agent_of(request), campagne=campagne)
+    if demande is not None:
+        return redirect("siam:demande", pk=demande.pk)
+    depart = depart_for(dossier_for_depart(agent_of(request)), campagne)
+    context = {"campagne": campagne, "depart": depart, "section": "services"}
+    return render(request, "siam/demande_absente.html", context)
+
+
+@require_POST
+@login_required
+def demande_start(request: HttpRequest, slug: str) -> HttpResponse:
+    campagne = get_campagne(slug)
     try:
-        demande = open_demande(agent=agent_of(request), campagne=get_campagne(slug))
+        demande = start_demande(agent=agent_of(request), campagne=campagne)
     except SiamError as exc:
         messages.error(request, exc.message)
-        return redirect("siam:home")
+        return redirect("siam:demande-open", slug=campagne.slug)
+    messages.success(request, _("Votre demande est ouverte : vous pouvez saisir vos vœux."))
     return redirect("siam:demande", pk=demande.pk)

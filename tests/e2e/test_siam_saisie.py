@@ -51,8 +51,10 @@ def test_teacher_enters_voeux_reorders_sees_a_warning_downloads_the_confirmation
     shoot("siam-01-accueil")
     assert_accessible(page)
 
-    page.get_by_test_id("campagne-intra-2027").get_by_role("link", name="Saisir ou consulter votre demande").click()
+    # a GET never creates the demande: the teacher starts it with an explicit POST
+    page.get_by_test_id("campagne-intra-2027").get_by_role("button", name="Commencer ma demande").click()
     expect(page.get_by_role("heading", name="Votre demande de mutation")).to_be_visible()
+    expect(page.get_by_text("Votre demande est ouverte : vous pouvez saisir vos vœux.")).to_be_visible()
     expect(page.get_by_test_id("participation")).to_contain_text("volontaire")
     expect(page.get_by_test_id("dossier")).to_contain_text("Lycée Blaise-Pascal")
     famille = page.get_by_test_id("motif-famille-form")

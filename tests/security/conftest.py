@@ -209,7 +209,7 @@ def _guides(world: World) -> None:
 def _saisie_campagne(world: World, ref: dict[str, Any]) -> None:
     """A campagne whose saisie is open now: A's demande, voeux, motif and pièce; B's demande."""
     from siam.models import Poste
-    from siam.services.demandes import open_demande
+    from siam.services.demandes import start_demande
     from siam.services.motifs import declare_motif
     from siam.services.pieces import upload_piece
     from siam.services.voeux import add_voeu
@@ -218,14 +218,14 @@ def _saisie_campagne(world: World, ref: dict[str, Any]) -> None:
     campagne = _campagne(
         "intra-securite", year=2090, start=timezone.now() - datetime.timedelta(days=2), libelle="Intra (saisie ouverte)"
     )
-    demande = open_demande(agent=a, campagne=campagne)
+    demande = start_demande(agent=a, campagne=campagne)
     voeux = [
         add_voeu(demande=demande, auteur=a, version=demande.version, voeu_type=t, code=code)
         for t, code in (("ETB", ref["college"].uai), ("COM", ref["riom"].code_insee), ("DPT", "063"))
     ]
     motif = declare_motif(demande=demande, auteur=a, version=demande.version, motif="rqth")
     piece = upload_piece(demande=demande, fichier=SimpleUploadedFile("rqth.pdf", PDF), motif=motif, description="RQTH")
-    demande_b = open_demande(agent=b, campagne=campagne)
+    demande_b = start_demande(agent=b, campagne=campagne)
     voeu_b = add_voeu(demande=demande_b, auteur=b, version=demande_b.version, voeu_type="ETB", code=ref["college"].uai)
     # a post of the list, for « Ajouter à mes vœux »
     poste = Poste.objects.create(
@@ -253,7 +253,7 @@ def _resultats_campagne(world: World, ref: dict[str, Any]) -> None:
     from siam.services.bareme import recompute_baremes
     from siam.services.bareme.contestation import open_contestation
     from siam.services.bareme.departage import draw_seed
-    from siam.services.demandes import open_demande
+    from siam.services.demandes import start_demande
     from siam.services.mouvement import run_mouvement
     from siam.services.mouvement.publication import publish_run
     from siam.services.voeux import add_voeu
@@ -262,7 +262,7 @@ def _resultats_campagne(world: World, ref: dict[str, Any]) -> None:
     start = timezone.now() - datetime.timedelta(days=7 * 9)
     campagne: Campagne = _campagne("intra-resultats", year=2089, start=start, libelle="Intra (résultats publiés)")
     with time_machine.travel(start + datetime.timedelta(days=1), tick=True):
-        demande = open_demande(agent=a, campagne=campagne)
+        demande = start_demande(agent=a, campagne=campagne)
         voeu = add_voeu(demande=demande, auteur=a, version=demande.version, voeu_type="ETB", code=ref["college"].uai)
         add_voeu(demande=demande, auteur=a, version=demande.version, voeu_type="COM", code=ref["riom"].code_insee)
     with time_machine.travel(campagne.saisie_fin + datetime.timedelta(hours=1), tick=True):
@@ -292,14 +292,14 @@ def _resultats_campagne(world: World, ref: dict[str, Any]) -> None:
 def _affichage_campagne(world: World, ref: dict[str, Any]) -> None:
     """A campagne now in its « affichage des barèmes »: A may ask for a correction (the contestation form)."""
     from siam.services.bareme import recompute_baremes
-    from siam.services.demandes import open_demande
+    from siam.services.demandes import start_demande
     from siam.services.voeux import add_voeu
 
     a = world.agents[A]
     start = timezone.now() - datetime.timedelta(days=7 * 4 + 1)  # the display opens 4 weeks after the saisie
     campagne = _campagne("intra-affichage", year=2088, start=start, libelle="Intra (barèmes affichés)")
     with time_machine.travel(start + datetime.timedelta(days=1), tick=True):
-        demande = open_demande(agent=a, campagne=campagne)
+        demande = start_demande(agent=a, campagne=campagne)
         add_voeu(demande=demande, auteur=a, version=demande.version, voeu_type="ETB", code=ref["college"].uai)
     with time_machine.travel(campagne.saisie_fin + datetime.timedelta(hours=1), tick=True):
         recompute_baremes(campagne=campagne)

@@ -235,8 +235,12 @@ EXPECTATIONS: dict[str, Expect | list[Expect]] = {
     # --- SIAM ------------------------------------------------------------------------------------------
     "siam:home": portal_page(),
     "siam:postes": portal_page("campagne"),
-    # opens (creates on first visit) the visitor's own demande, then redirects to it
-    "siam:demande-open": Expect(_same((REDIRECT, NOT_ALLOWED), anon=(LOGIN, NOT_ALLOWED)), "campagne"),
+    # redirects to the visitor's own demande; without one (staff here), a page offering to start one
+    "siam:demande-open": Expect(_same((REDIRECT, NOT_ALLOWED), anon=(LOGIN, NOT_ALLOWED)), "campagne").but(
+        **dict.fromkeys(STAFF_ROLES, (OK, NOT_ALLOWED))
+    ),
+    # « Commencer ma demande »: A and B find theirs; staff without a dossier are refused (message, redirect)
+    "siam:demande-start": Expect(_same((NOT_ALLOWED, REDIRECT), anon=(NOT_ALLOWED, LOGIN)), "campagne"),
     "siam:resultat": own_page("campagne_resultats"),  # a non-participant gets 404
     "siam:demande": own_page("demande"),
     "siam:motif-add": own_action("demande", BAD_REQUEST),

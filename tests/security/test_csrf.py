@@ -59,11 +59,6 @@ GET_WRITES: dict[str, set[str]] = {
     # (idempotent: the same address, nothing a visitor chooses); the reset-key page does it for the agent
     # whose id is in the link, before finding the key invalid
     "account_reset_password_from_key": {"account_emailaddress"},
-    # opening SIAM creates the teacher's EMPTY demande on first visit (idempotent get_or_create, nothing the
-    # visitor chooses); it carries no voeu, and a volunteer without voeux takes no part in the mouvement nor
-    # receives a result (siam/services/mouvement/market.load_participants). Moving the creation to a POST
-    # button is the cleaner design: noted as follow-up in the closing note.
-    "siam:demande-open": {"siam_demande"},
 }
 
 

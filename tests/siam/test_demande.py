@@ -48,7 +48,7 @@ def test_participation_is_derived_from_the_dossier(
 def test_demande_page_shows_the_dossier_data_and_an_obligatory_participation(intra: Campagne, teacher_a: Agent) -> None:
     Dossier.objects.filter(agent=teacher_a).update(affectation_provisoire=True)
     client = client_for(teacher_a)
-    page = text(client.get(client.get("/siam/intra-2027/demande/")["Location"]))
+    page = text(client.get(client.post("/siam/intra-2027/demande/commencer/")["Location"]))
     assert "obligatoire" in page and "affecté(e) à titre provisoire" in page
     assert "7" in page and "Lycée Blaise-Pascal" in page and "célibataire" in page
     assert Demande.objects.get(agent=teacher_a).participation == Participation.OBLIGATOIRE
@@ -57,7 +57,8 @@ def test_demande_page_shows_the_dossier_data_and_an_obligatory_participation(int
 def test_intra_entrant_created_by_staff_is_obligatory(intra: Campagne, teacher_a: Agent) -> None:
     Demande.objects.create(agent=teacher_a, campagne=intra, entrant_inter=True)
     client = client_for(teacher_a)
-    page = text(client.get(client.get("/siam/intra-2027/demande/")["Location"]))
+    assert "entré(e) dans l'académie par le mouvement inter-académique" in text(client.get("/siam/"))
+    page = text(client.get(client.post("/siam/intra-2027/demande/commencer/")["Location"]))
     assert "entré(e) dans l'académie par le mouvement inter-académique" in page
 
 
@@ -138,3 +139,53 @@ def test_anonymous_is_sent_to_login_and_writes_nothing(demande_a: Demande, url: 
 )
 def test_wrong_method_is_405(demande_a: Demande, teacher_a: Agent, method: str, url: str) -> None:
     assert getattr(client_for(teacher_a), method)(url.format(d=demande_a.pk)).status_code == 405
+
+
+# --- a GET never writes: the demande is started by an explicit POST ------------------------------------
+
+
+def test_opening_the_demande_page_creates_nothing_and_offers_to_start(intra: Campagne, teacher_a: Agent) -> None:
+    client = client_for(teacher_a)
+    response = client.get("/siam/intra-2027/demande/")
+    assert response.status_code == 200
+    page = text(response)
+    assert "Vous n'avez pas de demande pour ce mouvement." in page and "Commencer ma demande" in page
+    assert 'action="/siam/intra-2027/demande/commencer/"' in page
+    assert "Commencer ma demande" in text(client.get("/siam/"))
+    assert not Demande.objects.exists()
+
+
+def test_commencer_ma_demande_creates_it_once(intra: Campagne, teacher_a: Agent) -> None:
+    client = client_for(teacher_a)
+    first = client.post("/siam/intra-2027/demande/commencer/")
+    demande = Demande.objects.get(agent=teacher_a, campagne=intra)
+    assert first.status_code == 302 and first["Location"] == f"/siam/demandes/{demande.pk}/"
+    second = client.post("/siam/intra-2027/demande/commencer/")
+    assert second["Location"] == first["Location"] and Demande.objects.count() == 1
+    assert client.get("/siam/intra-2027/demande/")["Location"] == f"/siam/demandes/{demande.pk}/"
+    assert f'href="/siam/demandes/{demande.pk}/"' in text(client.get("/siam/"))
+
+
+def test_staff_without_a_dossier_can_never_become_a_participant(intra: Campagne, rectorat: Agent) -> None:
+    client = client_for(rectorat, staff=True)
+    response = client.post("/siam/intra-2027/demande/commencer/", follow=True)
+    page = text(response)
+    assert "Aucun dossier administratif d'enseignant n'est enregistré à votre nom" in page
+    assert "Commencer ma demande" not in page
+    assert "Aucun dossier administratif d'enseignant" in text(client.get("/siam/"))
+    assert not Demande.objects.exists()
+
+
+def test_a_demande_cannot_be_started_before_the_saisie(intra: Campagne, teacher_a: Agent, at: Any) -> None:
+    from tests.siam.conftest import AVANT
+
+    at(AVANT)
+    client = client_for(teacher_a)
+    response = client.post("/siam/intra-2027/demande/commencer/", follow=True)
+    assert "n'est pas encore ouverte" in text(response)
+    assert not Demande.objects.exists()
+
+
+def test_commencer_answers_post_only(intra: Campagne, teacher_a: Agent) -> None:
+    assert client_for(teacher_a).get("/siam/intra-2027/demande/commencer/").status_code == 405
+    assert not Demande.objects.exists()

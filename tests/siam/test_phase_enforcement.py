@@ -159,6 +159,9 @@ def test_cancellation_is_refused_during_the_saisie_and_after_the_deadline(
 def test_no_new_demande_is_opened_once_the_saisie_is_closed(intra: Campagne, teacher_b: Agent, at: Any) -> None:
     at(PENDANT + datetime.timedelta(days=30))
     client = client_for(teacher_b)
-    response = client.get("/siam/intra-2027/demande/")
-    assert response.status_code == 302 and response["Location"] == "/siam/"
+    response = client.post("/siam/intra-2027/demande/commencer/")
+    assert response.status_code == 302 and response["Location"] == "/siam/intra-2027/demande/"
+    page = text(client.get(response["Location"]))
+    assert "La saisie des voeux est fermée depuis le 2 avril 2027 à 12 h" in page
+    assert "Commencer ma demande" not in page
     assert not Demande.objects.filter(agent=teacher_b).exists()
