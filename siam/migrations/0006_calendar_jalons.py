@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dossier', '0002_referentiel_promotions_signalements'),
-        ('siam', '0003_mouvement'),
+        ('siam', '0005_bareme_fact_corrections'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
