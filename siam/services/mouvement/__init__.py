@@ -112,11 +112,12 @@ def _run(run: MouvementRun, progress: Progress | None) -> None:
     market = build_market(data, progress)
     durations["expansion"] = time.perf_counter() - started
 
-    own_scores = [
-        data.extension_scores.get(p.demande_id) if p.current is not None else None for p in market.participants
-    ]
     computation = compute(
-        market, extension=run.extension, exchange_stage=run.exchange, own_post_scores=own_scores, progress=progress
+        market,
+        extension=run.extension,
+        exchange_stage=run.exchange,
+        own_post_scores=market.own_post_scores,
+        progress=progress,
     )
     durations.update(computation.durations)
 
@@ -241,6 +242,8 @@ def _exchange_report(c: Computation) -> dict[str, Any] | None:
         "more_movers": report.more_movers,
         "improved": report.improved,
         "cycles": report.cycles,
+        "rangs_gagnes": report.ranks_gained,
+        "rang_moyen_gagne": round(report.average_rank_gained, 2),
         "sound": c.exchange_ok,
     }
 
@@ -352,6 +355,14 @@ STAT_LABELS = (
 )
 
 
+EXCHANGE_LABELS = (
+    ("movers_after", "titulaires mutés après les échanges"),
+    ("improved", "mieux affectés par les échanges"),
+    ("cycles", "échanges (cycles)"),
+    ("rang_moyen_gagne", "rang de vœu gagné en moyenne"),
+)
+
+
 def compare_runs(*, a: MouvementRun, b: MouvementRun, sample: int = 50) -> RunComparison:
     """Who obtains something else in ``b`` than in ``a`` (two queries)."""
 
@@ -365,6 +376,10 @@ def compare_runs(*, a: MouvementRun, b: MouvementRun, sample: int = 50) -> RunCo
     before, after = outcomes(a), outcomes(b)
     changes = [Change(d, before[d], after[d]) for d in sorted(before.keys() & after.keys()) if before[d] != after[d]]
     stats = [(str(_(label)), a.stats.get(key), b.stats.get(key)) for key, label in STAT_LABELS]
+    stats += [
+        (str(_(label)), (a.exchange_report or {}).get(key), (b.exchange_report or {}).get(key))
+        for key, label in EXCHANGE_LABELS
+    ]
     return RunComparison(
         a,
         b,

@@ -117,6 +117,8 @@ class Market:
     voeu_scores: list[list[int]]  # engine teacher -> per voeu, its barème × SCORE_SCALE
     extension_for: Callable[[int], Extension]
     sites: dict[ZoneKey, list[Site]] = field(repr=False)
+    # engine teacher -> the barème a tenured teacher holds his own post with (None for the others)
+    own_post_scores: list[int | None] = field(default_factory=list)
 
 
 @dataclass
@@ -301,7 +303,23 @@ def build_market(data: MarketData, progress: Progress | None = None) -> Market:
         voeu_scores,
         extension_for,
         zones,
+        own_post_scores(data, voeu_scores),
     )
+
+
+def own_post_scores(data: MarketData, voeu_scores: Sequence[Sequence[int]]) -> list[int | None]:
+    """The barème each tenured teacher holds his post with, as the exchange stage ranks him there.
+
+    His barème stripped of voeu-specific bonuses: the stored extension barème when he has one,
+    else the lowest barème among his voeux (bonuses only ever add to the common part).
+    """
+    held: list[int | None] = []
+    for part, scores in zip(data.participants, voeu_scores, strict=True):
+        if part.current is None:
+            held.append(None)
+        else:
+            held.append(data.extension_scores.get(part.demande_id, min(scores, default=0)))
+    return held
 
 
 def _extension_builder(
