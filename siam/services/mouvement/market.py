@@ -18,16 +18,26 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Exists, Model, OuterRef, Q
+from django.db.models import Avg, Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dossier.models import Academie, Commune, Departement, Etablissement, GroupementCommunes, Position, ZoneRemplacement
 from siam.errors import MouvementError
-from siam.models import Campagne, CampagneKind, EtatDemande, Participation, Poste, TypeFiltre, Voeu
+from siam.models import (
+    Campagne,
+    CampagneKind,
+    CapaciteAccueil,
+    Demande,
+    EtatDemande,
+    Participation,
+    Poste,
+    TypeFiltre,
+    Voeu,
+)
 from siam.models.choices import TYPES_AVEC_FILTRE
 from siam.models.mouvement import SCORE_SCALE, TableExtension
 from siam.mouvement import Expander, Extension, Instance, Point, Site, expand, extension_posts, extension_zones
@@ -364,9 +374,45 @@ def _point(lat: Decimal | None, lon: Decimal | None) -> Point | None:
     return None if lat is None or lon is None else Point(float(lat), float(lon))
 
 
+def market_postes(campagne: Campagne) -> QuerySet[Poste]:
+    """The posts a run offers: THE place where posts are left out of the general mouvement.
+
+    Postes à profil are pourvus hors barème; posts given by a mouvement spécifique decision
+    (SPEA) before the intra are to be excluded here as well, with one more ``.exclude(...)``.
+    """
+    return Poste.objects.filter(campagne=campagne, profile=False)
+
+
+def market_demandes(campagne: Campagne) -> QuerySet[Demande]:
+    """The demandes a run reads: THE place where demandes are left out of the general mouvement.
+
+    Cancelled demandes and those closed by the inter (a teacher who left the académie) never take
+    part; demandes withdrawn by a SPEA decision are to be excluded here as well.
+    """
+    return campagne.demandes.exclude(etat__in=EXCLUES)
+
+
 def load_postes(campagne: Campagne) -> list[PosteRow]:
+    postes = _load_postes(campagne)
+    if campagne.kind != CampagneKind.INTER:
+        return postes
+    places = inter_places(campagne)
+    if places is None:
+        return postes  # no capacité d'accueil entered: the académie posts' own numbers (synthetic campagnes)
+    # the capacités d'accueil are the inter's piles; a post without capacity only anchors results
+    return [replace(p, nombre=places.get((p.lieu[1], p.discipline_id), 0)) for p in postes]
+
+
+def inter_places(campagne: Campagne) -> dict[tuple[int, int], int] | None:
+    """(académie id, discipline id) -> places, or None when the campagne has no capacité d'accueil."""
+    rows = CapaciteAccueil.objects.for_campagne(campagne).values_list("academie_id", "discipline_id", "places")
+    found = {(a, d): n for a, d, n in rows}
+    return found or None
+
+
+def _load_postes(campagne: Campagne) -> list[PosteRow]:
     rows = (
-        Poste.objects.filter(campagne=campagne, profile=False)
+        market_postes(campagne)
         .order_by("pk")
         .values_list(
             "pk",
@@ -446,7 +492,7 @@ def load_participants(campagne: Campagne) -> list[Participant]:
     # A volunteer who entered no voeu does not take part: no run row, no result courrier (DOMAIN.md §5).
     has_voeux = Exists(Voeu.objects.filter(demande=OuterRef("pk")))
     rows = (
-        campagne.demandes.exclude(etat=EtatDemande.ANNULEE)
+        market_demandes(campagne)
         .filter(Q(participation=Participation.OBLIGATOIRE) | has_voeux)
         .order_by("pk")
         .values_list(
@@ -505,11 +551,22 @@ def load_participants(campagne: Campagne) -> list[Participant]:
     return participants
 
 
-def ensure_current_postes(campagne: Campagne, participants: Sequence[Participant], postes: list[PosteRow]) -> int:
-    """Create, with no known vacancy, the current post of each tenured participant the campagne lacks."""
+def missing_postes(
+    participants: Sequence[Participant], postes: Sequence[PosteRow], places: Mapping[tuple[int, int], int] | None
+) -> list[tuple[int, Lieu]]:
+    """(discipline, lieu) of the posts a run needs and the campagne lacks: each tenured participant's current
+    post (so that the seat he frees can be taken in the same run) and, at the inter, each capacité d'accueil."""
     offered = {(p.discipline_id, p.lieu) for p in postes}
     wanted = {(p.discipline_id, p.current) for p in participants if p.current is not None and p.discipline_id}
-    missing = sorted(wanted - offered)  # type: ignore[operator]
+    wanted |= {(d, ("A", a)) for a, d in (places or {})}
+    return sorted(wanted - offered)  # type: ignore[arg-type]
+
+
+def create_missing_postes(campagne: Campagne, participants: Sequence[Participant]) -> int:
+    """Create, with no known vacancy, the posts ``missing_postes`` names. Called inside the run's transaction."""
+    missing = missing_postes(
+        participants, _load_postes(campagne), inter_places(campagne) if campagne.is_inter else None
+    )
     field_of = {"E": "etablissement_id", "Z": "zone_remplacement_id", "A": "academie_id"}
     Poste.objects.bulk_create(
         [
@@ -524,8 +581,7 @@ def ensure_current_postes(campagne: Campagne, participants: Sequence[Participant
 def load_voeux(campagne: Campagne) -> dict[int, list[VoeuRow]]:
     """The voeux by demande, in rank order: one query for the voeux, one per kind of target they name."""
     rows = list(
-        Voeu.objects.filter(demande__campagne=campagne)
-        .exclude(demande__etat=EtatDemande.ANNULEE)
+        Voeu.objects.filter(demande__in=market_demandes(campagne))
         .order_by("demande_id", "rang")
         .values_list(
             "pk",
@@ -646,13 +702,12 @@ def load_market(
     voeu_totals: Mapping[int, Decimal],
     extension_totals: Mapping[int, Decimal],
     tiebreak: Mapping[int, int],
+    participants: list[Participant] | None = None,
 ) -> MarketData:
-    """Read one campagne's market; creates the current posts it lacks (see the module docstring)."""
-    participants = load_participants(campagne)
+    """Read one campagne's market, after ``create_missing_postes`` (in the same transaction). Never writes."""
+    if participants is None:
+        participants = load_participants(campagne)
     postes = load_postes(campagne)
-    created = ensure_current_postes(campagne, participants, postes)
-    if created:
-        postes = load_postes(campagne)
     voeux = load_voeux(campagne)
     table, forbidden, source = load_table(campagne)
     return MarketData(
@@ -666,6 +721,8 @@ def load_market(
         tiebreak=tiebreak,
         table=table,
         forbidden=forbidden,
-        created_postes=created,
         table_source=source,
     )
+
+
+EXCLUES = (EtatDemande.ANNULEE, EtatDemande.CLOSE_INTER)
