@@ -178,13 +178,18 @@ def generate(
 
 
 def reachable_capacities(synthetic: SyntheticInter) -> list[int]:
-    """The core's capacities, topped up so that, per discipline, the places outside Corse and the DOM
-    cover the obligatory participants: the run refuses capacities the extension could not honour."""
+    """The core's capacities, topped up so that, per discipline, the places outside Corse and the DOM cover
+    the obligatory participants and the tenured of Corse and the DOM: the run refuses capacities the
+    extension could not honour (siam.services.mouvement.capacites)."""
     places = list(synthetic.instance.capacities)
     n_d = len(synthetic.disciplines)
     inside = [a for a in range(len(synthetic.academies)) if not synthetic.is_forbidden(a)]
+    needing = [0] * n_d  # per discipline: obligatory participants and tenured of Corse and the DOM
+    for t, (obligatory, own) in enumerate(zip(synthetic.obligatory, synthetic.instance.current_post, strict=True)):
+        if obligatory or (own is not None and synthetic.is_forbidden(synthetic.academie_of(own))):
+            needing[synthetic.teacher_discipline[t]] += 1
     for d in range(n_d):
-        must = sum(1 for t, o in enumerate(synthetic.obligatory) if o and synthetic.teacher_discipline[t] == d)
+        must = needing[d]
         short = must - sum(places[a * n_d + d] for a in inside)
         if short > 0:
             extra = largest_remainder(short, [synthetic.academies[a].vacancies for a in inside])

@@ -7,10 +7,12 @@ Format (UTF-8, separator « ; » or « , », one header line):
 ``academie`` is an académie code, ``discipline`` a discipline code; a line already present
 (same campagne, académie and discipline) is updated.
 
-The guarantee (``siam.mouvement.extension``): when, in a discipline, the places outside Corse
-and the DOM are at least the participants with no post to keep (obligatory participants, and
-volunteers who are not tenured: they take a seat if they obtain a voeu), the extension places
-every obligatory participant. Corse and the DOM are never reached by extension at the inter, so
+The guarantee (``siam.mouvement.expansion.extension_zones``, property-tested in
+tests/siam/mouvement/test_mouvement_extension.py): when, in a discipline, the places outside Corse
+and the DOM are at least the participants who may take one without freeing one there (obligatory
+participants; volunteers who are not tenured, who take a seat if they obtain a voeu; tenured teachers
+of Corse and the DOM, who may move to the mainland), the extension places every obligatory
+participant. Seats freed by mainland movers are not counted: they are not known before the run. Corse and the DOM are never reached by extension at the inter, so
 their places count in the total shown but not in that guarantee.
 """
 
@@ -122,12 +124,13 @@ class CapaciteDiscipline:
     discipline: str
     obligatoires: int
     volontaires_sans_poste: int  # volunteers with no post to keep: they take a seat if they obtain a voeu
+    titulaires_corse_dom: int  # tenured in Corse or a DOM: leaving, they may take a mainland seat
     places: int
     places_hors_corse_dom: int
 
     @property
     def bloquant(self) -> bool:
-        return self.places_hors_corse_dom < self.obligatoires + self.volontaires_sans_poste
+        return self.places_hors_corse_dom < self.obligatoires + self.volontaires_sans_poste + self.titulaires_corse_dom
 
     @property
     def message(self) -> str:
@@ -142,6 +145,12 @@ class CapaciteDiscipline:
                 " (et %(v)s volontaires sans poste à conserver)",
                 self.volontaires_sans_poste,
             ) % {"v": self.volontaires_sans_poste}
+        if self.titulaires_corse_dom:
+            text += ngettext(
+                " (et %(t)s titulaire de Corse ou des DOM qui peut venir sur le continent)",
+                " (et %(t)s titulaires de Corse ou des DOM qui peuvent venir sur le continent)",
+                self.titulaires_corse_dom,
+            ) % {"t": self.titulaires_corse_dom}
         if self.places_hors_corse_dom != self.places:
             text += _(", dont %(h)s hors Corse et DOM (l'extension n'y affecte jamais)") % {
                 "h": self.places_hors_corse_dom
@@ -153,8 +162,10 @@ def capacity_report(campagne: Campagne) -> list[CapaciteDiscipline]:
     """Per discipline with participants or places: obligatory participants, volunteers without post, places."""
     from siam.services.mouvement.market import inter_places, load_participants, market_postes
 
+    far = set(Academie.objects.filter(Q(is_dom=True) | Q(is_corse=True)).values_list("pk", flat=True))
     must: Counter[int] = Counter()
     volunteers: Counter[int] = Counter()
+    from_far: Counter[int] = Counter()
     for p in load_participants(campagne):
         if p.discipline_id is None:
             continue
@@ -162,6 +173,8 @@ def capacity_report(campagne: Campagne) -> list[CapaciteDiscipline]:
             must[p.discipline_id] += 1
         elif p.current is None:
             volunteers[p.discipline_id] += 1
+        elif p.current[1] in far:
+            from_far[p.discipline_id] += 1
     places: Counter[int] = Counter()
     reachable: Counter[int] = Counter()
     cells = inter_places(campagne)
@@ -170,14 +183,13 @@ def capacity_report(campagne: Campagne) -> list[CapaciteDiscipline]:
             market_postes(campagne).filter(academie__isnull=False).values_list("academie_id", "discipline_id", "nombre")
         )
         cells = {(a, d): n for a, d, n in rows}
-    far = set(Academie.objects.filter(Q(is_dom=True) | Q(is_corse=True)).values_list("pk", flat=True))
     for (a, d), n in cells.items():
         places[d] += n
         if a not in far:
             reachable[d] += n
     ids = set(must) | set(volunteers) | set(places)
     names = dict(Discipline.objects.filter(pk__in=ids).values_list("pk", "libelle"))
-    report = [CapaciteDiscipline(names[d], must[d], volunteers[d], places[d], reachable[d]) for d in ids]
+    report = [CapaciteDiscipline(names[d], must[d], volunteers[d], from_far[d], places[d], reachable[d]) for d in ids]
     return sorted(report, key=lambda r: (not r.bloquant, r.discipline))
 
 

@@ -110,6 +110,7 @@ class MarketData:
     tiebreak: Mapping[int, int]  # demande id -> place in the published order (1 wins)
     table: Mapping[int, Sequence[int]]  # extension zone id -> next zones
     forbidden: frozenset[int] = frozenset()  # zones never reached by extension (Corse, DOM at the inter)
+    zones: Sequence[int] = ()  # every extension zone: tried after the table, so that a short table strands nobody
     created_postes: int = 0
     table_source: str = ""
 
@@ -350,14 +351,14 @@ def _extension_builder(
             start = first.academie_id if data.inter else first.departement_id
         if start is None:
             start = part.home_zone
-        if start is None and data.table:
-            start = min(data.table)  # voeu 1 covers the whole académie: any zone starts the walk
+        if start is None and (data.table or data.zones):
+            start = min(data.table or data.zones)  # voeu 1 covers the whole académie: any zone starts the walk
         score = data.extension_scores.get(part.demande_id, 0)
         if start is None or part.discipline_id is None:
             return Extension([], score)
         walk = walks.get(start)
         if walk is None:
-            walk = walks[start] = extension_zones(start, data.table, data.forbidden.__contains__)
+            walk = walks[start] = extension_zones(start, data.table, data.forbidden.__contains__, data.zones)
         d = part.discipline_id
         keys = [("EXT", z, d) for z in walk]
         sites = {key: zones.get(key, ()) for key in keys}
@@ -567,6 +568,8 @@ def create_missing_postes(campagne: Campagne, participants: Sequence[Participant
     missing = missing_postes(
         participants, _load_postes(campagne), inter_places(campagne) if campagne.is_inter else None
     )
+    if not missing:
+        return 0
     field_of = {"E": "etablissement_id", "Z": "zone_remplacement_id", "A": "academie_id"}
     Poste.objects.bulk_create(
         [
@@ -710,6 +713,11 @@ def load_market(
     postes = load_postes(campagne)
     voeux = load_voeux(campagne)
     table, forbidden, source = load_table(campagne)
+    zones = list(
+        Academie.objects.order_by("nom", "pk").values_list("pk", flat=True)
+        if campagne.kind == CampagneKind.INTER
+        else Departement.objects.filter(academie=campagne.academie).order_by("code").values_list("pk", flat=True)
+    )
     return MarketData(
         inter=campagne.kind == CampagneKind.INTER,
         postes=postes,
@@ -721,6 +729,7 @@ def load_market(
         tiebreak=tiebreak,
         table=table,
         forbidden=forbidden,
+        zones=zones,
         table_source=source,
     )
 
