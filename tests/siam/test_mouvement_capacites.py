@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Agent
@@ -14,7 +18,7 @@ from siam.models import Campagne, CapaciteAccueil, Poste, TypeVoeu
 from siam.models.bareme import TirageDepartage
 from siam.models.mouvement import MouvementResultat, MouvementRun
 from siam.services.mouvement import run_mouvement
-from siam.services.mouvement.capacites import capacity_report, import_capacites, parse_capacites_csv
+from siam.services.mouvement.capacites import CapaciteDiscipline, capacity_report, import_capacites, parse_capacites_csv
 from tests.siam.conftest import client_for, text
 from tests.siam.mouvement_helpers import AFTER_CLOSING, participant
 
@@ -118,6 +122,20 @@ def test_the_launch_page_shows_the_blocking_warning(inter: Campagne, svt: dict[s
     assert "le mouvement sera refusé" in page
 
 
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        ((0, 0, 0, 1, 1), "SVT : 0 participant obligatoire, 1 place"),
+        ((1, 1, 1, 2, 0), "SVT : 1 participant obligatoire, 2 places (et 1 volontaire sans poste à conserver)"
+         " (et 1 titulaire de Corse ou des DOM qui peut venir sur le continent), dont 0 hors Corse et DOM"
+         " (l'extension n'y affecte jamais)"),
+        ((120, 0, 0, 80, 80), "SVT : 120 participants obligatoires, 80 places"),
+    ],
+)  # fmt: skip
+def test_the_warning_agrees_with_its_counts(counts: tuple[int, int, int, int, int], message: str) -> None:
+    assert CapaciteDiscipline("SVT", *counts).message == message
+
+
 def test_with_enough_capacity_the_capacities_are_the_piles_and_everyone_obligatory_is_placed(
     inter: Campagne, svt: dict[str, Any], ref: dict[str, Any], at: Any
 ) -> None:
@@ -140,3 +158,31 @@ def test_with_enough_capacity_the_capacities_are_the_piles_and_everyone_obligato
     # the posts of the capacities were created by the run, inside its transaction
     assert Poste.objects.filter(campagne=inter, academie=svt["lyon"], discipline=svt["discipline"]).exists()
     assert run.stats["obligatoires_sans_poste"] == 0
+
+
+def test_the_demo_gives_every_discipline_of_its_teachers_room_outside_corse_and_the_dom() -> None:
+    """No obligatory participant of the demo is left without a post by the demo itself (issue 11, point 7)."""
+    fixtures = Path(settings.BASE_DIR) / "fixtures"
+    referentiel = json.loads((fixtures / "10_referentiel.json").read_text())
+    far = {
+        o["pk"]
+        for o in referentiel
+        if o["model"] == "dossier.academie" and (o["fields"].get("is_dom") or o["fields"].get("is_corse"))
+    }
+    assert far  # Corse and the DOM are in the référentiel
+    inter = next(
+        o["pk"]
+        for o in json.loads((fixtures / "60_siam.json").read_text())
+        if o["model"] == "siam.campagne" and o["fields"]["kind"] == "inter"
+    )
+    places: Counter[int] = Counter()
+    for o in json.loads((fixtures / "65_capacites.json").read_text()):
+        f = o["fields"]
+        if f["campagne"] == inter and f["academie"] not in far:
+            places[f["discipline"]] += f["places"]
+    teachers = Counter(
+        o["fields"]["discipline"]
+        for o in json.loads((fixtures / "30_dossiers.json").read_text())
+        if o["model"] == "dossier.dossier"
+    )
+    assert all(places[d] >= n for d, n in teachers.items()), (teachers, places)

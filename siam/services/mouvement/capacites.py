@@ -117,6 +117,11 @@ def import_capacites(*, campagne: Campagne, result: CapaciteImport) -> tuple[int
     return created, updated
 
 
+def french(n: int) -> int:
+    """The count ngettext should see: in French, 0 and 1 take the singular."""
+    return 1 if n <= 1 else n
+
+
 @dataclass(frozen=True)
 class CapaciteDiscipline:
     """One discipline, before the run: who must get a seat, and how many seats there are."""
@@ -134,22 +139,24 @@ class CapaciteDiscipline:
 
     @property
     def message(self) -> str:
-        text = ngettext(
-            "%(d)s : %(n)s participant obligatoire, %(p)s places",
-            "%(d)s : %(n)s participants obligatoires, %(p)s places",
-            self.obligatoires,
-        ) % {"d": self.discipline, "n": self.obligatoires, "p": self.places}
+        who = ngettext("%(n)s participant obligatoire", "%(n)s participants obligatoires", french(self.obligatoires))
+        where = ngettext("%(p)s place", "%(p)s places", french(self.places))
+        text = _("%(d)s : %(who)s, %(where)s") % {
+            "d": self.discipline,
+            "who": who % {"n": self.obligatoires},
+            "where": where % {"p": self.places},
+        }
         if self.volontaires_sans_poste:
             text += ngettext(
                 " (et %(v)s volontaire sans poste à conserver)",
                 " (et %(v)s volontaires sans poste à conserver)",
-                self.volontaires_sans_poste,
+                french(self.volontaires_sans_poste),
             ) % {"v": self.volontaires_sans_poste}
         if self.titulaires_corse_dom:
             text += ngettext(
                 " (et %(t)s titulaire de Corse ou des DOM qui peut venir sur le continent)",
                 " (et %(t)s titulaires de Corse ou des DOM qui peuvent venir sur le continent)",
-                self.titulaires_corse_dom,
+                french(self.titulaires_corse_dom),
             ) % {"t": self.titulaires_corse_dom}
         if self.places_hors_corse_dom != self.places:
             text += _(", dont %(h)s hors Corse et DOM (l'extension n'y affecte jamais)") % {
