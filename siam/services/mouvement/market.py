@@ -45,6 +45,8 @@ from siam.mouvement.market import (  # noqa: F401 - the rows and the builder, as
 )
 from siam.mouvement.market import build_market as core_build_market
 
+# demandes that never take part in a run: cancelled, or closed because the inter gave another académie
+EXCLUES = (EtatDemande.ANNULEE, EtatDemande.CLOSE_INTER)
 # the core spells the choices out in plain strings: they must stay the models' own
 assert set(FILTRE_TYPES) | {ALL_TYPES} == set(TypeFiltre.values) and FILTERED_TYPES == TYPES_AVEC_FILTRE
 
@@ -436,6 +438,3 @@ def load_market(
         zones=zones,
         table_source=source,
     )
-
-
-EXCLUES = (EtatDemande.ANNULEE, EtatDemande.CLOSE_INTER)
