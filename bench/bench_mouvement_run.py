@@ -8,7 +8,9 @@ the synthetic national inter (30,000 participants × up to 31 académies) and an
 in a fresh process, so that its peak memory is the run's own. Printed per campagne: time per
 stage, total, queries, peak RSS, and two references measured in the same process just
 before: one bulk SELECT of the campagne's voeux, and DA* alone on the run's own instance.
-Targets (issue 7): inter ≤ 15 s, intra ≤ 30 s.
+Targets (issue 7): inter ≤ 15 s, intra ≤ 30 s. The inter runs with the exchange stage (movers DA* vs
+exchange printed), then is published and handed to an intra linked to it (issue 12), twice.
+Set BENCH_MOUVEMENT_DB to give the throwaway database a name of your own on a shared server.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.server import drop_database, env_for, recreate_database  # noqa: E402 - after the path
 
-DATABASE = "bench_mouvement_run"
+DATABASE = os.environ.get("BENCH_MOUVEMENT_DB", "bench_mouvement_run")  # several checkouts share one server
 TARGETS = {"inter": 15.0, "intra": 30.0}
 STEP_TIMEOUT = int(os.environ.get("BENCH_STEP_TIMEOUT", "600"))
 
@@ -70,7 +72,7 @@ def measure(slug: str) -> None:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        run = run_mouvement(campagne=campagne, by=None, exchange=False)
+        run = run_mouvement(campagne=campagne, by=None, exchange=campagne.is_inter)
     total = time.perf_counter() - started
     run.refresh_from_db()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -91,6 +93,55 @@ def measure(slug: str) -> None:
     print(
         f"  stats: satisfied {run.stats['satisfaits']}, kept {run.stats['maintenus']}, "
         f"extended {run.stats['extensions']}, without post {run.stats['sans_poste']}, movers {run.stats['mutations']}",
+        flush=True,
+    )
+    if run.exchange_report:
+        r = run.exchange_report
+        print(
+            f"  exchange stage: tenured movers DA* {r['movers_before']} → exchange {r['movers_after']} "
+            f"(+{r['more_movers']}, {100 * r['more_movers'] / max(1, r['movers_before']):.1f} %), "
+            f"{r['improved']} better off in {r['cycles']} cycles, {r['rang_moyen_gagne']} voeu ranks gained on "
+            f"average; sound: {r['sound']}",
+            flush=True,
+        )
+    if campagne.is_inter:
+        publish_and_hand_off(run)
+
+
+def publish_and_hand_off(run: object) -> None:
+    """Publish the inter run (one courrier per participant) and hand its results to an intra linked to it."""
+    from django.conf import settings
+
+    from accounts.models import Agent
+    from dossier.models import Academie
+    from siam.models import Campagne, CampagneKind, Demande
+    from siam.services.mouvement.publication import publish_run
+
+    inter = run.campagne  # type: ignore[attr-defined]
+    academie = Academie.objects.filter(nom__icontains="Clermont").first() or Academie.objects.order_by("pk").first()
+    settings.IPROF_ACADEMIE_CODE = academie.code  # type: ignore[union-attr]
+    dates = {f: getattr(inter, f) for f in ("saisie_debut", "saisie_fin", "confirmation_debut", "retour_pieces_fin",
+             "bareme_affichage_debut", "bareme_affichage_fin", "baremes_definitifs", "annulation_fin", "resultats")}  # fmt: skip
+    intra = Campagne.objects.create(
+        slug=f"bench-intra-{inter.pk}", kind=CampagneKind.INTRA, year=inter.year, academie=academie,
+        campagne_inter=inter, libelle="Intra de banc d'essai", publiee=False, **dates,
+    )  # fmt: skip
+    drh = Agent.objects.create(identifiant="benchdrh", nom="Drh", prenom="Bench", is_staff=True, is_superuser=True)
+    started = time.perf_counter()
+    done = publish_run(run=run, by=drh)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - started
+    entrants = Demande.objects.filter(campagne=intra, entrant_inter=True).count()
+    print(
+        f"  publish + hand-off: {seconds:.2f} s for {done.created} result courriers; {done.entrants} entrants of "
+        f"{academie.code} made obligatory intra participants ({entrants} in the intra), {done.closed} intra "  # type: ignore[union-attr]
+        "demandes closed",
+        flush=True,
+    )
+    started = time.perf_counter()
+    again = publish_run(run=run, by=drh)  # type: ignore[arg-type]
+    print(
+        f"  publishing again: {time.perf_counter() - started:.2f} s, {again.created} new courriers, "
+        f"{again.entrants} new entrants (idempotent)",
         flush=True,
     )
 

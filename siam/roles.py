@@ -1,6 +1,6 @@
 from lib.roles import DRH, RECTORAT
 
-_MANAGED = ("campagne", "poste")
+_MANAGED = ("campagne", "poste", "capaciteaccueil")
 _EXAMINED = ("demande", "motifdeclare", "piecejustificative")
 _READ = ("voeu", "demandeversion")
 

@@ -3,6 +3,7 @@
 from siam.admin import (  # noqa: F401 - registers the admins
     bareme,
     campagnes,
+    capacites,
     demandes,
     mouvement,
     pieces,

@@ -21,6 +21,7 @@ from siam.errors import SiamError
 from siam.models import Campagne, CampagneKind, Demande, Poste
 from siam.models.mouvement import MouvementResultat, MouvementRun, RaisonEchec, StatutRun, TableExtension
 from siam.services.mouvement import compare_runs, start_run
+from siam.services.mouvement.capacites import CapaciteDiscipline, capacity_report
 from siam.services.mouvement.publication import PUBLISH_PERMISSION, poste_label, publish_run
 from siam.services.mouvement.tasks import compute_run
 
@@ -182,8 +183,14 @@ class MouvementRunAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request,
             "siam/mouvement/admin/launch.html",
-            self._context(request, form=form, title=_("Lancer le mouvement")),
+            self._context(request, form=form, title=_("Lancer le mouvement"), capacites=self._capacites()),
         )
+
+    @staticmethod
+    def _capacites() -> list[tuple[Campagne, list[CapaciteDiscipline]]]:
+        """Per inter campagne not yet published, per discipline: who must be placed and the places."""
+        inters = Campagne.objects.filter(kind=CampagneKind.INTER).exclude(mouvement_runs__published_at__isnull=False)
+        return [(c, capacity_report(c)) for c in inters.order_by("-year", "pk")]
 
     def compare_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not self.has_view_permission(request):

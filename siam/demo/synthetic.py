@@ -43,12 +43,24 @@ from dossier.models import (
 )
 from dossier.uai import uai_check_letter
 from siam.errors import MouvementError
-from siam.models import Campagne, CampagneKind, Demande, EtatDemande, Participation, Poste, TypeFiltre, TypeVoeu, Voeu
+from siam.models import (
+    Campagne,
+    CampagneKind,
+    CapaciteAccueil,
+    Demande,
+    EtatDemande,
+    Participation,
+    Poste,
+    TypeFiltre,
+    TypeVoeu,
+    Voeu,
+)
 from siam.models.bareme import BaremeExtension, BaremeVoeu, TirageDepartage
 from siam.models.mouvement import TableExtension
 from siam.mouvement.synthetic import generate_inter
 from siam.mouvement.synthetic import intra as synthetic_intra
-from siam.mouvement.synthetic.draws import common_points
+from siam.mouvement.synthetic.draws import common_points, largest_remainder
+from siam.mouvement.synthetic.inter import SyntheticInter
 
 Say = Callable[[str], None]
 BATCH = 5000
@@ -163,6 +175,27 @@ def generate(
 
 
 # --- shared helpers ---------------------------------------------------------------------
+
+
+def reachable_capacities(synthetic: SyntheticInter) -> list[int]:
+    """The core's capacities, topped up so that, per discipline, the places outside Corse and the DOM cover
+    the obligatory participants and the tenured of Corse and the DOM: the run refuses capacities the
+    extension could not honour (siam.services.mouvement.capacites)."""
+    places = list(synthetic.instance.capacities)
+    n_d = len(synthetic.disciplines)
+    inside = [a for a in range(len(synthetic.academies)) if not synthetic.is_forbidden(a)]
+    needing = [0] * n_d  # per discipline: obligatory participants and tenured of Corse and the DOM
+    for t, (obligatory, own) in enumerate(zip(synthetic.obligatory, synthetic.instance.current_post, strict=True)):
+        if obligatory or (own is not None and synthetic.is_forbidden(synthetic.academie_of(own))):
+            needing[synthetic.teacher_discipline[t]] += 1
+    for d in range(n_d):
+        must = needing[d]
+        short = must - sum(places[a * n_d + d] for a in inside)
+        if short > 0:
+            extra = largest_remainder(short, [synthetic.academies[a].vacancies for a in inside])
+            for a, seats in zip(inside, extra, strict=True):
+                places[a * n_d + d] += seats
+    return places
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -359,14 +392,24 @@ class _Inter:
         )
         TirageDepartage.objects.create(campagne=campagne, seed=f"synthetique-{self.seed}")
         n_d = len(disciplines)
+        places = reachable_capacities(synthetic)
         Poste.objects.bulk_create(
             [
                 Poste(
                     campagne=campagne,
                     academie=academies[a],
                     discipline=disciplines[d],
-                    nombre=instance.capacities[a * n_d + d],
+                    nombre=places[a * n_d + d],
                     susceptible_vacant=True,
+                )
+                for a in range(len(academies))
+                for d in range(n_d)
+            ]
+        )
+        CapaciteAccueil.objects.bulk_create(
+            [
+                CapaciteAccueil(
+                    campagne=campagne, academie=academies[a], discipline=disciplines[d], places=places[a * n_d + d]
                 )
                 for a in range(len(academies))
                 for d in range(n_d)

@@ -11,6 +11,7 @@ from siam.models.bareme import (  # noqa: F401 - the barème's models
     VerificationBareme,
 )
 from siam.models.campagne import Campagne, Poste
+from siam.models.capacite import CapaciteAccueil
 from siam.models.choices import (
     CampagneKind,
     EtatDemande,
@@ -29,6 +30,7 @@ from siam.models.spea import Avis, CandidatureSpea, EtatCandidature  # noqa: F40
 __all__ = [
     "Campagne",
     "CampagneKind",
+    "CapaciteAccueil",
     "Demande",
     "DemandeVersion",
     "EtatDemande",

@@ -72,6 +72,8 @@ class EtatDemande(models.TextChoices):
     EN_SAISIE = "en_saisie", _("en cours de saisie")
     ENREGISTREE = "enregistree", _("enregistrée — accusé de réception envoyé")
     ANNULEE = "annulee", _("annulée")
+    # intra only: the teacher obtained another académie at the inter and leaves this one
+    CLOSE_INTER = "close_inter", _("close — autre académie obtenue au mouvement inter")
 
 
 class Motif(models.TextChoices):

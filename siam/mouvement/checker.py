@@ -119,6 +119,16 @@ def _check_teacher(instance: Instance, result: Result, t: int, found: _Findings)
         expected = None if cut == len(posts) else cut
         if pos != expected:
             found.add(Kind.INCONSISTENT, t, got, f"Enseignant {t} : rang de son propre poste erroné.")
+        # kept on a listed post: the rank of that voeu; kept without listing it: no rank at all
+        rank = (
+            None
+            if expected is None
+            else expected + 1
+            if instance.voeu_ranks is None
+            else instance.voeu_ranks[t][expected]
+        )
+        if result.voeu_rank[t] != rank:
+            found.add(Kind.INCONSISTENT, t, got, f"Enseignant {t} : rang de voeu erroné sur son propre poste.")
         return cut
     if pos is None or not 0 <= pos < len(posts) or posts[pos] != got:
         found.add(Kind.NOT_LISTED, t, got, f"Enseignant {t} : affecté au poste {got} hors de sa liste.")

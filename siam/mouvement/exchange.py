@@ -49,6 +49,11 @@ class ExchangeReport:
     movers_after: int
     improved: int  # teachers strictly better off after the exchanges
     cycles: int
+    ranks_gained: int = 0  # voeu ranks gained, summed over the improved (an unlisted own post ranks after the list)
+
+    @property
+    def average_rank_gained(self) -> float:
+        return self.ranks_gained / self.improved if self.improved else 0.0
 
     @property
     def more_movers(self) -> int:
@@ -187,4 +192,12 @@ def compare(instance: Instance, before: Result, after: Result, cycles: Sequence[
             if own is not None and got is not None and got != own
         )
 
-    return ExchangeReport(movers(before), movers(after), sum(map(len, cycles)), len(cycles))
+    def rank(r: Result, t: int) -> int:
+        got = r.voeu_rank[t]
+        if got is not None:
+            return got
+        last = len(instance.prefs[t]) - 1  # kept without listing it: just after the last voeu
+        return instance.voeu_rank(t, last) + 1 if last >= 0 else 1
+
+    gained = sum(rank(before, m.teacher) - rank(after, m.teacher) for cycle in cycles for m in cycle)
+    return ExchangeReport(movers(before), movers(after), sum(map(len, cycles)), len(cycles), gained)

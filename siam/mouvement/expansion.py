@@ -162,14 +162,22 @@ def expand(voeux: Sequence[Voeu], home: Point | None, expander: Expander | None 
     return Expanded(posts, scores, ranks)
 
 
-def extension_zones(start: Zone, table: Mapping[Zone, Sequence[Zone]], forbidden: Callable[[Zone], bool]) -> list[Zone]:
+def extension_zones(
+    start: Zone, table: Mapping[Zone, Sequence[Zone]], forbidden: Callable[[Zone], bool], every: Sequence[Zone] = ()
+) -> list[Zone]:
     """The zones an extension tries, in order, from the zone of voeu 1.
 
     Breadth-first along the table, each zone's neighbours in the table's
     order: when the table lists every zone for every start (the inter's
     table), this is exactly the table's row. A forbidden zone (Corse, DOM at
     the inter) is never tried nor walked through; a forbidden start is only
-    the origin of the walk.
+    the origin of the walk. Then every zone of ``every`` the table did not
+    reach, in that order: a table that stops short must not leave an
+    obligatory participant without a post while a zone has room (the
+    guarantee the capacities are sized for). Forbidden zones stay out even
+    then: when only Corse or the DOM have room, the participant is left
+    without a post and the rectorat decides (the run refuses such capacities
+    beforehand, see ``siam.services.mouvement.capacites``).
     """
     order = [] if forbidden(start) else [start]
     seen = {start}
@@ -180,6 +188,10 @@ def extension_zones(start: Zone, table: Mapping[Zone, Sequence[Zone]], forbidden
                 seen.add(neighbour)
                 order.append(neighbour)
                 queue.append(neighbour)
+    for zone in every:
+        if zone not in seen and not forbidden(zone):
+            seen.add(zone)
+            order.append(zone)
     return order
 
 

@@ -123,6 +123,10 @@ def lock_demande(demande_id: int, version: int | None, *, guard: Guard | None = 
     locked = Demande.objects.select_for_update(of=("self",)).select_related("campagne__academie").get(pk=demande_id)
     if guard is not None:
         guard(locked.campagne, timezone.now())
+    if locked.etat == EtatDemande.CLOSE_INTER:
+        raise PhaseFermee(
+            _("Votre demande est close : vous avez obtenu une autre académie au mouvement inter-académique.")
+        )
     if version is None or version != locked.version:
         raise ConflitVersion(
             _(

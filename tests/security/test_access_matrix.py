@@ -327,6 +327,11 @@ ADMIN_CUSTOM: dict[str, tuple[tuple[str, ...], Pair, Pair]] = {
     ),
     # refused: back to the admin index
     "admin:siam_poste_import": (("siam.add_poste", "siam.change_poste"), (OK, OK), (REDIRECT, REDIRECT)),
+    "admin:siam_capaciteaccueil_import": (
+        ("siam.add_capaciteaccueil", "siam.change_capaciteaccueil"),
+        (OK, OK),
+        (REDIRECT, REDIRECT),
+    ),
     "admin:siam_mouvementrun_launch": (("siam.run_mouvement",), (OK, OK), (FORBIDDEN, FORBIDDEN)),
     # a single run: nothing to compare with, back to the run
     "admin:siam_mouvementrun_compare": (("siam.view_mouvementrun",), (REDIRECT, REDIRECT), (FORBIDDEN, FORBIDDEN)),

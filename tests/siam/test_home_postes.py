@@ -100,7 +100,7 @@ def test_postes_page_is_paginated_with_a_pinned_query_count(
     client.get("/siam/intra-2027/postes/")
     # session, agent, campagne, default discipline, its validation, count, unread courrier, banner,
     # the two filter selects, the page of posts, the teacher's demande (« Ajouter à mes vœux »):
-    # 12, whatever the number of posts
+    # the campagne's milestones (jalons): 13, whatever the number of posts
     with django_assert_max_num_queries(13):
         response = client.get("/siam/intra-2027/postes/", {"page": 2})
     page = text(response)

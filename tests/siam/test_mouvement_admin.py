@@ -140,3 +140,16 @@ def test_the_comparison_names_who_obtains_something_else(scenario_closed: Campag
     assert changed and int(changed.group(1)) >= 5
     row = page[page.index("FABRE Fanny") :]
     assert "maintenu : Collège Mendès-France" in row and "voeu n° 1 : Lycée Virlogeux" in row
+
+
+def test_the_run_page_reports_the_exchange_stage(scenario_closed: Campagne, rectorat: Agent) -> None:
+    run = run_mouvement(campagne=scenario_closed, by=None, exchange=True)
+    run.refresh_from_db()
+    r = run.exchange_report
+    assert r is not None
+    page = text(client_for(rectorat, staff=True).get(f"{RUNS}{run.pk}/change/"))
+    assert (
+        f"Titulaires mutés : {r['movers_before']} par le mouvement, {r['movers_after']} après les échanges ; "
+        f"{r['improved']} enseignant(s) mieux affecté(s) en {r['cycles']} échange(s)."
+    ) in page
+    assert "Rang de vœu gagné en moyenne par les enseignants mieux affectés : 0,00." in page

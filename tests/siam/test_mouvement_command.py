@@ -61,3 +61,18 @@ def test_generating_the_same_seed_twice_is_refused() -> None:
 def test_an_unknown_campagne_is_named_with_the_known_ones() -> None:
     with pytest.raises(CommandError, match="Campagne inconnue : nulle-part"):
         command("run", "nulle-part")
+
+
+def test_the_exchange_stage_moves_more_teachers_on_the_synthetic_inter() -> None:
+    command("generate", "--seed", "12", "--inter", "1500", "--intra", "0")
+    out = command("run", "synthetique-inter-12", "--exchange")
+    report = MouvementRun.objects.get(campagne__slug="synthetique-inter-12").exchange_report
+    assert report is not None and report["sound"] is True
+    # every tenured teacher's own-post barème is passed: swaps DA* blocks go through
+    assert report["movers_after"] > report["movers_before"] and report["cycles"] > 0
+    assert report["rang_moyen_gagne"] >= 1
+    assert f"{report['movers_before']} → {report['movers_after']} titulaires mutés (DA* → échanges)" in out
+    command("run", "synthetique-inter-12")
+    a, b = MouvementRun.objects.filter(campagne__slug="synthetique-inter-12").order_by("pk")
+    compared = command("compare", str(b.pk), str(a.pk))
+    assert f"titulaires mutés après les échanges        None  {report['movers_after']:>10}" in compared, compared

@@ -179,7 +179,7 @@ def test_a_run_needs_the_same_number_of_queries_for_5_or_50_participants(
 ) -> None:
     crowd(intra, ref, n)
     at(AFTER_CLOSING)
-    with django_assert_max_num_queries(24):  # +1: the campagne's jalons (calendar locks)
+    with django_assert_max_num_queries(25):  # constant: no query per participant (+1 the jalons, +1 capacities)
         run = run_mouvement(campagne=intra, by=None)
     assert MouvementResultat.objects.filter(run=run).count() == n
     run.refresh_from_db()
@@ -199,28 +199,33 @@ def test_the_inter_extends_along_the_limitrophes_and_never_into_corse_or_the_dom
     corse = Academie.objects.create(code="CORSE", nom="Corse", is_corse=True)
     guyane = Academie.objects.create(code="GUYANE", nom="Guyane", is_dom=True)
     maths = ref["discipline"]
-    for academie, seats in ((lyon, 1), (corse, 2), (guyane, 2)):
+    lyon_poste = Poste.objects.create(campagne=inter, discipline=maths, academie=lyon, nombre=1)
+    for academie, seats in ((corse, 2), (guyane, 2)):
         Poste.objects.create(campagne=inter, discipline=maths, academie=academie, nombre=seats)
     TirageDepartage.objects.create(campagne=inter, seed="graine-inter")
     participant(inter, "Thomas", "Titulaire", ref["etablissement"], [(TypeVoeu.ACA, lyon, "300")])
     participant(inter, "Olga", "Une", None, [(TypeVoeu.ACA, lyon, "100")], obligatory=True, extension="100")
     participant(inter, "Oscar", "Deux", None, [(TypeVoeu.ACA, lyon, "50")], obligatory=True, extension="50")
     at(AFTER_CLOSING)
+    # only Corse and Guyane have room for the second obligatory participant: the run is refused
+    with pytest.raises(MouvementError, match="2 participants obligatoires, 5 places, dont 1 hors Corse et DOM"):
+        run_mouvement(campagne=inter, by=None)
+    Poste.objects.filter(pk=lyon_poste.pk).update(nombre=2)
     run = run_mouvement(campagne=inter, by=None)
     rows = {
         r.demande.agent.nom: (r.poste.academie.nom if r.poste else None, r.kept, r.extended)  # type: ignore[union-attr]
         for r in MouvementResultat.objects.filter(run=run).select_related("demande__agent", "poste__academie")
     }
-    # Thomas leaves Clermont for Lyon; Olga, extended, takes the seat he freed in Clermont (limitrophe of
-    # Lyon); Oscar finds nothing: Corse and Guyane have seats but the extension never goes there.
+    # Thomas and Olga obtain Lyon; Oscar, extended, takes the seat Thomas freed in Clermont (limitrophe of
+    # Lyon), never the free seats of Corse and Guyane, where the extension never goes.
     assert rows == {
         "Titulaire": ("Lyon", False, False),
-        "Une": ("Clermont-Ferrand", False, True),
-        "Deux": (None, False, False),
+        "Une": ("Lyon", False, False),
+        "Deux": ("Clermont-Ferrand", False, True),
     }
     assert run.params["table_extension"] == "limitrophes"
     run.refresh_from_db()
-    assert run.verdict_ok and run.stats["obligatoires_sans_poste"] == 1
+    assert run.verdict_ok and run.stats["obligatoires_sans_poste"] == 0
 
 
 def test_a_campagne_without_participants_runs_to_an_empty_certified_result(intra: Campagne, at: Any) -> None:

@@ -93,8 +93,10 @@ class Command(BaseCommand):
         if run.exchange_report:
             r = run.exchange_report
             self.stdout.write(
-                f"Échanges (simulation) : {r['movers_before']} → {r['movers_after']} titulaires mutés, "
-                f"{r['improved']} mieux affectés en {r['cycles']} échanges ; vérifiés : {'oui' if r['sound'] else 'NON'}."
+                f"Échanges (simulation) : {r['movers_before']} → {r['movers_after']} titulaires mutés (DA* → échanges), "
+                f"{r['improved']} mieux affectés en {r['cycles']} échanges (cycles), "
+                f"{r.get('rang_moyen_gagne', 0):.2f} rang(s) de voeu gagné(s) en moyenne ; "
+                f"vérifiés : {'oui' if r['sound'] else 'NON'}."
             )
 
     def _print_stats(self, run: MouvementRun) -> None:

@@ -33,8 +33,9 @@ from siam.mouvement import Extension, Instance, Verdict, check_extension_run, ru
 from siam.mouvement import check as check_result
 from siam.services.bareme import extension_totals, voeu_totals
 from siam.services.bareme.departage import tiebreak_ranks
+from siam.services.mouvement.capacites import check_capacities
 from siam.services.mouvement.compute import Computation, compute, stats_of
-from siam.services.mouvement.market import Market, build_market, load_market
+from siam.services.mouvement.market import Market, build_market, create_missing_postes, load_market, load_participants
 
 if TYPE_CHECKING:
     from accounts.models import Agent
@@ -65,13 +66,16 @@ def start_run(*, campagne: Campagne, by: Agent | None, exchange: bool = False, e
         raise MouvementError(_("Les postes à profil (SPEN, SPEA) sont pourvus hors barème, sans calcul du mouvement."))
     if not at_or_after(campagne.phase_at(timezone.now()), Phase.CLOTURE):
         raise MouvementError(_("La saisie des voeux n'est pas close : le mouvement se calcule après sa fermeture."))
+    if campagne.kind == CampagneKind.INTER and extension:
+        check_capacities(campagne)
     return _start(campagne, by, exchange=exchange, extension=extension)
 
 
 def complete_run(*, run: MouvementRun, progress: Progress | None = None) -> MouvementRun:
     """Load, compute, certify and store a started run; on error the run is kept « échoué » with the reason."""
     try:
-        _run(run, progress)
+        with transaction.atomic():  # every write of a run, the posts it creates included, or none
+            _run(run, progress)
     except Exception as exc:
         message = exc.message if isinstance(exc, SiamError) else _("Erreur interne : %(e)r") % {"e": exc}
         MouvementRun.objects.filter(pk=run.pk).update(
@@ -99,8 +103,11 @@ def _run(run: MouvementRun, progress: Progress | None) -> None:
     campagne = run.campagne
     durations: dict[str, float] = {}
     started = time.perf_counter()
+    participants = load_participants(campagne)
+    created = create_missing_postes(campagne, participants)
     data = load_market(
         campagne,
+        participants=participants,
         voeu_totals=voeu_totals(campagne),
         extension_totals=extension_totals(campagne),
         tiebreak=tiebreak_ranks(campagne),
@@ -112,38 +119,38 @@ def _run(run: MouvementRun, progress: Progress | None) -> None:
     market = build_market(data, progress)
     durations["expansion"] = time.perf_counter() - started
 
-    own_scores = [
-        data.extension_scores.get(p.demande_id) if p.current is not None else None for p in market.participants
-    ]
     computation = compute(
-        market, extension=run.extension, exchange_stage=run.exchange, own_post_scores=own_scores, progress=progress
+        market,
+        extension=run.extension,
+        exchange_stage=run.exchange,
+        own_post_scores=market.own_post_scores,
+        progress=progress,
     )
     durations.update(computation.durations)
 
     started = time.perf_counter()
-    params = _params(run, data.created_postes, data.table_source)
+    params = _params(run, created, data.table_source)
     # what was created on the way is not an input: two runs on the same data share their fingerprint
     snapshot = snapshot_of(market, computation, params={k: v for k, v in params.items() if k != "postes_crees"})
-    with transaction.atomic():
-        _store_resultats(run, market, computation, progress)
-        run.statut = StatutRun.DONE
-        run.finished_at = timezone.now()
-        run.params = params
-        run.inputs = snapshot
-        run.inputs_sha256 = hashlib.sha256(snapshot).hexdigest()
-        run.verdict_ok = computation.verdict.ok
-        run.violations = _violations(market, computation.verdict)
-        run.violations_total = computation.verdict.total
-        run.stats = stats_of(market, computation)
-        run.barres = {
-            str(market.poste_ids[p]): [b.seats, b.entrants, b.score, b.tiebreak]
-            for p, b in enumerate(computation.barres)
-            if b.seats or b.entrants
-        }
-        run.exchange_report = _exchange_report(computation)
-        durations["enregistrement"] = time.perf_counter() - started
-        run.durations = {stage: round(seconds, 3) for stage, seconds in durations.items()}
-        run.save()
+    _store_resultats(run, market, computation, progress)
+    run.statut = StatutRun.DONE
+    run.finished_at = timezone.now()
+    run.params = params
+    run.inputs = snapshot
+    run.inputs_sha256 = hashlib.sha256(snapshot).hexdigest()
+    run.verdict_ok = computation.verdict.ok
+    run.violations = _violations(market, computation.verdict)
+    run.violations_total = computation.verdict.total
+    run.stats = stats_of(market, computation)
+    run.barres = {
+        str(market.poste_ids[p]): [b.seats, b.entrants, b.score, b.tiebreak]
+        for p, b in enumerate(computation.barres)
+        if b.seats or b.entrants
+    }
+    run.exchange_report = _exchange_report(computation)
+    durations["enregistrement"] = time.perf_counter() - started
+    run.durations = {stage: round(seconds, 3) for stage, seconds in durations.items()}
+    run.save()
     _tell(progress, "enregistrement")
 
 
@@ -241,6 +248,8 @@ def _exchange_report(c: Computation) -> dict[str, Any] | None:
         "more_movers": report.more_movers,
         "improved": report.improved,
         "cycles": report.cycles,
+        "rangs_gagnes": report.ranks_gained,
+        "rang_moyen_gagne": round(report.average_rank_gained, 2),
         "sound": c.exchange_ok,
     }
 
@@ -352,6 +361,14 @@ STAT_LABELS = (
 )
 
 
+EXCHANGE_LABELS = (
+    ("movers_after", "titulaires mutés après les échanges"),
+    ("improved", "mieux affectés par les échanges"),
+    ("cycles", "échanges (cycles)"),
+    ("rang_moyen_gagne", "rang de vœu gagné en moyenne"),
+)
+
+
 def compare_runs(*, a: MouvementRun, b: MouvementRun, sample: int = 50) -> RunComparison:
     """Who obtains something else in ``b`` than in ``a`` (two queries)."""
 
@@ -365,6 +382,10 @@ def compare_runs(*, a: MouvementRun, b: MouvementRun, sample: int = 50) -> RunCo
     before, after = outcomes(a), outcomes(b)
     changes = [Change(d, before[d], after[d]) for d in sorted(before.keys() & after.keys()) if before[d] != after[d]]
     stats = [(str(_(label)), a.stats.get(key), b.stats.get(key)) for key, label in STAT_LABELS]
+    stats += [
+        (str(_(label)), (a.exchange_report or {}).get(key), (b.exchange_report or {}).get(key))
+        for key, label in EXCHANGE_LABELS
+    ]
     return RunComparison(
         a,
         b,

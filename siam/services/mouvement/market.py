@@ -1,167 +1,64 @@
-"""From the ORM to the engine: one campagne's market, loaded in bulk, as the flat instance DA* reads.
+"""From the ORM to the engine: one campagne's market, read in bulk into the core's plain rows.
 
-Two layers: ``load_market`` reads the database in a fixed number of queries into plain
-rows (``MarketData``); ``build_market`` turns those rows into the engine's ``Instance``
-without touching the database, so it is tested on hand-made rows.
-
-Each ``Poste`` row is one engine post with capacity ``nombre``. A discipline is a market
-of its own, but teachers only ever list posts of their discipline, so one instance holding
-every discipline computes exactly the per-discipline results (DA* never links two posts
-nobody lists together). A tenured volunteer's current post is the ``Poste`` of their
-établissement or zone (their académie at the inter) in their discipline; ``load_market``
-creates it with no known vacancy when the campagne does not offer it, so that the seat they
-free when they move can be taken by somebody else in the same run (chains).
+``load_market`` reads the database in a fixed number of queries into ``MarketData`` and never
+writes; ``create_missing_postes`` is the one write, called by the run inside its transaction;
+``build_market`` is the pure core's (``siam.mouvement.market``), with its refusals in French.
+``market_postes`` and ``market_demandes`` are the one place where posts and demandes are left
+out of the general mouvement (postes à profil, cancelled or closed demandes; SPEA decisions).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Exists, Model, OuterRef, Q
+from django.db.models import Avg, Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dossier.models import Academie, Commune, Departement, Etablissement, GroupementCommunes, Position, ZoneRemplacement
 from siam.errors import MouvementError
-from siam.models import Campagne, CampagneKind, CandidatureSpea, EtatDemande, Participation, Poste, TypeFiltre, Voeu
-from siam.models.choices import TYPES_AVEC_FILTRE
+from siam.models import (
+    Campagne,
+    CampagneKind,
+    CandidatureSpea,
+    CapaciteAccueil,
+    Demande,
+    EtatDemande,
+    Participation,
+    Poste,
+    Voeu,
+)
+from siam.models.choices import TYPES_AVEC_FILTRE, TypeFiltre
 from siam.models.mouvement import SCORE_SCALE, TableExtension
-from siam.mouvement import Expander, Extension, Instance, Point, Site, expand, extension_posts, extension_zones
-from siam.mouvement import Voeu as CoreVoeu
-from siam.mouvement.expansion import PRECISION, distance_km
+from siam.mouvement import Point
+from siam.mouvement.market import (  # noqa: F401 - the rows and the builder, as callers name them
+    ALL_TYPES,
+    FILTERED_TYPES,
+    FILTRE_TYPES,
+    NOWHERE,
+    Lieu,
+    Market,
+    MarketData,
+    MarketProblems,
+    Participant,
+    PosteRow,
+    Progress,
+    SharedExpander,
+    VoeuRow,
+    missing_postes,
+    own_post_scores,
+    zones_of,
+)
+from siam.mouvement.market import build_market as core_build_market
 
-Lieu = tuple[str, int]  # ("E", établissement id) | ("Z", zone de remplacement id) | ("A", académie id)
-ZoneKey = tuple[str, int, int]  # (voeu type or "EXT", target id, discipline id)
-Progress = Callable[[str, int, int], None]
-
-# Which établissement types a voeu's type filter keeps (TypeEtablissement codes).
-FILTRE_TYPES: Mapping[str, frozenset[str]] = {
-    TypeFiltre.CLG: frozenset({"CLG"}),
-    TypeFiltre.LYC: frozenset({"LGT", "LPO"}),
-    TypeFiltre.LP: frozenset({"LP"}),
-    TypeFiltre.SEP: frozenset({"LPO"}),
-    TypeFiltre.EREA: frozenset({"EREA"}),
-}
-NOWHERE = Point(0.0, 0.0)  # académie-level posts (inter) are alone in their zone: never ordered by distance
-
-
-@dataclass(frozen=True, slots=True)
-class PosteRow:
-    poste_id: int
-    discipline_id: int
-    nombre: int
-    lieu: Lieu
-    key: str  # stable, published order among equidistant posts
-    point: Point
-    etab_type: str  # TypeEtablissement code, "ZR" or "ACA"
-    commune_id: int | None
-    departement_id: int | None
-    academie_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class VoeuRow:
-    voeu_id: int
-    rang: int
-    type: str
-    filtre: str
-    target_id: int
-    point: Point | None  # ETB and COM voeux: their commune
-    departement_id: int | None  # where the extension starts at the intra
-    academie_id: int | None  # where it starts at the inter
-
-
-@dataclass(frozen=True, slots=True)
-class Participant:
-    demande_id: int
-    agent_id: int
-    discipline_id: int | None
-    obligatory: bool
-    current: Lieu | None  # only for a tenured volunteer: the post they keep if nothing better comes
-    home: Point | None  # commune of the current établissement (or ZR seat)
-    home_zone: int | None  # its département (intra) or académie (inter)
-
-
-@dataclass
-class MarketData:
-    """Everything a run reads, as plain rows."""
-
-    inter: bool
-    postes: list[PosteRow]
-    participants: list[Participant]
-    voeux: Mapping[int, Sequence[VoeuRow]]  # by demande id, in rang order
-    groupements: Mapping[int, Sequence[int]]  # groupement id -> commune ids
-    voeu_scores: Mapping[int, int]  # voeu id -> barème × SCORE_SCALE
-    extension_scores: Mapping[int, int]  # demande id -> extension barème × SCORE_SCALE
-    tiebreak: Mapping[int, int]  # demande id -> place in the published order (1 wins)
-    table: Mapping[int, Sequence[int]]  # extension zone id -> next zones
-    forbidden: frozenset[int] = frozenset()  # zones never reached by extension (Corse, DOM at the inter)
-    created_postes: int = 0
-    table_source: str = ""
-
-
-@dataclass
-class Market:
-    """The engine instance and how to read its indices back."""
-
-    instance: Instance
-    poste_ids: list[int]  # engine post -> Poste id
-    participants: list[Participant]
-    obligatory: list[bool]
-    voeux: list[Sequence[VoeuRow]]  # engine teacher -> their voeux
-    covered: list[list[int]]  # engine teacher -> per voeu, how many posts it covers (type filter applied)
-    voeu_scores: list[list[int]]  # engine teacher -> per voeu, its barème × SCORE_SCALE
-    extension_for: Callable[[int], Extension]
-    sites: dict[ZoneKey, list[Site]] = field(repr=False)
-
-
-@dataclass
-class SharedExpander(Expander):
-    """The core's ``Expander`` giving the same orders, faster on a whole intra.
-
-    A single post needs no ordering (most voeux are ETB), and the distance between two
-    communes is computed once for all the zones and participants that meet it.
-    """
-
-    # per reference point: metres to each post (int keys hash fast), and to each commune (one haversine each)
-    _metres: dict[Point, tuple[dict[int, int], dict[Point, int]]] = field(default_factory=dict)
-
-    def order(
-        self, zone: Hashable, sites: Sequence[Site], reference: Point | None, etab_types: frozenset[str] | None
-    ) -> tuple[int, ...]:
-        if len(sites) <= 1:
-            return tuple(s.post for s in sites if etab_types is None or s.etab_type in etab_types)
-        memo_key = (zone, reference, etab_types)
-        found = self._memo.get(memo_key)
-        if found is None:
-            found = self._memo[memo_key] = self._order(sites, reference, etab_types)
-        return found
-
-    def _order(
-        self, sites: Sequence[Site], reference: Point | None, etab_types: frozenset[str] | None
-    ) -> tuple[int, ...]:
-        """As ``expansion.order_sites``: nearest first in whole metres, then the stable key."""
-        kept = [s for s in sites if etab_types is None or s.etab_type in etab_types]
-        if reference is None:
-            kept.sort(key=lambda s: s.key)
-            return tuple(s.post for s in kept)
-        by_post, by_point = self._metres.setdefault(reference, ({}, {}))
-
-        def nearest(site: Site) -> tuple[int, str]:
-            metres = by_post.get(site.post)
-            if metres is None:
-                metres = by_point.get(site.point)
-                if metres is None:
-                    metres = by_point[site.point] = round(distance_km(reference, site.point) * 1000)
-                by_post[site.post] = metres
-            return metres, site.key
-
-        kept.sort(key=nearest)
-        return tuple(s.post for s in kept)
+# demandes that never take part in a run: cancelled, or closed because the inter gave another académie
+EXCLUES = (EtatDemande.ANNULEE, EtatDemande.CLOSE_INTER)
+# the core spells the choices out in plain strings: they must stay the models' own
+assert set(FILTRE_TYPES) | {ALL_TYPES} == set(TypeFiltre.values) and FILTERED_TYPES == TYPES_AVEC_FILTRE
 
 
 def to_score(total: Decimal) -> int:
@@ -174,169 +71,28 @@ def to_score(total: Decimal) -> int:
     return int(scaled)
 
 
-# --- pure: rows -> instance ---------------------------------------------------------
-
-
-def zones_of(postes: Sequence[PosteRow], inter: bool) -> dict[ZoneKey, list[Site]]:
-    """Every zone a voeu or the extension can name, with the sites (posts) it covers."""
-    zones: dict[ZoneKey, list[Site]] = defaultdict(list)
-    for index, p in enumerate(postes):
-        site = Site(index, p.key, p.point, p.etab_type)
-        d = p.discipline_id
-        kind, ident = p.lieu
-        if kind == "E":
-            keys = [("ETB", ident), ("COM", p.commune_id), ("DPT", p.departement_id), ("ACA", p.academie_id)]
-        elif kind == "Z":
-            keys = [("ZRE", ident), ("ZRD", p.departement_id), ("ZRA", p.academie_id)]
-        else:
-            keys = [("ACA", ident)]
-        keys.append(("EXT", p.academie_id if inter else p.departement_id))
-        for voeu_type, target in keys:
-            if target is not None:
-                zones[(voeu_type, target, d)].append(site)
-    return zones
-
-
 def build_market(data: MarketData, progress: Progress | None = None) -> Market:
-    """Expand every participant's voeux into the engine's lists; refuse on missing barèmes."""
-    zones = zones_of(data.postes, data.inter)
-    index_of = {(p.discipline_id, p.lieu): i for i, p in enumerate(data.postes)}
-    expander = SharedExpander()
-    missing_scores: list[int] = []
-    missing_dossiers: list[int] = []
-
-    def sites_for(v: VoeuRow, d: int) -> Sequence[Site]:
-        if v.type != "GEO":
-            return zones.get((v.type, v.target_id, d), ())
-        key = ("GEO", v.target_id, d)
-        if key not in zones:
-            zones[key] = [s for c in data.groupements.get(v.target_id, ()) for s in zones.get(("COM", c, d), ())]
-        return zones[key]
-
-    prefs: list[list[int]] = []
-    scores: list[list[int]] = []
-    ranks: list[list[int]] = []
-    current: list[int | None] = []
-    voeux_of: list[Sequence[VoeuRow]] = []
-    covered: list[list[int]] = []
-    voeu_scores: list[list[int]] = []
-    sizes: dict[tuple[ZoneKey, frozenset[str] | None], int] = {}
-    total = len(data.participants)
-    for t, part in enumerate(data.participants):
-        voeux = data.voeux.get(part.demande_id, ())
-        d = part.discipline_id
-        if d is None:
-            missing_dossiers.append(part.demande_id)
-            d = -1
-        core = []
-        sized = []
-        for v in voeux:
-            score = data.voeu_scores.get(v.voeu_id)
-            if score is None:
-                missing_scores.append(v.voeu_id)
-                score = 0
-            filtre = None
-            if not data.inter and v.type in TYPES_AVEC_FILTRE and v.filtre != TypeFiltre.TOUT:
-                filtre = FILTRE_TYPES.get(v.filtre, frozenset())
-            sites = sites_for(v, d)
-            size_key = ((v.type, v.target_id, d), filtre)
-            size = sizes.get(size_key)
-            if size is None:
-                size = sizes[size_key] = sum(1 for s in sites if filtre is None or s.etab_type in filtre)
-            sized.append(size)
-            core.append(CoreVoeu(size_key[0], sites, score, PRECISION[v.type], v.point, filtre))
-        covered.append(sized)
-        voeu_scores.append([c.score for c in core])
-        expanded = expand(core, part.home, expander)
-        prefs.append(expanded.posts)
-        scores.append(expanded.scores)
-        contiguous = not voeux or voeux[-1].rang == len(voeux)  # ranks 1…k, as the saisie keeps them
-        ranks.append(expanded.voeu_ranks if contiguous else [voeux[r - 1].rang for r in expanded.voeu_ranks])
-        current.append(None if part.current is None else index_of[(d, part.current)])
-        voeux_of.append(voeux)
-        if progress is not None and (t + 1) % 2000 == 0:
-            progress("expansion", t + 1, total)
-    if progress is not None:
-        progress("expansion", total, total)
-
-    problems = []
-    if missing_dossiers:
-        problems.append(
-            _("%(n)s participant(s) sans dossier administratif (discipline inconnue)") % {"n": len(missing_dossiers)}
-        )
-    if missing_scores:
-        problems.append(_("%(n)s voeu(x) sans barème calculé") % {"n": len(missing_scores)})
-    missing_tiebreak = [p.demande_id for p in data.participants if p.demande_id not in data.tiebreak]
-    if missing_tiebreak:
-        problems.append(_("%(n)s participant(s) sans rang de départage") % {"n": len(missing_tiebreak)})
-    obligatory = [p.obligatory and p.current is None for p in data.participants]
-    # the barème service gives an extension barème to obligatory participants with voeux; without voeux
-    # there is no barème to lower, they come last (0)
-    missing_ext = [
-        p.demande_id
-        for p, must in zip(data.participants, obligatory, strict=True)
-        if must and p.demande_id not in data.extension_scores and data.voeux.get(p.demande_id)
-    ]
-    if missing_ext:
-        problems.append(_("%(n)s participant(s) obligatoire(s) sans barème d'extension") % {"n": len(missing_ext)})
-    if problems:
-        raise MouvementError(_("Le mouvement ne peut pas être calculé : %(p)s.") % {"p": " ; ".join(problems)})
-
-    instance = Instance(
-        capacities=[p.nombre for p in data.postes],
-        prefs=prefs,
-        scores=scores,
-        tiebreak=[data.tiebreak[p.demande_id] for p in data.participants],
-        current_post=current,
-        voeu_ranks=ranks,
-    )
-    extension_for = _extension_builder(data, instance, voeux_of, zones, expander)
-    return Market(
-        instance,
-        [p.poste_id for p in data.postes],
-        list(data.participants),
-        obligatory,
-        voeux_of,
-        covered,
-        voeu_scores,
-        extension_for,
-        zones,
-    )
-
-
-def _extension_builder(
-    data: MarketData,
-    instance: Instance,
-    voeux_of: Sequence[Sequence[VoeuRow]],
-    zones: Mapping[ZoneKey, Sequence[Site]],
-    expander: Expander,
-) -> Callable[[int], Extension]:
-    walks: dict[int, list[int]] = {}
-
-    def extension_for(t: int) -> Extension:
-        part = data.participants[t]
-        voeux = voeux_of[t]
-        first = voeux[0] if voeux else None
-        start = None
-        if first is not None:
-            start = first.academie_id if data.inter else first.departement_id
-        if start is None:
-            start = part.home_zone
-        if start is None and data.table:
-            start = min(data.table)  # voeu 1 covers the whole académie: any zone starts the walk
-        score = data.extension_scores.get(part.demande_id, 0)
-        if start is None or part.discipline_id is None:
-            return Extension([], score)
-        walk = walks.get(start)
-        if walk is None:
-            walk = walks[start] = extension_zones(start, data.table, data.forbidden.__contains__)
-        d = part.discipline_id
-        keys = [("EXT", z, d) for z in walk]
-        sites = {key: zones.get(key, ()) for key in keys}
-        reference = first.point if first is not None and first.point is not None else part.home
-        return Extension(extension_posts(keys, sites, reference, instance.prefs[t], expander), score)
-
-    return extension_for
+    """The core's ``build_market``, refusing in French on missing barèmes, dossiers or tie-break ranks."""
+    try:
+        return core_build_market(data, progress)
+    except MarketProblems as found:
+        problems = []
+        if found.missing_dossiers:
+            problems.append(
+                _("%(n)s participant(s) sans dossier administratif (discipline inconnue)")
+                % {"n": found.missing_dossiers}
+            )
+        if found.missing_scores:
+            problems.append(_("%(n)s voeu(x) sans barème calculé") % {"n": found.missing_scores})
+        if found.missing_tiebreak:
+            problems.append(_("%(n)s participant(s) sans rang de départage") % {"n": found.missing_tiebreak})
+        if found.missing_extension:
+            problems.append(
+                _("%(n)s participant(s) obligatoire(s) sans barème d'extension") % {"n": found.missing_extension}
+            )
+        raise MouvementError(
+            _("Le mouvement ne peut pas être calculé : %(p)s.") % {"p": " ; ".join(problems)}
+        ) from None
 
 
 # --- the database: campagne -> rows ---------------------------------------------------
@@ -346,9 +102,45 @@ def _point(lat: Decimal | None, lon: Decimal | None) -> Point | None:
     return None if lat is None or lon is None else Point(float(lat), float(lon))
 
 
+def market_postes(campagne: Campagne) -> QuerySet[Poste]:
+    """The posts a run offers: THE place where posts are left out of the general mouvement.
+
+    Postes à profil are pourvus hors barème; posts given by a mouvement spécifique decision
+    (SPEA) before the intra are to be excluded here as well, with one more ``.exclude(...)``.
+    """
+    return Poste.objects.filter(campagne=campagne, profile=False)
+
+
+def market_demandes(campagne: Campagne) -> QuerySet[Demande]:
+    """The demandes a run reads: THE place where demandes are left out of the general mouvement.
+
+    Cancelled demandes and those closed by the inter (a teacher who left the académie) never take
+    part; demandes withdrawn by a SPEA decision are to be excluded here as well.
+    """
+    return campagne.demandes.exclude(etat__in=EXCLUES)
+
+
 def load_postes(campagne: Campagne) -> list[PosteRow]:
+    postes = _load_postes(campagne)
+    if campagne.kind != CampagneKind.INTER:
+        return postes
+    places = inter_places(campagne)
+    if places is None:
+        return postes  # no capacité d'accueil entered: the académie posts' own numbers (synthetic campagnes)
+    # the capacités d'accueil are the inter's piles; a post without capacity only anchors results
+    return [replace(p, nombre=places.get((p.lieu[1], p.discipline_id), 0)) for p in postes]
+
+
+def inter_places(campagne: Campagne) -> dict[tuple[int, int], int] | None:
+    """(académie id, discipline id) -> places, or None when the campagne has no capacité d'accueil."""
+    rows = CapaciteAccueil.objects.for_campagne(campagne).values_list("academie_id", "discipline_id", "places")
+    found = {(a, d): n for a, d, n in rows}
+    return found or None
+
+
+def _load_postes(campagne: Campagne) -> list[PosteRow]:
     rows = (
-        Poste.objects.filter(campagne=campagne, profile=False)
+        market_postes(campagne)
         .order_by("pk")
         .values_list(
             "pk",
@@ -428,7 +220,7 @@ def load_participants(campagne: Campagne) -> list[Participant]:
     # A volunteer who entered no voeu does not take part: no run row, no result courrier (DOMAIN.md §5).
     has_voeux = Exists(Voeu.objects.filter(demande=OuterRef("pk")))
     rows = (
-        campagne.demandes.exclude(etat=EtatDemande.ANNULEE)
+        market_demandes(campagne)
         .filter(Q(participation=Participation.OBLIGATOIRE) | has_voeux)
         # SPEA (siam/services/spea.py): a teacher retained on a profiled post leaves the general mouvement.
         .exclude(Exists(CandidatureSpea.objects.retenues().filter(agent=OuterRef("agent"), campagne=campagne)))
@@ -489,11 +281,13 @@ def load_participants(campagne: Campagne) -> list[Participant]:
     return participants
 
 
-def ensure_current_postes(campagne: Campagne, participants: Sequence[Participant], postes: list[PosteRow]) -> int:
-    """Create, with no known vacancy, the current post of each tenured participant the campagne lacks."""
-    offered = {(p.discipline_id, p.lieu) for p in postes}
-    wanted = {(p.discipline_id, p.current) for p in participants if p.current is not None and p.discipline_id}
-    missing = sorted(wanted - offered)  # type: ignore[operator]
+def create_missing_postes(campagne: Campagne, participants: Sequence[Participant]) -> int:
+    """Create, with no known vacancy, the posts ``missing_postes`` names. Called inside the run's transaction."""
+    missing = missing_postes(
+        participants, _load_postes(campagne), inter_places(campagne) if campagne.is_inter else None
+    )
+    if not missing:
+        return 0
     field_of = {"E": "etablissement_id", "Z": "zone_remplacement_id", "A": "academie_id"}
     Poste.objects.bulk_create(
         [
@@ -508,8 +302,7 @@ def ensure_current_postes(campagne: Campagne, participants: Sequence[Participant
 def load_voeux(campagne: Campagne) -> dict[int, list[VoeuRow]]:
     """The voeux by demande, in rank order: one query for the voeux, one per kind of target they name."""
     rows = list(
-        Voeu.objects.filter(demande__campagne=campagne)
-        .exclude(demande__etat=EtatDemande.ANNULEE)
+        Voeu.objects.filter(demande__in=market_demandes(campagne))
         .order_by("demande_id", "rang")
         .values_list(
             "pk",
@@ -631,15 +424,19 @@ def load_market(
     voeu_totals: Mapping[int, Decimal],
     extension_totals: Mapping[int, Decimal],
     tiebreak: Mapping[int, int],
+    participants: list[Participant] | None = None,
 ) -> MarketData:
-    """Read one campagne's market; creates the current posts it lacks (see the module docstring)."""
-    participants = load_participants(campagne)
+    """Read one campagne's market, after ``create_missing_postes`` (in the same transaction). Never writes."""
+    if participants is None:
+        participants = load_participants(campagne)
     postes = load_postes(campagne)
-    created = ensure_current_postes(campagne, participants, postes)
-    if created:
-        postes = load_postes(campagne)
     voeux = load_voeux(campagne)
     table, forbidden, source = load_table(campagne)
+    zones = list(
+        Academie.objects.order_by("nom", "pk").values_list("pk", flat=True)
+        if campagne.kind == CampagneKind.INTER
+        else Departement.objects.filter(academie=campagne.academie).order_by("code").values_list("pk", flat=True)
+    )
     return MarketData(
         inter=campagne.kind == CampagneKind.INTER,
         postes=postes,
@@ -651,6 +448,6 @@ def load_market(
         tiebreak=tiebreak,
         table=table,
         forbidden=forbidden,
-        created_postes=created,
+        zones=zones,
         table_source=source,
     )

@@ -2,6 +2,8 @@
 
     publish_run(*, run, by, exchange=False) -> Publication
 
+At the inter, the same transaction hands the result to this académie's intra (``handoff``).
+
 Only the DRH, only a certified run, only from the results phase of the campagne, only to
 the participants of the run (DOMAIN.md §5: never to anybody else). The courrier's key is
 the run's, so publishing again posts nothing new (and completes an interrupted envoi).
@@ -23,6 +25,7 @@ from siam.calendar import at_or_after
 from siam.errors import PublicationRefusee
 from siam.models import EtatDemande, Phase, Poste
 from siam.models.mouvement import MouvementResultat, MouvementRun, StatutRun
+from siam.services.mouvement.handoff import hand_off_to_intra
 from siam.text import moment
 
 if TYPE_CHECKING:
@@ -36,6 +39,8 @@ class Publication:
     run: MouvementRun
     created: int  # courriers posted by this call
     already_posted: int  # participants who had it already
+    entrants: int = 0  # inter: demandes made entrant of this académie's intra by this call
+    closed: int = 0  # inter: intra demandes closed by this call (another académie obtained)
 
 
 def courrier_key(run: MouvementRun) -> str:
@@ -127,13 +132,18 @@ def publish_run(*, run: MouvementRun, by: Agent, exchange: bool = False) -> Publ
             )
         except CourrierError as exc:
             raise PublicationRefusee(str(exc)) from exc
+        handoff = (
+            hand_off_to_intra(run=run, resultats=resultats, exchange=exchange, by=by) if campagne.is_inter else None
+        )
         if run.published_at is None:
             run.published_at = timezone.now()
             run.published_by = by
             run.published_exchange = exchange
             run.courrier_key = courrier_key(run)
             run.save(update_fields=["published_at", "published_by", "published_exchange", "courrier_key"])
-    return Publication(run, posted.created, posted.already_posted)
+    if handoff is None:
+        return Publication(run, posted.created, posted.already_posted)
+    return Publication(run, posted.created, posted.already_posted, handoff.entrants, handoff.closed)
 
 
 def _check_publishable(run: MouvementRun, exchange: bool) -> None:

@@ -173,6 +173,26 @@ def test_wrong_voeu_rank_is_reported() -> None:
     assert [v.kind for v in verdict.violations] == [Kind.INCONSISTENT]
 
 
+@pytest.mark.parametrize(
+    ("inst", "result", "ok"),
+    [
+        # listed own post, right rank (1) / wrong rank (7)
+        (Instance([0], [[A]], [[5]], [0], [A]), Result((A,), (0,), (1,), (True,), (False,)), True),
+        (Instance([0], [[A]], [[5]], [0], [A]), Result((A,), (0,), (7,), (True,), (False,)), False),
+        # grouped ranks: own post at position 1 comes from voeu 2
+        (Instance([0, 0], [[B, A]], [[5, 5]], [0], [A], [[1, 2]]), Result((A,), (1,), (2,), (True,), (False,)), True),
+        (Instance([0, 0], [[B, A]], [[5, 5]], [0], [A], [[1, 2]]), Result((A,), (1,), (1,), (True,), (False,)), False),
+        # unlisted own post: no voeu rank at all
+        (Instance([0, 0], [[B]], [[5]], [0], [A]), Result((A,), (None,), (None,), (True,), (False,)), True),
+        (Instance([0, 0], [[B]], [[5]], [0], [A]), Result((A,), (None,), (3,), (True,), (False,)), False),
+    ],
+)
+def test_a_keeper_with_a_wrong_voeu_rank_is_refused(inst: Instance, result: Result, ok: bool) -> None:
+    verdict = check(inst, result)
+    assert verdict.ok is ok
+    assert {v.kind for v in verdict.violations} == (set() if ok else {Kind.INCONSISTENT})
+
+
 def test_keeper_does_not_make_their_own_seat_contestable() -> None:
     # B is full with its tenured holder; the newcomer with a huge barème
     # wanting B is not a blocking pair.

@@ -28,6 +28,8 @@ def test_exchange_executes_the_swap_da_star_blocks() -> None:
     report = outcome.report
     assert (report.movers_before, report.movers_after, report.more_movers) == (0, 2, 2)
     assert (report.improved, report.cycles) == (2, 1)
+    # each kept an unlisted post (rank 2, after their one voeu) and obtains voeu 1
+    assert (report.ranks_gained, report.average_rank_gained) == (2, 1.0)
     assert outcome.result.kept == (False, False, False)
     assert outcome.result.voeu_rank == (1, 1, None)
 

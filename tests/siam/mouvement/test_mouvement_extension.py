@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from siam.mouvement.checker import Kind, check_extension_run
 from siam.mouvement.engine import Instance, assign
+from siam.mouvement.expansion import Point, Site, extension_posts, extension_zones
 from siam.mouvement.extension import Extension, ExtensionRun, run_with_extension
 from siam.mouvement.synthetic import generate_inter, random_instance
 
@@ -108,3 +109,53 @@ def test_inter_extension_never_lands_in_corse_or_the_dom(seed: int) -> None:
         assert not inter.is_forbidden(inter.academie_of(got))
         assert got not in inter.instance.prefs[t]  # only posts they had not asked for
     assert check_extension_run(inter.instance, inter.obligatory, run).ok
+
+
+@st.composite
+def sized_markets(draw: st.DrawFn) -> tuple[Instance, list[bool], dict[int, tuple[int, ...]], frozenset[int]]:
+    """An inter of one discipline: académies are posts, some forbidden (Corse, DOM), a partial extension table,
+    and capacities outside the forbidden ones covering whoever may need a seat there (the admin's check)."""
+    k = draw(st.integers(1, 7))
+    far = frozenset(a for a in range(k) if draw(st.booleans()) and a)  # académie 0 is always on the mainland
+    n_must = draw(st.integers(0, 12))
+    n_vol = draw(st.integers(0, 4))  # volunteers with no post to keep
+    own = draw(st.lists(st.integers(0, k - 1), max_size=12))  # tenured volunteers' académies
+    prefs, current = [], []
+    for t in range(n_must + n_vol + len(own)):
+        mine = own[t - n_must - n_vol] if t >= n_must + n_vol else None
+        others = [a for a in range(k) if a != mine]
+        listed = draw(st.permutations(others))[
+            : draw(st.integers(0 if t < n_must else min(1, len(others)), len(others)))
+        ]
+        prefs.append(list(listed))
+        current.append(mine)
+    need = n_must + n_vol + sum(1 for a in own if a in far)  # a tenured teacher from far away may come
+    mainland = [a for a in range(k) if a not in far]
+    capacities = [draw(st.integers(0, 3)) for _ in range(k)]
+    for _ in range(max(0, need - sum(capacities[a] for a in mainland))):
+        capacities[draw(st.sampled_from(mainland))] += 1
+    scores = [[draw(st.integers(0, 5)) for _ in p] for p in prefs]
+    tiebreak = draw(st.permutations(range(len(prefs))))
+    table = {a: tuple(draw(st.lists(st.sampled_from(range(k)), max_size=k, unique=True))) for a in range(k)}
+    inst = Instance(capacities, prefs, scores, list(tiebreak), current)
+    return inst, [t < n_must for t in range(len(prefs))], table, far
+
+
+@settings(max_examples=300, deadline=None)
+@given(market=sized_markets())
+def test_with_enough_capacity_extension_places_every_obligatory_participant(
+    market: tuple[Instance, list[bool], dict[int, tuple[int, ...]], frozenset[int]],
+) -> None:
+    inst, obligatory, table, far = market
+    sites = {a: (Site(a, f"A{a:02d}", Point(0.0, 0.0), "ACA"),) for a in range(inst.n_posts)}
+
+    def extension_for(t: int) -> Extension:
+        start = inst.prefs[t][0] if inst.prefs[t] else 0
+        zones = extension_zones(start, table, far.__contains__, every=range(inst.n_posts))
+        return Extension(extension_posts(zones, sites, None, inst.prefs[t]), 0)
+
+    run = run_with_extension(inst, obligatory, extension_for)
+    assert check_extension_run(inst, obligatory, run).ok
+    assert all(run.combined.post[t] is not None for t, must in enumerate(obligatory) if must)
+    # and never into Corse or the DOM by extension
+    assert all(run.combined.post[t] not in far for t in range(inst.n_teachers) if run.combined.extended[t])
