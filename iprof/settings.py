@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
+    "iprof.middleware.PortalErrorPagesMiddleware",
     # last, so that it sees the views' exceptions first
     "iprof.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -264,6 +265,18 @@ IPROF_SUPPORT_PHONE = env("IPROF_SUPPORT_PHONE", "0 810 811 135")
 # Absolute address of the portal, for links in e-mails (notifications never carry content).
 IPROF_SITE_URL = env("IPROF_SITE_URL", "http://127.0.0.1:8000")
 IPROF_ASSISTANCE_URL = env("IPROF_ASSISTANCE_URL", "https://portailassistance.ac-clermont.fr/assistancecompte.php")
+# The State-site pages of the footer (mentions légales, données personnelles): who answers for the portal.
+IPROF_EDITEUR = env("IPROF_EDITEUR", "Rectorat de l'académie de Clermont-Ferrand")
+IPROF_EDITEUR_ADRESSE = env("IPROF_EDITEUR_ADRESSE", "3 avenue Vercingétorix, 63033 Clermont-Ferrand Cedex 1")
+IPROF_EDITEUR_TELEPHONE = env("IPROF_EDITEUR_TELEPHONE", "04 73 99 30 00")
+IPROF_DIRECTEUR_PUBLICATION = env("IPROF_DIRECTEUR_PUBLICATION", "la rectrice ou le recteur de l'académie")
+IPROF_HEBERGEUR = env("IPROF_HEBERGEUR", "Direction des systèmes d'information du rectorat de Clermont-Ferrand")
+IPROF_HEBERGEUR_ADRESSE = env("IPROF_HEBERGEUR_ADRESSE", "3 avenue Vercingétorix, 63033 Clermont-Ferrand Cedex 1")
+IPROF_DPO_EMAIL = env("IPROF_DPO_EMAIL", "dpd@ac-clermont.fr")
+IPROF_DPO_ADRESSE = env(
+    "IPROF_DPO_ADRESSE",
+    "Délégué à la protection des données, rectorat, 3 avenue Vercingétorix, 63033 Clermont-Ferrand Cedex 1",
+)
 
 LOGGING = {
     "version": 1,
