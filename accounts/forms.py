@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.forms import LoginForm
+from allauth.account.forms import LoginForm, ResetPasswordForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -51,3 +51,18 @@ class IdentifiantOublieForm(forms.Form):
 
     def clean_numen(self) -> str:
         return str(self.cleaned_data["numen"]).strip().upper()
+
+
+class AdresseResetPasswordForm(ResetPasswordForm):
+    """allauth's reset form, asking for the « adresse électronique » (never « e-mail »)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = _("Adresse électronique académique")
+        email.help_text = _("Exemple : frederic.dupont@ac-clermont.fr")
+        email.widget.attrs.update({"placeholder": "", "autocomplete": "email"})
+        email.error_messages = {
+            "required": _("Saisissez votre adresse électronique."),
+            "invalid": _("Saisissez une adresse électronique valide, par exemple frederic.dupont@ac-clermont.fr."),
+        }

@@ -231,7 +231,10 @@ ACCOUNT_RATE_LIMITS = {
 # Behind the académie's reverse proxy, the client address is the Nth from the right of
 # X-Forwarded-For; without it every teacher would share the proxy's rate-limit bucket.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
-ACCOUNT_FORMS = {"login": "accounts.forms.IdentifiantLoginForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.IdentifiantLoginForm",
+    "reset_password": "accounts.forms.AdresseResetPasswordForm",
+}
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 # Second factor: TOTP + recovery codes; staff must enrol before any staff page.
