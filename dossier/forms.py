@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossier.models import CVEntry, CVSection, Rubrique
+from iprof.courrier.forms import PieceJointeField
 
 OLDEST = datetime.date(1940, 1, 1)
 # Sections whose end date is a past fact (a diploma obtained, a paper published).
@@ -81,4 +82,9 @@ class SignalementForm(forms.Form):
         min_length=10,
         max_length=2000,
         help_text=_("Décrivez l'erreur et, si possible, la bonne information (2 000 caractères au plus)."),
+    )
+    # checked by its first bytes (lib.uploads.sniff) and bounded to 5 Mo, as every courrier attachment
+    justificatif = PieceJointeField(
+        label=_("Justificatif"),
+        help_text=_("Facultatif : arrêté, acte, attestation… PDF, JPEG ou PNG, 5 Mo au plus."),
     )
