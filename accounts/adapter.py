@@ -19,7 +19,7 @@ class IProfAccountAdapter(DefaultAccountAdapter):
         "email_password_mismatch": _("L’adresse électronique ou le mot de passe est incorrect."),
         "invalid_login": _("Identifiant ou mot de passe incorrect."),
         "too_many_login_attempts": _(
-            "Trop de tentatives de connexion échouées : patientez quelques minutes avant de réessayer."
+            "Trop de tentatives de connexion échouées\u00a0: patientez quelques minutes avant de réessayer."
         ),
         "unknown_email": _("Cette adresse électronique ne correspond à aucun compte I-Prof."),
         "incorrect_password": _("Mot de passe incorrect."),

@@ -17,7 +17,7 @@ class IdentifiantLoginForm(LoginForm):
         login.widget.attrs.update(
             {"placeholder": "", "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         )
-        login.help_text = _("Exemple : fdupont pour Frédéric DUPONT")
+        login.help_text = _("Exemple\u00a0: fdupont pour Frédéric DUPONT")
         self.fields["password"].label = _("Mot de passe")
         self.fields["password"].widget.attrs["placeholder"] = ""
         self.fields["password"].help_text = ""
@@ -60,7 +60,7 @@ class AdresseResetPasswordForm(ResetPasswordForm):
         super().__init__(*args, **kwargs)
         email = self.fields["email"]
         email.label = _("Adresse électronique académique")
-        email.help_text = _("Exemple : frederic.dupont@ac-clermont.fr")
+        email.help_text = _("Exemple\u00a0: frederic.dupont@ac-clermont.fr")
         email.widget.attrs.update({"placeholder": "", "autocomplete": "email"})
         email.error_messages = {
             "required": _("Saisissez votre adresse électronique."),

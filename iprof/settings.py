@@ -236,6 +236,7 @@ ACCOUNT_FORMS = {
     "reset_password": "accounts.forms.AdresseResetPasswordForm",
 }
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the subjects begin with « I-Prof : » themselves
 
 # Second factor: TOTP + recovery codes; staff must enrol before any staff page.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

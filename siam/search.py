@@ -53,8 +53,8 @@ def _folded(*fields: str) -> Func:
 def matching(queryset: QuerySet[Any], fields: Sequence[str], q: str) -> QuerySet[Any]:
     """Rows where every word of ``q`` is in one of ``fields`` (accents, case aside) or nearly so; best first."""
     words = WORD.findall(fold(q))[:MAX_WORDS]
-    if not words:
-        return queryset
+    if not words:  # nothing searchable (punctuation, emoji): nothing found, as before
+        return queryset.annotate(search_score=Value(0.0)).none()
     queryset = queryset.annotate(search_text=_folded(*fields))
     score: Any = Value(0.0)
     for i, word in enumerate(words):

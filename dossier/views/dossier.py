@@ -19,12 +19,12 @@ from dossier.services.perspectives import perspectives_page
 from dossier.services.signalement import signaler_erreur
 
 SENT = gettext_noop(
-    "Votre signalement est transmis à votre correspondant de gestion ; sa réponse arrivera dans Votre courrier."
+    "Votre signalement est transmis à votre correspondant de gestion\u00a0; sa réponse arrivera dans Votre courrier."
 )
-RECORDED = gettext_noop("Votre signalement est enregistré : le rectorat va le traiter.")
+RECORDED = gettext_noop("Votre signalement est enregistré\u00a0: le rectorat va le traiter.")
 RECORDED_WITHOUT_PIECE = gettext_noop(
-    "Votre signalement est enregistré : le rectorat va le traiter. Aucun correspondant de gestion n’étant "
-    "désigné pour votre discipline, le justificatif n’a pas pu être joint : le rectorat vous le demandera."
+    "Votre signalement est enregistré\u00a0: le rectorat va le traiter. Aucun correspondant de gestion n’étant "
+    "désigné pour votre discipline, le justificatif n’a pas pu être joint\u00a0: le rectorat vous le demandera."
 )
 
 

@@ -73,7 +73,7 @@ def post_accuses(*, campagne: Campagne) -> tuple[int, int]:
     courrier's idempotency key makes a demande posted but not yet marked harmless.
     """
     if campagne.phase_at(timezone.now()) in (Phase.A_VENIR, Phase.SAISIE):
-        raise PhaseFermee(_("La saisie est encore ouverte : les accusés de réception partent après sa fermeture."))
+        raise PhaseFermee(_("La saisie est encore ouverte\u00a0: les accusés de réception partent après sa fermeture."))
     posted = already = 0
     pending = (
         Demande.objects.filter(campagne=campagne, etat=EtatDemande.EN_SAISIE)
@@ -98,7 +98,7 @@ def _post_one(demande: Demande) -> int:
             sujet=_("Accusé de réception — %(campagne)s") % {"campagne": campagne.libelle},
             corps=_(
                 "Votre demande de mutation pour « %(campagne)s » a bien été enregistrée à la fermeture de la "
-                "saisie des voeux.\n\nVous trouverez ci-joint votre confirmation de demande. Vérifiez-la, "
+                "saisie des vœux.\n\nVous trouverez ci-joint votre confirmation de demande. Vérifiez-la, "
                 "signez-la et déposez-la avec vos pièces justificatives dans SIAM avant le %(date)s."
             )
             % {"campagne": campagne.libelle, "date": moment(campagne.retour_pieces_fin)},

@@ -80,3 +80,8 @@ def test_voeu_target_search_finds_a_school_typed_without_accents_or_with_a_typo(
 
 def test_voeu_target_search_by_code_is_exact(postes: dict[str, Poste], intra: Campagne) -> None:
     assert [r.code for r in search_cibles(intra, "ETB", "0630020C")] == ["0630020C"]
+
+
+def test_a_query_with_nothing_searchable_finds_nothing(postes: dict[str, Poste], intra: Campagne) -> None:
+    assert list(filter_postes(intra, {"q": "😀 !"})) == []
+    assert search_cibles(intra, "ETB", "😀") == []
