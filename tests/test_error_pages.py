@@ -97,3 +97,10 @@ def test_the_503_page_is_french_with_the_way_back_and_the_support(settings: Any)
     assert response.status_code == 503 and response["Retry-After"] == "10"
     body = response.content.decode()
     assert "Service momentanément indisponible" in body and BACK in body and settings.IPROF_SUPPORT_EMAIL in body
+
+
+def test_a_get_on_the_logout_address_offers_the_logout_button(client_a: Client) -> None:
+    body = client_a.get("/compte/deconnexion/").content.decode()
+    form = body[body.index('data-testid="logout-form"') - 120 :]
+    assert 'method="post" action="/compte/deconnexion/"' in form and "csrfmiddlewaretoken" in form
+    assert "Se déconnecter" in form
