@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.forms import LoginForm
+from allauth.account.forms import LoginForm, ResetPasswordForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ class IdentifiantLoginForm(LoginForm):
         login.widget.attrs.update(
             {"placeholder": "", "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         )
-        login.help_text = _("Exemple : fdupont pour Frédéric DUPONT")
+        login.help_text = _("Exemple\u00a0: fdupont pour Frédéric DUPONT")
         self.fields["password"].label = _("Mot de passe")
         self.fields["password"].widget.attrs["placeholder"] = ""
         self.fields["password"].help_text = ""
@@ -51,3 +51,18 @@ class IdentifiantOublieForm(forms.Form):
 
     def clean_numen(self) -> str:
         return str(self.cleaned_data["numen"]).strip().upper()
+
+
+class AdresseResetPasswordForm(ResetPasswordForm):
+    """allauth's reset form, asking for the « adresse électronique » (never « e-mail »)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = _("Adresse électronique académique")
+        email.help_text = _("Exemple\u00a0: frederic.dupont@ac-clermont.fr")
+        email.widget.attrs.update({"placeholder": "", "autocomplete": "email"})
+        email.error_messages = {
+            "required": _("Saisissez votre adresse électronique."),
+            "invalid": _("Saisissez une adresse électronique valide, par exemple frederic.dupont@ac-clermont.fr."),
+        }

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossier.models import CVEntry, CVSection, Rubrique
+from iprof.courrier.forms import PieceJointeField
 
 OLDEST = datetime.date(1940, 1, 1)
 # Sections whose end date is a past fact (a diploma obtained, a paper published).
@@ -37,7 +38,7 @@ class CVEntryForm(forms.ModelForm[CVEntry]):
         }
         help_texts = {
             "date_debut": _("Facultatif. Ne peut pas être dans le futur."),
-            "date_fin": _("Facultatif : laissez vide pour une activité en cours."),
+            "date_fin": _("Facultatif\u00a0: laissez vide pour une activité en cours."),
             "description": _("2 000 caractères au plus."),
         }
 
@@ -47,7 +48,7 @@ class CVEntryForm(forms.ModelForm[CVEntry]):
         debut, fin, section = data.get("date_debut"), data.get("date_fin"), data.get("section")
         for name, value in (("date_debut", debut), ("date_fin", fin)):
             if value is not None and value < OLDEST:
-                self.add_error(name, _("Cette date est trop ancienne : vérifiez l'année."))
+                self.add_error(name, _("Cette date est trop ancienne\u00a0: vérifiez l'année."))
         if debut is not None and debut > today:
             self.add_error("date_debut", _("La date de début ne peut pas être dans le futur."))
         if fin is not None and section in END_IN_PAST and fin > today:
@@ -63,7 +64,7 @@ class CVEntryForm(forms.ModelForm[CVEntry]):
 class CVContactForm(forms.Form):
     email = forms.EmailField(label=_("Adresse électronique"), required=False, max_length=254)
     telephone = forms.CharField(
-        label=_("Téléphone"), required=False, max_length=20, help_text=_("Exemple : 04 73 99 30 00.")
+        label=_("Téléphone"), required=False, max_length=20, help_text=_("Exemple\u00a0: 04 73 99 30 00.")
     )
 
     def clean_telephone(self) -> str:
@@ -81,4 +82,9 @@ class SignalementForm(forms.Form):
         min_length=10,
         max_length=2000,
         help_text=_("Décrivez l'erreur et, si possible, la bonne information (2 000 caractères au plus)."),
+    )
+    # checked by its first bytes (lib.uploads.sniff) and bounded to 5 Mo, as every courrier attachment
+    justificatif = PieceJointeField(
+        label=_("Justificatif"),
+        help_text=_("Facultatif\u00a0: arrêté, acte, attestation… PDF, JPEG ou PNG, 5 Mo au plus."),
     )

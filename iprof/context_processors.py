@@ -18,6 +18,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "IPROF_SUPPORT_EMAIL": settings.IPROF_SUPPORT_EMAIL,
         "IPROF_SUPPORT_PHONE": settings.IPROF_SUPPORT_PHONE,
         "IPROF_ASSISTANCE_URL": settings.IPROF_ASSISTANCE_URL,
+        "IPROF_EDITEUR": settings.IPROF_EDITEUR,
         "iprof_menu": MENU if authenticated else (),
         "iprof_banner": banner_for(request) if authenticated else None,
         "courrier_unread": unread_count_for(request) if authenticated else 0,

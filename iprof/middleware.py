@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger("django.request")
+security_logger = logging.getLogger("django.security")
 
 STARTED = "iprof_session_started"
 SEEN = "iprof_session_seen"
@@ -68,10 +75,58 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.db import InterfaceError, OperationalError
-        from django.template.loader import render_to_string
 
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "10"
+        return standalone_error_page(503)
+
+
+class PortalErrorPagesMiddleware:
+    """Every error status is a French page of the portal, with the way back — DEBUG on or off.
+
+    Without it, `make run` (DEBUG=1) shows Django's technical 404 to a teacher opening a page
+    that is not theirs, and `require_POST` answers a GET with an empty 405. Tracebacks under
+    DEBUG still reach the console log; the test client still raises a view's unhandled error
+    (DEBUG is off there, so the 500 goes through handler500 and Django's signal as usual).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            page = error_page(request, 405)
+            page["Allow"] = response["Allow"]
+            return page
+        if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
+            return error_page(request, 404)  # no URL matched: Django's debug page lists the URLconf
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404):
+            return error_page(request, 404)
+        if isinstance(exception, PermissionDenied):
+            return error_page(request, 403)
+        if isinstance(exception, BadRequest | SuspiciousOperation):
+            security_logger.warning("%s: %s", type(exception).__name__, exception)
+            return error_page(request, 400)
+        if settings.DEBUG:
+            logger.error("Erreur interne sur %s", request.path, exc_info=exception)
+            return error_page(request, 500)
+        return None
+
+
+def error_page(request: HttpRequest, status: int) -> HttpResponse:
+    # 500 and 503 are self-contained: they must render even when the database or a context processor fails.
+    if status in (500, 503):
+        return standalone_error_page(status)
+    return render(request, f"{status}.html", status=status)
+
+
+def standalone_error_page(status: int) -> HttpResponse:
+    context = {"IPROF_SUPPORT_EMAIL": settings.IPROF_SUPPORT_EMAIL, "IPROF_SUPPORT_PHONE": settings.IPROF_SUPPORT_PHONE}
+    response = HttpResponse(render_to_string(f"{status}.html", context), status=status)
+    if status == 503:
+        response["Retry-After"] = "10"
+    return response

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
+    "iprof.middleware.PortalErrorPagesMiddleware",
     # last, so that it sees the views' exceptions first
     "iprof.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -241,8 +242,12 @@ ACCOUNT_RATE_LIMITS = {
 # Behind the académie's reverse proxy, the client address is the Nth from the right of
 # X-Forwarded-For; without it every teacher would share the proxy's rate-limit bucket.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
-ACCOUNT_FORMS = {"login": "accounts.forms.IdentifiantLoginForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.IdentifiantLoginForm",
+    "reset_password": "accounts.forms.AdresseResetPasswordForm",
+}
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the subjects begin with « I-Prof : » themselves
 
 # Second factor: TOTP + recovery codes; staff must enrol before any staff page.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -277,6 +282,18 @@ IPROF_SITE_URL = env("IPROF_SITE_URL", "http://127.0.0.1:8000" if DEV else "")
 if not DEV and not IPROF_SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("IPROF_SITE_URL must be set to the portal's https:// address in production.")
 IPROF_ASSISTANCE_URL = env("IPROF_ASSISTANCE_URL", "https://portailassistance.ac-clermont.fr/assistancecompte.php")
+# The State-site pages of the footer (mentions légales, données personnelles): who answers for the portal.
+IPROF_EDITEUR = env("IPROF_EDITEUR", "Rectorat de l'académie de Clermont-Ferrand")
+IPROF_EDITEUR_ADRESSE = env("IPROF_EDITEUR_ADRESSE", "3 avenue Vercingétorix, 63033 Clermont-Ferrand Cedex 1")
+IPROF_EDITEUR_TELEPHONE = env("IPROF_EDITEUR_TELEPHONE", "04 73 99 30 00")
+IPROF_DIRECTEUR_PUBLICATION = env("IPROF_DIRECTEUR_PUBLICATION", "la rectrice ou le recteur de l'académie")
+IPROF_HEBERGEUR = env("IPROF_HEBERGEUR", "Direction des systèmes d'information du rectorat de Clermont-Ferrand")
+IPROF_HEBERGEUR_ADRESSE = env("IPROF_HEBERGEUR_ADRESSE", "3 avenue Vercingétorix, 63033 Clermont-Ferrand Cedex 1")
+IPROF_DPO_EMAIL = env("IPROF_DPO_EMAIL", "dpd@ac-clermont.fr")
+IPROF_DPO_ADRESSE = env(
+    "IPROF_DPO_ADRESSE",
+    "Délégué à la protection des données, rectorat, 3 avenue Vercingétorix, 63033 Clermont-Ferrand Cedex 1",
+)
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,12 @@ urlpatterns = [
     path("compte/email/", account_views.adresse_electronique, name="account-email-gere"),
     path("compte/", include("allauth.urls")),
     path("services/", views.services, name="services"),
+    # the State-site pages of the footer: public, no login
+    path("accessibilite/", views.accessibilite, name="accessibilite"),
+    path("mentions-legales/", views.mentions_legales, name="mentions-legales"),
+    path("donnees-personnelles/", views.donnees_personnelles, name="donnees-personnelles"),
+    path("gestion-des-cookies/", views.cookies, name="cookies"),
+    path("plan-du-site/", views.plan_du_site, name="plan-du-site"),
     path("courrier/", include("iprof.courrier.urls")),
     path("guides/", include("iprof.guides.urls")),
     path("dossier/", include("dossier.urls")),

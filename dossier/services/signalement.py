@@ -9,18 +9,21 @@ from django.utils.translation import gettext as _
 
 from dossier.errors import DossierError
 from dossier.models import Rubrique, SignalementErreur
-from iprof.courrier.services import CourrierError, start_conversation
+from iprof.courrier.services import AttachmentData, CourrierError, start_conversation
 
 if TYPE_CHECKING:
     from accounts.models import Agent
 
 
 @transaction.atomic
-def signaler_erreur(*, agent: Agent, rubrique: str, message: str) -> SignalementErreur:
+def signaler_erreur(
+    *, agent: Agent, rubrique: str, message: str, justificatif: AttachmentData | None = None
+) -> SignalementErreur:
     """Record the report (staff see it in the admin) and write it to the correspondant de gestion.
 
-    Without a correspondant for the teacher's discipline, the report stays in the admin queue only:
-    `envoye_au_courrier` says which happened.
+    The justificatif, if any, is the attachment of that courrier message. Without a correspondant for
+    the teacher's discipline, the report stays in the admin queue only (and the justificatif is not
+    kept: the page tells the teacher to send it otherwise): `envoye_au_courrier` says which happened.
     """
     message = message.strip()
     if rubrique not in Rubrique.values:
@@ -34,6 +37,7 @@ def signaler_erreur(*, agent: Agent, rubrique: str, message: str) -> Signalement
             agent=agent,
             sujet=_("Signalement d'erreur dans mon dossier — %(rubrique)s") % {"rubrique": label},
             corps=_("Rubrique concernée : %(rubrique)s\n\n%(message)s") % {"rubrique": label, "message": message},
+            attachment=justificatif,
         )
     except CourrierError:
         return signalement

@@ -19,9 +19,13 @@ from dossier.services.perspectives import perspectives_page
 from dossier.services.signalement import signaler_erreur
 
 SENT = gettext_noop(
-    "Votre signalement est transmis à votre correspondant de gestion ; sa réponse arrivera dans Votre courrier."
+    "Votre signalement est transmis à votre correspondant de gestion\u00a0; sa réponse arrivera dans Votre courrier."
 )
-RECORDED = gettext_noop("Votre signalement est enregistré : le rectorat va le traiter.")
+RECORDED = gettext_noop("Votre signalement est enregistré\u00a0: le rectorat va le traiter.")
+RECORDED_WITHOUT_PIECE = gettext_noop(
+    "Votre signalement est enregistré\u00a0: le rectorat va le traiter. Aucun correspondant de gestion n’étant "
+    "désigné pour votre discipline, le justificatif n’a pas pu être joint\u00a0: le rectorat vous le demandera."
+)
 
 
 @require_GET
@@ -35,7 +39,7 @@ def dossier(request: HttpRequest) -> HttpResponse:
 @login_required
 def signaler(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = SignalementForm(request.POST)
+        form = SignalementForm(request.POST, request.FILES)
     else:
         rubrique = request.GET.get("rubrique", "")
         form = SignalementForm(initial={"rubrique": rubrique if rubrique in Rubrique.values else ""})
@@ -45,7 +49,8 @@ def signaler(request: HttpRequest) -> HttpResponse:
         except DossierError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _(SENT if signalement.envoye_au_courrier else RECORDED))
+            unsent = RECORDED_WITHOUT_PIECE if form.cleaned_data["justificatif"] else RECORDED
+            messages.success(request, _(SENT if signalement.envoye_au_courrier else unsent))
             return redirect("dossier:dossier")
     return render(request, "dossier/signaler.html", {"form": form, "section": "dossier"})
 

@@ -17,6 +17,9 @@ from iprof.courrier.services import AttachmentData
 from lib.uploads import sniff
 
 MAX_UPLOAD = 5 * 1024 * 1024
+# A free message is information: « Résultat » and « Accusé de réception » are posted only by SIAM's services
+# (a fake result must not reach teachers), « Correspondance » only by an exchange with a correspondant.
+FREE_CATEGORIES = (Categorie.INFORMATION,)
 KEY_PATTERN = re.compile(r"^diffusion-[0-9a-f]{32}$")
 
 
@@ -84,8 +87,10 @@ class DiffusionForm(forms.Form):
     corps = forms.CharField(label=_("Message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
     categorie = forms.ChoiceField(
         label=_("Catégorie"),
-        choices=[c for c in Categorie.choices if c[0] != Categorie.CORRESPONDANCE],
+        choices=[c for c in Categorie.choices if c[0] in FREE_CATEGORIES],
         initial=Categorie.INFORMATION,
+        help_text=_("Les résultats et les accusés de réception sont envoyés par SIAM, jamais par un message libre."),
+        error_messages={"invalid_choice": _("Un message libre ne peut être qu’une information.")},
     )
 
     recipients: QuerySet[Agent]

@@ -12,11 +12,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from iprof.courrier.models import Categorie
 from iprof.courrier.services import post_courrier
 from siam.errors import PhaseFermee
-from siam.models import Campagne, Demande, EtatDemande, Participation, Phase, Voeu
+from siam.models import Campagne, Demande, EtatDemande, MotifDeclare, Participation, Phase, Voeu
 from siam.motifs import PIECES_PAR_MOTIF
 from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
 from siam.text import moment
@@ -35,6 +36,21 @@ class LigneVoeu:
     bareme: Decimal | None
 
 
+def precisions(motif: MotifDeclare) -> list[str]:
+    """The « Précisions » cell, one fact a line: « Commune du conjoint : Lyon », « Durée : 2 ans »…"""
+    lines = []
+    if motif.conjoint_commune is not None:
+        lines.append(_("Commune du conjoint\u00a0: %(commune)s") % {"commune": motif.conjoint_commune.nom})
+    if motif.academie is not None:
+        lines.append(_("Académie\u00a0: %(academie)s") % {"academie": motif.academie.nom})
+    if motif.annees:
+        duree = ngettext("%(n)s an", "%(n)s ans", motif.annees) % {"n": motif.annees}
+        lines.append(_("Durée\u00a0: %(duree)s") % {"duree": duree.replace(" ", "\u00a0")})
+    if motif.precision:
+        lines.append(motif.precision)
+    return lines
+
+
 def confirmation_context(demande: Demande) -> dict[str, Any]:
     voeux = voeux_of(demande)
     baremes = provisional_baremes(demande, voeux)
@@ -45,7 +61,9 @@ def confirmation_context(demande: Demande) -> dict[str, Any]:
         "dossier": dossier_for_bareme(demande.agent),
         "lignes": [LigneVoeu(v, baremes.get(v.pk)) for v in voeux],
         "avec_bareme": bool(baremes),
-        "motifs": [(m, PIECES_PAR_MOTIF.get(m.motif, ())) for m in motifs_of(demande)],
+        "motifs": [(m, precisions(m), PIECES_PAR_MOTIF.get(m.motif, ())) for m in motifs_of(demande)],
+        # the « type d'établissement » filter exists only at the intra: no empty column at the inter
+        "avec_filtre": demande.campagne.is_intra,
         "edition": timezone.localtime(),
         "academie": settings.IPROF_ACADEMIE,
     }
@@ -73,7 +91,7 @@ def post_accuses(*, campagne: Campagne) -> tuple[int, int]:
     courrier's idempotency key makes a demande posted but not yet marked harmless.
     """
     if campagne.phase_at(timezone.now()) in (Phase.A_VENIR, Phase.SAISIE):
-        raise PhaseFermee(_("La saisie est encore ouverte : les accusés de réception partent après sa fermeture."))
+        raise PhaseFermee(_("La saisie est encore ouverte\u00a0: les accusés de réception partent après sa fermeture."))
     posted = already = 0
     pending = (
         Demande.objects.filter(campagne=campagne, etat=EtatDemande.EN_SAISIE)
@@ -98,7 +116,7 @@ def _post_one(demande: Demande) -> int:
             sujet=_("Accusé de réception — %(campagne)s") % {"campagne": campagne.libelle},
             corps=_(
                 "Votre demande de mutation pour « %(campagne)s » a bien été enregistrée à la fermeture de la "
-                "saisie des voeux.\n\nVous trouverez ci-joint votre confirmation de demande. Vérifiez-la, "
+                "saisie des vœux.\n\nVous trouverez ci-joint votre confirmation de demande. Vérifiez-la, "
                 "signez-la et déposez-la avec vos pièces justificatives dans SIAM avant le %(date)s."
             )
             % {"campagne": campagne.libelle, "date": moment(campagne.retour_pieces_fin)},

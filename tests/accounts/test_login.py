@@ -23,7 +23,7 @@ def test_login_page_explains_the_identifier_rule(client: Client, db: None) -> No
     body = client.get(LOGIN).content.decode()
     assert "Connexion à I-Prof" in body
     assert "fdupont" in body and "fdupont1" in body
-    assert "Identifiant oublié ?" in body and "Mot de passe oublié ?" in body
+    assert "Identifiant oublié\u00a0?" in body and "Mot de passe oublié\u00a0?" in body
     assert "/compte/aide-connexion/" in body
     assert "signup" not in body
 

@@ -28,7 +28,7 @@ def test_logout_by_post_destroys_the_server_session(client_a: Client) -> None:
     assert response["Location"] == "/compte/deconnecte/"
     assert not Session.objects.filter(session_key=old_key).exists()
     page = client_a.get("/compte/deconnecte/").content.decode()
-    assert "Vous êtes déconnecté" in page and "fermez aussi" in page
+    assert "Votre session I-Prof est fermée" in page and "fermez aussi" in page
     replay = Client()
     replay.cookies["sessionid"] = old_key
     response = replay.get("/")

@@ -188,3 +188,22 @@ def test_another_app_plugs_in_its_own_selection(drh: Agent, teacher_a: Agent, te
         assert list(Message.objects.values_list("recipient", flat=True)) == [teacher_b.pk]
     finally:
         _REGISTRY.pop("campagne")
+
+
+# --- a free message carries only the categories SIAM does not reserve ----------------------------------------
+
+
+def test_the_diffusion_form_offers_only_information(drh: Agent) -> None:
+    body = _text(_login(drh).get("/courrier/diffusion/"))
+    categories = body[body.index('name="categorie"') : body.index("</select>", body.index('name="categorie"'))]
+    assert 'value="information"' in categories
+    assert 'value="resultat"' not in categories and 'value="accuse_reception"' not in categories
+
+
+def test_a_forged_result_or_receipt_is_refused_at_preview_and_at_sending(drh: Agent, teacher_a: Agent) -> None:
+    client = _login(drh)
+    for categorie in ("resultat", "accuse_reception", "correspondance"):
+        preview = _text(client.post("/courrier/diffusion/", _form(categorie=categorie)))
+        assert "Un message libre ne peut être qu’une information." in preview, categorie
+        client.post("/courrier/diffusion/envoyer/", _form(categorie=categorie, key="diffusion-" + "1" * 32))
+    assert not Message.objects.exists() and not Envoi.objects.exists()

@@ -45,6 +45,16 @@ JOURNEY: list[tuple[str, str, str | None, str]] = [
     ("siam-bareme-contestation", "siam:bareme", "demande_affichage", A),
     ("siam-bareme", "siam:bareme", "demande_resultats", A),
     ("siam-resultat", "siam:resultat", "campagne_resultats", A),
+    # the footer's State-site pages, the login library's pages
+    ("accessibilite", "accessibilite", None, ANON),
+    ("mentions-legales", "mentions-legales", None, ANON),
+    ("donnees-personnelles", "donnees-personnelles", None, ANON),
+    ("cookies", "cookies", None, ANON),
+    ("plan-du-site", "plan-du-site", None, ANON),
+    ("plan-du-site-connecte", "plan-du-site", None, A),
+    ("mot-de-passe-oublie", "account_reset_password", None, ANON),
+    ("changer-mot-de-passe", "account_change_password", None, A),
+    ("double-authentification", "mfa_index", None, A),
 ]
 
 

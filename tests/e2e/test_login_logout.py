@@ -31,7 +31,7 @@ def test_teacher_logs_in_sees_banner_logs_out_and_back_shows_nothing(
     shoot("02-home")
 
     page.get_by_test_id("logout").click()
-    expect(page.get_by_role("heading", name="Vous êtes déconnecté d'I-Prof")).to_be_visible()
+    expect(page.get_by_role("heading", name="Votre session I-Prof est fermée")).to_be_visible()
     shoot("03-logged-out")
 
     page.go_back()

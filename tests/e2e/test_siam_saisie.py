@@ -135,7 +135,7 @@ def test_teacher_enters_voeux_reorders_sees_a_warning_downloads_the_confirmation
     assert voeux.index("Puy-de-Dôme") < voeux.index("0631018P") < voeux.index("63300")
 
     page.get_by_test_id("logout").click()
-    expect(page.get_by_role("heading", name="Vous êtes déconnecté d'I-Prof")).to_be_visible()
+    expect(page.get_by_role("heading", name="Votre session I-Prof est fermée")).to_be_visible()
     shoot("siam-07-deconnecte")
 
 

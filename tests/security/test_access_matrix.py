@@ -146,6 +146,12 @@ EXPECTATIONS: dict[str, Expect | list[Expect]] = {
     "home": portal_page(),
     "sante": public(),
     "services": portal_page(),
+    # the State-site pages of the footer: anybody, logged in or not, GET only
+    "accessibilite": public(),
+    "mentions-legales": public(),
+    "donnees-personnelles": public(),
+    "cookies": public(),
+    "plan-du-site": public(),
     "accounts:logout": Expect(dict.fromkeys(ROLES, (NOT_ALLOWED, REDIRECT))),  # POST only, never GET
     "accounts:logged-out": public(),
     "accounts:identifiant-oublie": public(post=OK),
