@@ -24,7 +24,7 @@ from siam.models import (
 )
 from siam.services.bareme import recompute_baremes
 from siam.services.bareme.departage import draw_seed
-from siam.services.demandes import open_demande
+from siam.services.demandes import start_demande
 from siam.services.mouvement import run_mouvement
 from siam.services.mouvement.publication import publish_run
 from tests.factories import make_teacher
@@ -49,7 +49,7 @@ INTRA_CALENDRIER = {
 
 def inter_voeu(agent: Agent, inter: Campagne, code: str) -> Demande:
     """The teacher opens his inter demande and adds one académie through the saisie page."""
-    demande = open_demande(agent=agent, campagne=inter)
+    demande = start_demande(agent=agent, campagne=inter)
     response = add(client_for(agent), demande, TypeVoeu.ACA, code)
     assert response.status_code == 302, text(response)
     assert Voeu.objects.filter(demande=demande, academie__code=code).exists()
@@ -111,7 +111,7 @@ def test_fdupont_obtains_lyon_at_the_inter_and_his_intra_demande_for_clermont_is
         campagne=inter, academie=ref["lyon_academie"], discipline=ref["discipline"], places=1
     )
     inter_voeu(fdupont, inter, "LYON")
-    intra_demande = open_demande(agent=fdupont, campagne=intra)
+    intra_demande = start_demande(agent=fdupont, campagne=intra)
     assert add(client_for(fdupont), intra_demande, TypeVoeu.ETB, ref["college"].uai).status_code == 302
 
     compute_and_publish(inter, closed=CONFIRMATION, results=RESULTS_OPEN, at=at, drh=drh)
