@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes des agents")
 
     def ready(self) -> None:
-        from accounts import audit
+        from accounts import audit, emails
 
         audit.connect()
+        emails.connect()

@@ -29,12 +29,14 @@ def record(
     agent: Agent | None = None,
     identifiant: str = "",
     detail: str = "",
+    auteur: Agent | None = None,
 ) -> AuditEvent:
     if agent is not None and not identifiant:
         identifiant = agent.identifiant
     return AuditEvent.objects.create(
         kind=kind,
         agent=agent,
+        auteur=auteur,
         identifiant=identifiant[:150],
         ip=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -13,8 +15,25 @@ SESSION_FLAG = "iprof_staff_totp"
 EXEMPT_PREFIXES = ("/compte/", "/static/")
 
 
+def holds_staff_rights(user: Any) -> bool:
+    """Superuser, staff, or any group or permission at all: whoever can see more than his own file.
+
+    The staff pages check group permissions, not ``is_staff``: the second factor must follow the rights.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    from accounts.models import Agent
+
+    return Agent.objects.filter(pk=user.pk).filter(Q(groups__isnull=False) | Q(user_permissions__isnull=False)).exists()
+
+
 class StaffSecondFactorMiddleware:
-    """Rectorat and DRH accounts reach nothing until they have enrolled a TOTP second factor."""
+    """Accounts holding any staff right reach nothing until they have enrolled a TOTP second factor.
+
+    The one place the rule is checked: every staff page (admin or portal) is behind it.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -23,9 +42,9 @@ class StaffSecondFactorMiddleware:
         user = request.user
         needs_check = (
             user.is_authenticated
-            and user.is_staff
             and not request.path.startswith(EXEMPT_PREFIXES)
             and not request.session.get(SESSION_FLAG)
+            and holds_staff_rights(user)
         )
         if needs_check:
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():

@@ -123,6 +123,7 @@ class AuditEvent(models.Model):
     class Kind(models.TextChoices):
         LOGIN = "login", _("connexion réussie")
         LOGIN_FAILED = "login_failed", _("échec de connexion")
+        LOGIN_LIMITED = "login_limited", _("connexion refusée ou ralentie (trop d'échecs)")
         LOGOUT = "logout", _("déconnexion")
         PASSWORD_CHANGED = "password_changed", _("mot de passe modifié")
         PASSWORD_RESET = "password_reset", _("mot de passe réinitialisé")
@@ -136,6 +137,14 @@ class AuditEvent(models.Model):
         Agent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("agent")
     )
     identifiant = models.CharField(_("identifiant saisi ou concerné"), max_length=150, blank=True)
+    auteur = models.ForeignKey(
+        Agent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur de la modification"),
+    )
     ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
     user_agent = models.CharField(_("navigateur"), max_length=300, blank=True)
     detail = models.CharField(_("détail"), max_length=500, blank=True)

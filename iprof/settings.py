@@ -231,6 +231,9 @@ ACCOUNT_RATE_LIMITS = {
 # X-Forwarded-For; without it every teacher would share the proxy's rate-limit bucket.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_FORMS = {"login": "accounts.forms.IdentifiantLoginForm"}
+# The académie address is verified (accounts.emails): no reauthentication by an e-mailed code, only the
+# password or the second factor, as before the address was verified.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 # Second factor: TOTP + recovery codes; staff must enrol before any staff page.
