@@ -66,7 +66,10 @@ def on_password_changed(sender: Any, request: HttpRequest, user: Agent, **kwargs
 
 
 def on_password_reset(sender: Any, request: HttpRequest, user: Agent, **kwargs: Any) -> None:
+    from accounts import lockout
+
     record(AuditEvent.Kind.PASSWORD_RESET, request=request, agent=user)
+    lockout.lift(user.identifiant)  # the owner proved he reads the académie mail: every login limit goes
 
 
 def on_mfa_added(sender: Any, request: HttpRequest, user: Agent, **kwargs: Any) -> None:

@@ -223,7 +223,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "accounts:logged-out"
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env("LOGIN_RATE_LIMIT", "10/10m/ip,5/5m/key"),
+    # « key » is (identifier, address) (accounts.lockout): failures from elsewhere never lock the owner out
+    "login_failed": env("LOGIN_RATE_LIMIT", "30/10m/ip,5/5m/key"),
     "reset_password": "5/m/ip,3/5m/key",
     "reset_password_from_key": "20/m/ip",
 }
@@ -267,6 +268,17 @@ IPROF_SUPPORT_PHONE = env("IPROF_SUPPORT_PHONE", "0 810 811 135")
 # Absolute address of the portal, for links in e-mails (notifications never carry content).
 IPROF_SITE_URL = env("IPROF_SITE_URL", "http://127.0.0.1:8000")
 IPROF_ASSISTANCE_URL = env("IPROF_ASSISTANCE_URL", "https://portailassistance.ac-clermont.fr/assistancecompte.php")
+
+# --- Security limits (issue 17) ------------------------------------------------------------------------
+# Per identifier, past LOGIN_SLOWDOWN_CEILING failures in LOGIN_SLOWDOWN_WINDOW seconds, each further failure
+# is answered LOGIN_SLOWDOWN_STEP seconds later per failure over the ceiling, at most LOGIN_SLOWDOWN_MAX_DELAY:
+# slowed, never refused (a right password is never delayed).
+LOGIN_SLOWDOWN_CEILING = int(env("LOGIN_SLOWDOWN_CEILING", "20"))
+LOGIN_SLOWDOWN_WINDOW = int(env("LOGIN_SLOWDOWN_WINDOW", str(15 * 60)))
+LOGIN_SLOWDOWN_STEP = float(env("LOGIN_SLOWDOWN_STEP", "0.05"))
+LOGIN_SLOWDOWN_MAX_DELAY = float(env("LOGIN_SLOWDOWN_MAX_DELAY", "1.0"))
+# « Identifiant oublié »: like the password reset (allauth's reset_password rate).
+IDENTIFIANT_OUBLIE_RATE_LIMIT = env("IDENTIFIANT_OUBLIE_RATE_LIMIT", "5/m/ip,3/5m/key")
 
 LOGGING = {
     "version": 1,
