@@ -5,7 +5,6 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -16,17 +15,13 @@ EXEMPT_PREFIXES = ("/compte/", "/static/")
 
 
 def holds_staff_rights(user: Any) -> bool:
-    """Superuser, staff, or any group or permission at all: whoever can see more than his own file.
-
-    The staff pages check group permissions, not ``is_staff``: the second factor must follow the rights.
+    """Superuser, staff, or any group or permission (``staff_rights``, kept by accounts.rights): whoever
+    can see more than his own file. The staff pages check permissions, not ``is_staff``: the second
+    factor follows the rights. Read from the user row already loaded: no query.
     """
     if not user.is_authenticated:
         return False
-    if user.is_superuser or user.is_staff:
-        return True
-    from accounts.models import Agent
-
-    return Agent.objects.filter(pk=user.pk).filter(Q(groups__isnull=False) | Q(user_permissions__isnull=False)).exists()
+    return bool(user.is_superuser or user.is_staff or getattr(user, "staff_rights", False))
 
 
 class StaffSecondFactorMiddleware:

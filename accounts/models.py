@@ -53,6 +53,9 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("adresse électronique"), blank=True)
     is_staff = models.BooleanField(_("accès à l'administration"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
+    # Kept by accounts.rights from the groups and permissions: the second-factor check reads it from the
+    # row every request loads anyway, instead of a query per page.
+    staff_rights = models.BooleanField(_("détient des droits de gestion"), default=False, editable=False)
     date_joined = models.DateTimeField(_("date de création"), default=timezone.now)
 
     objects = AgentManager()

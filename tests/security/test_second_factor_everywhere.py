@@ -90,3 +90,12 @@ def test_a_superuser_without_second_factor_reaches_no_staff_page(w: World) -> No
 def test_a_plain_teacher_is_not_asked_for_a_second_factor(w: World) -> None:
     client = _client(make_teacher("Tom", "Simple"))
     assert client.get("/").status_code == 200
+
+
+def test_rights_given_from_the_groups_side_are_seen_too(w: World) -> None:
+    agent = make_teacher("Gina", "Cote")
+    group = Group.objects.get(name=RECTORAT)
+    group.user_set.add(agent)  # type: ignore[attr-defined]
+    assert _served(_client(agent), ["/courrier/gestion/"]) == []
+    group.user_set.remove(agent)  # type: ignore[attr-defined]
+    assert _client(agent).get("/").status_code == 200
