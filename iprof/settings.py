@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: an oversized body is refused before anything reads it (issue 17, point 5)
+    "iprof.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -165,7 +167,7 @@ STORAGES = {
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/fichiers/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields without the files: the longest textarea is far below
 DSFR_USE_INTEGRITY_CHECKSUMS = False
 
 # Sessions: 30 minutes idle (sliding), 12 hours at most (iprof.middleware).
@@ -279,6 +281,18 @@ LOGIN_SLOWDOWN_STEP = float(env("LOGIN_SLOWDOWN_STEP", "0.05"))
 LOGIN_SLOWDOWN_MAX_DELAY = float(env("LOGIN_SLOWDOWN_MAX_DELAY", "1.0"))
 # « Identifiant oublié »: like the password reset (allauth's reset_password rate).
 IDENTIFIANT_OUBLIE_RATE_LIMIT = env("IDENTIFIANT_OUBLIE_RATE_LIMIT", "5/m/ip,3/5m/key")
+
+# Request bodies: refused with a 413 above REQUEST_BODY_MAX_SIZE before being read (iprof.middleware);
+# the largest legitimate form is a staff envoi with its 10 Mo attachment (teachers' uploads stop at 5 Mo).
+# Keep the reverse proxy's client_max_body_size at the same value (README, « Déploiement »).
+REQUEST_BODY_MAX_SIZE = int(env("REQUEST_BODY_MAX_SIZE", str(12 * 1024 * 1024)))
+# Per-teacher quotas (French messages in the services): pièces of one demande, courrier attachments,
+# conversations started.
+SIAM_PIECES_MAX_PER_DEMANDE = int(env("SIAM_PIECES_MAX_PER_DEMANDE", "30"))
+SIAM_PIECES_MAX_BYTES_PER_AGENT = int(env("SIAM_PIECES_MAX_BYTES_PER_AGENT", str(60 * 1024 * 1024)))
+COURRIER_ATTACHMENTS_MAX_BYTES_PER_AGENT = int(env("COURRIER_ATTACHMENTS_MAX_BYTES_PER_AGENT", str(30 * 1024 * 1024)))
+COURRIER_CONVERSATIONS_PER_DAY = int(env("COURRIER_CONVERSATIONS_PER_DAY", "5"))
+COURRIER_CONVERSATIONS_MAX = int(env("COURRIER_CONVERSATIONS_MAX", "100"))
 
 LOGGING = {
     "version": 1,
