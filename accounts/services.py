@@ -17,6 +17,22 @@ from accounts.tasks import send_identifiant_reminder as reminder_task
 NOTIFIED_FIELDS = {"email", "password"}
 
 
+def identifiant_oublie_allowed(request: HttpRequest, *, numen: str) -> bool:
+    """Rate limited like the password reset: per address, and per NUMEN (IDENTIFIANT_OUBLIE_RATE_LIMIT)."""
+    from allauth.core.internal import ratelimit
+    from django.conf import settings
+
+    return bool(
+        ratelimit.consume(
+            request,
+            app="accounts",
+            action="identifiant_oublie",
+            config={"identifiant_oublie": settings.IDENTIFIANT_OUBLIE_RATE_LIMIT},
+            key=numen.upper(),
+        )
+    )
+
+
 def send_identifiant_reminder(*, numen: str, date_naissance: datetime.date) -> None:
     """Hand the look-up and the mail to the task worker: the page answers in the same time either way."""
     reminder_task.enqueue(numen, date_naissance.isoformat())

@@ -104,3 +104,41 @@ def test_a_successful_reset_lifts_every_limit_on_the_account(teacher_a: Agent) -
     again = _from("10.0.3.1")
     assert _attempt(again, "fdupont", new).status_code == 302
     assert _logged_in(again)
+
+
+# --- « Identifiant oublié » (issue 17, point 6) --------------------------------------------------------
+
+
+def _oublie(client: Client, numen: str) -> Any:
+    return client.post("/compte/identifiant-oublie/", {"numen": numen, "date_naissance": "14/03/1984"})
+
+
+@pytest.fixture
+def with_numen(db: None) -> Agent:
+    agent = Agent.objects.create_user(nom="Dupont", prenom="Frédéric", numen="12E0312345ABC", email="f@example.org")
+    agent.date_naissance = "1984-03-14"  # type: ignore[assignment]
+    agent.save()
+    return agent
+
+
+def test_identifiant_oublie_is_rate_limited_per_numen_whether_it_matches_or_not(with_numen: Agent) -> None:
+    for numen in ("12E0312345ABC", "99X9999999ZZZ"):
+        answers = [_oublie(_from(f"10.0.4.{i}"), numen).status_code for i in range(1, 6)]
+        assert answers == [302, 302, 302, 429, 429], numen
+    assert len(mail.outbox) == 3  # not 170 e-mails to one teacher
+
+
+def test_identifiant_oublie_is_rate_limited_per_address(db: None) -> None:
+    client = _from("10.0.5.1")
+    answers = [_oublie(client, f"12E03123{i:05d}").status_code for i in range(7)]
+    assert answers == [302] * 5 + [429] * 2
+
+
+def test_identifiant_oublie_leaves_the_mail_to_the_task_worker(with_numen: Agent, settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    default_task_backend.clear()  # type: ignore[attr-defined]
+    _oublie(Client(), "12E0312345ABC")
+    assert mail.outbox == []  # nothing sent inside the request: no SMTP round-trip to time
+    assert [r.task.name for r in default_task_backend.results] == ["send_identifiant_reminder"]  # type: ignore[attr-defined]
