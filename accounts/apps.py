@@ -7,6 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes des agents")
 
     def ready(self) -> None:
-        from accounts import audit
+        from accounts import audit, emails, rights
 
         audit.connect()
+        emails.connect()
+        rights.connect()

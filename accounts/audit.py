@@ -29,12 +29,14 @@ def record(
     agent: Agent | None = None,
     identifiant: str = "",
     detail: str = "",
+    auteur: Agent | None = None,
 ) -> AuditEvent:
     if agent is not None and not identifiant:
         identifiant = agent.identifiant
     return AuditEvent.objects.create(
         kind=kind,
         agent=agent,
+        auteur=auteur,
         identifiant=identifiant[:150],
         ip=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
@@ -64,7 +66,10 @@ def on_password_changed(sender: Any, request: HttpRequest, user: Agent, **kwargs
 
 
 def on_password_reset(sender: Any, request: HttpRequest, user: Agent, **kwargs: Any) -> None:
+    from accounts import lockout
+
     record(AuditEvent.Kind.PASSWORD_RESET, request=request, agent=user)
+    lockout.lift(user.identifiant)  # the owner proved he reads the académie mail: every login limit goes
 
 
 def on_mfa_added(sender: Any, request: HttpRequest, user: Agent, **kwargs: Any) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
@@ -13,8 +14,21 @@ SESSION_FLAG = "iprof_staff_totp"
 EXEMPT_PREFIXES = ("/compte/", "/static/")
 
 
+def holds_staff_rights(user: Any) -> bool:
+    """Superuser, staff, or any group or permission (``staff_rights``, kept by accounts.rights): whoever
+    can see more than his own file. The staff pages check permissions, not ``is_staff``: the second
+    factor follows the rights. Read from the user row already loaded: no query.
+    """
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or user.is_staff or getattr(user, "staff_rights", False))
+
+
 class StaffSecondFactorMiddleware:
-    """Rectorat and DRH accounts reach nothing until they have enrolled a TOTP second factor."""
+    """Accounts holding any staff right reach nothing until they have enrolled a TOTP second factor.
+
+    The one place the rule is checked: every staff page (admin or portal) is behind it.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -23,9 +37,9 @@ class StaffSecondFactorMiddleware:
         user = request.user
         needs_check = (
             user.is_authenticated
-            and user.is_staff
             and not request.path.startswith(EXEMPT_PREFIXES)
             and not request.session.get(SESSION_FLAG)
+            and holds_staff_rights(user)
         )
         if needs_check:
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():

@@ -53,6 +53,9 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("adresse électronique"), blank=True)
     is_staff = models.BooleanField(_("accès à l'administration"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
+    # Kept by accounts.rights from the groups and permissions: the second-factor check reads it from the
+    # row every request loads anyway, instead of a query per page.
+    staff_rights = models.BooleanField(_("détient des droits de gestion"), default=False, editable=False)
     date_joined = models.DateTimeField(_("date de création"), default=timezone.now)
 
     objects = AgentManager()
@@ -123,6 +126,7 @@ class AuditEvent(models.Model):
     class Kind(models.TextChoices):
         LOGIN = "login", _("connexion réussie")
         LOGIN_FAILED = "login_failed", _("échec de connexion")
+        LOGIN_LIMITED = "login_limited", _("connexion refusée ou ralentie (trop d'échecs)")
         LOGOUT = "logout", _("déconnexion")
         PASSWORD_CHANGED = "password_changed", _("mot de passe modifié")
         PASSWORD_RESET = "password_reset", _("mot de passe réinitialisé")
@@ -136,6 +140,14 @@ class AuditEvent(models.Model):
         Agent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("agent")
     )
     identifiant = models.CharField(_("identifiant saisi ou concerné"), max_length=150, blank=True)
+    auteur = models.ForeignKey(
+        Agent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur de la modification"),
+    )
     ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
     user_agent = models.CharField(_("navigateur"), max_length=300, blank=True)
     detail = models.CharField(_("détail"), max_length=500, blank=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import IdentifiantOublieForm
-from accounts.services import send_identifiant_reminder
+from accounts.services import identifiant_oublie_allowed, send_identifiant_reminder
 
 
 @require_POST
@@ -27,6 +27,8 @@ def logged_out(request: HttpRequest) -> HttpResponse:
 def identifiant_oublie(request: HttpRequest) -> HttpResponse:
     form = IdentifiantOublieForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not identifiant_oublie_allowed(request, numen=form.cleaned_data["numen"]):
+            return render(request, "429.html", status=429)  # the same whether the NUMEN matches or not
         send_identifiant_reminder(**form.cleaned_data)
         messages.info(
             request,

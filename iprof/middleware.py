@@ -130,3 +130,34 @@ def standalone_error_page(status: int) -> HttpResponse:
     if status == 503:
         response["Retry-After"] = "10"
     return response
+
+
+def _taille_fr(size: int) -> str:
+    value, unit = (size / 1024 / 1024, "Mo") if size >= 1024 * 1024 else (size / 1024, "Ko")
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f"\u00a0{unit}"
+
+
+class RequestBodyLimitMiddleware:
+    """Bodies over REQUEST_BODY_MAX_SIZE are refused with a 413 before a byte of them is read.
+
+    First in MIDDLEWARE: no session, no CSRF check, no form parsing has read the body yet. The declared
+    Content-Length is what Django reads at most (a body sent without one, chunked, is read as empty by
+    Django's WSGI request), so checking it bounds every body. The reverse proxy refuses earlier still
+    (README, « Déploiement »).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.REQUEST_BODY_MAX_SIZE
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django reads such a body as empty
+        if declared > limit:
+            body = render_to_string("413.html", {"max": _taille_fr(limit)})
+            response = HttpResponse(body, status=413)
+            response["Connection"] = "close"  # the unread body must not be taken for the next request
+            return response
+        return self.get_response(request)

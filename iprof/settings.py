@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: an oversized body is refused before anything reads it (issue 17, point 5)
+    "iprof.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -177,7 +179,7 @@ STORAGES = {
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/fichiers/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields without the files: the longest textarea is far below
 DSFR_USE_INTEGRITY_CHECKSUMS = False
 
 # Sessions: 30 minutes idle (sliding), 12 hours at most (iprof.middleware).
@@ -235,7 +237,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "accounts:logged-out"
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env("LOGIN_RATE_LIMIT", "10/10m/ip,5/5m/key"),
+    # « key » is (identifier, address) (accounts.lockout): failures from elsewhere never lock the owner out
+    "login_failed": env("LOGIN_RATE_LIMIT", "30/10m/ip,5/5m/key"),
     "reset_password": "5/m/ip,3/5m/key",
     "reset_password_from_key": "20/m/ip",
 }
@@ -246,6 +249,9 @@ ACCOUNT_FORMS = {
     "login": "accounts.forms.IdentifiantLoginForm",
     "reset_password": "accounts.forms.AdresseResetPasswordForm",
 }
+# The académie address is verified (accounts.emails): no reauthentication by an e-mailed code, only the
+# password or the second factor, as before the address was verified.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the subjects begin with « I-Prof : » themselves
 
@@ -294,6 +300,31 @@ IPROF_DPO_ADRESSE = env(
     "IPROF_DPO_ADRESSE",
     "Délégué à la protection des données, rectorat, 3 avenue Vercingétorix, 63033 Clermont-Ferrand Cedex 1",
 )
+
+# --- Security limits (issue 17) ------------------------------------------------------------------------
+# Per identifier, past LOGIN_SLOWDOWN_CEILING failures in LOGIN_SLOWDOWN_WINDOW seconds, each further failure
+# is answered LOGIN_SLOWDOWN_STEP seconds later per failure over the ceiling, at most LOGIN_SLOWDOWN_MAX_DELAY:
+# slowed, never refused (a right password is never delayed).
+LOGIN_SLOWDOWN_CEILING = int(env("LOGIN_SLOWDOWN_CEILING", "20"))
+LOGIN_SLOWDOWN_WINDOW = int(env("LOGIN_SLOWDOWN_WINDOW", str(15 * 60)))
+LOGIN_SLOWDOWN_STEP = float(env("LOGIN_SLOWDOWN_STEP", "0.05"))
+LOGIN_SLOWDOWN_MAX_DELAY = float(env("LOGIN_SLOWDOWN_MAX_DELAY", "1.0"))
+# « Identifiant oublié »: like the password reset (allauth's reset_password rate).
+IDENTIFIANT_OUBLIE_RATE_LIMIT = env("IDENTIFIANT_OUBLIE_RATE_LIMIT", "5/m/ip,3/5m/key")
+
+# Request bodies: refused with a 413 above REQUEST_BODY_MAX_SIZE before being read (iprof.middleware);
+# the largest legitimate form is a staff envoi with its 10 Mo attachment (teachers' uploads stop at 5 Mo).
+# Keep the reverse proxy's client_max_body_size at the same value (README, « Déploiement »).
+REQUEST_BODY_MAX_SIZE = int(env("REQUEST_BODY_MAX_SIZE", str(12 * 1024 * 1024)))
+# Per-teacher quotas (French messages in the services): pièces of one demande, courrier attachments,
+# conversations started.
+SIAM_PIECES_MAX_PER_DEMANDE = int(env("SIAM_PIECES_MAX_PER_DEMANDE", "30"))
+SIAM_PIECES_MAX_BYTES_PER_AGENT = int(env("SIAM_PIECES_MAX_BYTES_PER_AGENT", str(60 * 1024 * 1024)))
+COURRIER_ATTACHMENTS_MAX_BYTES_PER_AGENT = int(env("COURRIER_ATTACHMENTS_MAX_BYTES_PER_AGENT", str(30 * 1024 * 1024)))
+COURRIER_CONVERSATIONS_PER_DAY = int(env("COURRIER_CONVERSATIONS_PER_DAY", "5"))
+COURRIER_CONVERSATIONS_MAX = int(env("COURRIER_CONVERSATIONS_MAX", "100"))
+# The lettre de motivation of a SPEA application (a PDF).
+SIAM_SPEA_LETTRE_MAX_BYTES = int(env("SIAM_SPEA_LETTRE_MAX_BYTES", str(2 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dossier.models import Academie, Discipline, Etablissement, ZoneRemplacement
+from dossier.services.imports.base import safe_rows
 from siam.models import Campagne, Poste
 
 COLUMNS = ("discipline", "lieu", "nombre", "susceptible", "profil")
@@ -53,17 +54,27 @@ class ImportResult:
 def parse_postes_csv(campagne: Campagne, text: str) -> ImportResult:
     text = text.lstrip("\ufeff")
     dialect_delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=dialect_delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
+    lines = safe_rows(csv.reader(io.StringIO(text), delimiter=dialect_delimiter))
+    first = next(lines, None)
+    header = [h.strip().lower() for h in first[1]] if first and not first[2] else []
     if tuple(header[: len(COLUMNS)]) != COLUMNS:
         return ImportResult([], [(1, _("En-tête attendu : %(cols)s.") % {"cols": ";".join(COLUMNS)})])
-    rows = list(reader)
+    numbered: list[tuple[int, list[str]]] = []
+    unreadable: list[tuple[int, str]] = []
+    for number, row, problem in lines:
+        if problem:
+            unreadable.append((number, problem[:1].upper() + problem[1:]))
+        else:
+            numbered.append((number, row))
+    if unreadable:
+        return ImportResult([], unreadable)
+    rows = [row for _n, row in numbered]
     if len(rows) > MAX_LINES:
         return ImportResult([], [(1, _("Fichier trop long : %(max)s lignes au plus.") % {"max": MAX_LINES})])
     disciplines = {d.code.upper(): d for d in Discipline.objects.all()}
     lieux = _lieux(campagne, {row[1].strip().upper() for row in rows if len(row) > 1})
     lignes, erreurs, seen = [], [], set()
-    for number, row in enumerate(rows, start=2):
+    for number, row in numbered:
         if not any(cell.strip() for cell in row):
             continue
         try:

@@ -42,6 +42,7 @@ write_in_conversation() (e.g. « Signaler une erreur » in the dossier).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import unicodedata
@@ -49,8 +50,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -276,6 +278,7 @@ def start_conversation(
         )
     _check_sujet(sujet)
     with transaction.atomic():
+        _check_conversation_quota(agent)
         conversation = Conversation.objects.create(
             agent=agent, correspondant=correspondant, sujet=sujet, last_message_at=timezone.now()
         )
@@ -294,11 +297,13 @@ def write_in_conversation(
     from_teacher = author.pk == conversation.agent_id
     now = timezone.now()
     with transaction.atomic():
+        if from_teacher and attachment is not None:
+            _check_attachment_quota(author, len(attachment[1]))
         message = Message.objects.create(
             conversation=conversation,
             recipient=None if from_teacher else conversation.agent,
             sender=author,
-            sujet=conversation.sujet if from_teacher else _("Réponse : %(sujet)s") % {"sujet": conversation.sujet},
+            sujet=conversation.sujet if from_teacher else reply_subject(conversation.sujet),
             corps=corps,
             categorie=Categorie.CORRESPONDANCE,
             created_at=now,
@@ -311,6 +316,58 @@ def write_in_conversation(
 
             transaction.on_commit(partial(enqueue_message_notifications, [message.pk]), robust=True)
     return message
+
+
+def reply_subject(sujet: str) -> str:
+    """« Réponse : <sujet> », shortened with « … » so that it always fits the 200-character column."""
+    reply = _("Réponse : %(sujet)s") % {"sujet": sujet}
+    if len(reply) <= MAX_SUJET_LENGTH:
+        return reply
+    room = MAX_SUJET_LENGTH - len(_("Réponse : %(sujet)s") % {"sujet": ""}) - 1
+    return _("Réponse : %(sujet)s") % {"sujet": sujet[:room].rstrip() + "…"}
+
+
+def _lock_agent(agent: Agent) -> None:
+    # two tabs posting at the same moment must not both pass a quota
+    Agent.objects.select_for_update().filter(pk=agent.pk).values_list("pk", flat=True).first()
+
+
+def _check_conversation_quota(agent: Agent) -> None:
+    _lock_agent(agent)
+    mine = Conversation.objects.filter(agent=agent)
+    per_day = settings.COURRIER_CONVERSATIONS_PER_DAY
+    if mine.filter(created_at__gte=timezone.now() - datetime.timedelta(days=1)).count() >= per_day:
+        raise CourrierError(
+            _(
+                "Vous avez déjà commencé %(n)d conversations depuis 24 heures : écrivez dans l'une d'elles, "
+                "ou attendez demain pour en commencer une nouvelle."
+            )
+            % {"n": per_day}
+        )
+    if mine.count() >= settings.COURRIER_CONVERSATIONS_MAX:
+        raise CourrierError(
+            _("Vous avez atteint le nombre maximal de conversations (%(n)d) : écrivez dans l'une d'elles.")
+            % {"n": settings.COURRIER_CONVERSATIONS_MAX}
+        )
+
+
+def _check_attachment_quota(agent: Agent, size: int) -> None:
+    _lock_agent(agent)
+    used = Attachment.objects.filter(message__sender=agent).aggregate(total=Sum("size"))["total"] or 0
+    limit = settings.COURRIER_ATTACHMENTS_MAX_BYTES_PER_AGENT
+    if used + size > limit:
+        raise CourrierError(
+            _(
+                "Vos pièces jointes occupent déjà %(used)s sur les %(max)s autorisés : joignez un fichier plus "
+                "léger, ou écrivez sans pièce jointe."
+            )
+            % {"used": _taille(used), "max": _taille(limit)}
+        )
+
+
+def _taille(size: int) -> str:
+    value, unit = (size / 1024 / 1024, "Mo") if size >= 1024 * 1024 else (size / 1024, "Ko")
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f"\u00a0{unit}"
 
 
 def mark_read(*, messages: QuerySet[Message]) -> int:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +55,30 @@ def check_upload(fichier: UploadedFile) -> tuple[str, str]:
     return found
 
 
+def _check_quota(demande: Demande, size: int) -> None:
+    """Per teacher: so many pièces per demande, so many megabytes in all (settings SIAM_PIECES_MAX_*)."""
+    # the demande row is locked: two uploads at the same moment cannot both pass the quota
+    Demande.objects.select_for_update().filter(pk=demande.pk).values_list("pk", flat=True).first()
+    per_demande = settings.SIAM_PIECES_MAX_PER_DEMANDE
+    if PieceJustificative.objects.filter(demande=demande).count() >= per_demande:
+        raise PieceInvalide(
+            _("Vous avez déjà déposé %(n)d pièces pour cette demande, le maximum : retirez-en une avant d'en ajouter.")
+            % {"n": per_demande},
+            field="fichier",
+        )
+    used = PieceJustificative.objects.for_agent(demande.agent).aggregate(total=Sum("taille"))["total"] or 0
+    limit = settings.SIAM_PIECES_MAX_BYTES_PER_AGENT
+    if used + size > limit:
+        raise PieceInvalide(
+            _(
+                "Vos pièces occupent déjà %(used)s sur les %(max)s autorisés : retirez une pièce ou déposez un "
+                "fichier plus léger."
+            )
+            % {"used": taille_fr(used), "max": taille_fr(limit)},
+            field="fichier",
+        )
+
+
 def upload_piece(
     *, demande: Demande, fichier: UploadedFile, motif: MotifDeclare | None = None, description: str = ""
 ) -> PieceJustificative:
@@ -63,6 +88,7 @@ def upload_piece(
     content_type, extension = check_upload(fichier)
     original = (fichier.name or "piece").rsplit("/", 1)[-1][:200]
     with transaction.atomic():
+        _check_quota(demande, fichier.size or 0)
         piece = PieceJustificative(
             demande=demande,
             motif=motif,

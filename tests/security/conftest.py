@@ -53,6 +53,10 @@ WORLD_SETTINGS: dict[str, Any] = {
     "PASSWORD_HASHERS": FAST_HASHER,
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    # the batteries write dozens of conversations as teacher A in one test: the per-teacher quotas
+    # (tested in tests/courrier/test_courrier_quotas.py) must not refuse them here
+    "COURRIER_CONVERSATIONS_PER_DAY": 10_000,
+    "COURRIER_CONVERSATIONS_MAX": 10_000,
 }
 
 # The roles of the access matrix, in the order the ids show them.

@@ -164,8 +164,9 @@ EXPECTATIONS: dict[str, Expect | list[Expect]] = {
     # accounts are created by the administration: the page says sign-up is closed (see test below)
     "account_signup": Expect(_same((REDIRECT, REDIRECT), anon=(OK, OK))),
     "account_reauthenticate": Expect(_same((OK, OK), anon=(LOGIN, LOGIN))),
-    "account_request_reauthentication_code": Expect(LOGGED_IN_REDIRECT),
-    "account_confirm_reauthentication_code": Expect(LOGGED_IN_REDIRECT),
+    # reauthentication by an e-mailed code is switched off (ACCOUNT_REAUTHENTICATION_METHODS): refused
+    "account_request_reauthentication_code": Expect(_same((FORBIDDEN, FORBIDDEN), anon=(LOGIN, LOGIN))),
+    "account_confirm_reauthentication_code": Expect(_same((FORBIDDEN, FORBIDDEN), anon=(LOGIN, LOGIN))),
     # the address is the one the administration holds: a read-only page replaces allauth's e-mail
     # management, at the same address (so allauth's account_email resolves to it too)
     "account-email-gere": portal_page(),
@@ -354,7 +355,7 @@ ADMIN_SITE: dict[str, Pair] = {
     "admin:index": (OK, OK),
     "admin:login": (REDIRECT, OK),  # already logged in: GET goes to the index
     "admin:logout": (NOT_ALLOWED, OK),  # POST only
-    "admin:password_change": (OK, OK),
+    "admin:password_change": (REDIRECT, REDIRECT),  # to the portal's page, which journals and notifies
     "admin:password_change_done": (OK, NOT_ALLOWED),
     "admin:jsi18n": (OK, NOT_ALLOWED),
     "admin:autocomplete": (FORBIDDEN, NOT_ALLOWED),  # no field named: refused

@@ -76,18 +76,65 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
 
 
-def read_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def read_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str], str]]]:
+    """The normalised header, then (line, cells, problem) per non-empty line; ``problem`` is a French
+    sentence when the line cannot be read (see safe_rows), never an exception."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in first_line else ("\t" if "\t" in first_line else ",")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [normalise_header(h) for h in next(reader, [])]
+    lines = safe_rows(reader)
+    first = next(lines, None)
+    header = [normalise_header(h) for h in first[1]] if first and not first[2] else []
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                yield reader.line_num, [c.strip() for c in cells]
+    def rows() -> Iterator[tuple[int, list[str], str]]:
+        for line, cells, problem in lines:
+            if problem or any(c.strip() for c in cells):
+                yield line, [c.strip() for c in cells], problem
 
     return header, rows()
+
+
+MAX_BAD_LINES = 50
+
+
+def safe_rows(reader: Any) -> Iterator[tuple[int, list[str], str]]:
+    """Every line of a csv.reader as (line, cells, problem): a huge cell (over csv's 131,072 characters),
+    a NUL, a badly quoted line or undecodable characters give a French ``problem`` with the line number
+    instead of an exception (a 500). Stops after MAX_BAD_LINES bad lines."""
+    bad = 0
+    while bad < MAX_BAD_LINES:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            bad += 1
+            yield reader.line_num, [], _csv_error(str(exc))
+            continue
+        problem = _cell_problem(cells)
+        bad += bool(problem)
+        yield reader.line_num, cells, problem
+
+
+def _csv_error(detail: str) -> str:
+    if "field larger than field limit" in detail:
+        return _("une cellule dépasse %(n)s caractères : ce n'est pas une donnée attendue.") % {
+            "n": f"{csv.field_size_limit():,}".replace(",", "\u202f")
+        }
+    if "NUL" in detail:
+        return _("la ligne contient un caractère nul (NUL) : ce fichier n'est pas un CSV texte.")
+    return _("ligne illisible (guillemets ou séparateurs mal placés).")
+
+
+def _cell_problem(cells: list[str]) -> str:
+    if any("\x00" in c for c in cells):
+        return _("la ligne contient un caractère nul (NUL) : ce fichier n'est pas un CSV texte.")
+    if any("\ufffd" in c for c in cells):
+        return _(
+            "caractères illisibles : enregistrez le fichier en « CSV UTF-8 » depuis votre tableur, puis déposez-le "
+            "à nouveau."
+        )
+    return ""
 
 
 def parse_date(value: str) -> datetime.date | None:
@@ -128,7 +175,10 @@ class Importer:
             return Preview(self.columns, [], [LineError(1, message)])
         valid: list[Row] = []
         errors: list[LineError] = []
-        for count, (line, cells) in enumerate(rows, start=1):
+        for count, (line, cells, problem) in enumerate(rows, start=1):
+            if problem:
+                errors.append(LineError(line, problem))
+                continue
             if count > MAX_LINES:
                 errors.append(LineError(line, _("plus de %(n)s lignes : découpez le fichier.") % {"n": MAX_LINES}))
                 break
