@@ -49,7 +49,7 @@ class AgentChangeForm(UserChangeForm[Agent]):
                 "is_staff",
                 _(
                     "Un compte qui reçoit un groupe, une permission ou le statut de super-utilisateur doit avoir "
-                    "« accès à l'administration » : il devra alors activer la double authentification."
+                    "« accès à l'administration »\u00a0: il devra alors activer la double authentification."
                 ),
             )
         return cleaned
@@ -93,7 +93,7 @@ class AgentAdmin(UserAdmin):
                 "fields": ("civilite", "nom", "nom_famille", "prenom", "numen", "date_naissance", "email"),
                 "description": _(
                     "L'identifiant est attribué automatiquement (initiale du prénom + nom, numéroté en cas "
-                    "d'homonymie). L'agent choisit son mot de passe par « Mot de passe oublié ? »."
+                    "d'homonymie). L'agent choisit son mot de passe par « Mot de passe oublié\u00a0? »."
                 ),
             },
         ),

@@ -42,7 +42,7 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         _("identifiant"),
         max_length=40,
         blank=True,
-        help_text=_("Attribué automatiquement : initiale du prénom + nom, suivi d'un numéro en cas d'homonymie."),
+        help_text=_("Attribué automatiquement\u00a0: initiale du prénom + nom, suivi d'un numéro en cas d'homonymie."),
     )
     civilite = models.CharField(_("civilité"), max_length=3, choices=Civilite.choices, blank=True)
     nom = models.CharField(_("nom d'usage"), max_length=100)

@@ -38,7 +38,7 @@ def register_courrier_hooks() -> None:
             label=_("Les enseignants d'une discipline"),
             make_field=lambda: forms.ModelChoiceField(Discipline.objects.all(), label=_("Discipline")),
             agents=lambda discipline: Agent.objects.filter(is_active=True, dossier__discipline=discipline),
-            describe=lambda discipline: gettext("Discipline : %s") % discipline,
+            describe=lambda discipline: gettext("Discipline\u00a0: %s") % discipline,
         )
     )
     register_selector(
@@ -50,7 +50,7 @@ def register_courrier_hooks() -> None:
                 Etablissement.objects.select_related("commune"), label=_("Établissement")
             ),
             agents=lambda etab: Agent.objects.filter(is_active=True, dossier__etablissement=etab),
-            describe=lambda etab: gettext("Établissement : %s") % etab,
+            describe=lambda etab: gettext("Établissement\u00a0: %s") % etab,
         )
     )
     register_selector(
@@ -60,6 +60,6 @@ def register_courrier_hooks() -> None:
             label=_("Les agents d'un corps"),
             make_field=lambda: forms.ModelChoiceField(Corps.objects.all(), label=_("Corps")),
             agents=lambda corps: Agent.objects.filter(is_active=True, dossier__corps=corps),
-            describe=lambda corps: gettext("Corps : %s") % corps,
+            describe=lambda corps: gettext("Corps\u00a0: %s") % corps,
         )
     )

@@ -259,21 +259,21 @@ def _prochain(s: Situation, etapes: tuple[Etape, ...], bloque: int | None) -> tu
         if grille.classe == "exceptionnelle":
             return None, (
                 f"Vous avez atteint le dernier échelon ({ordinal(grille.echelon_max)}) de la classe "
-                "exceptionnelle : votre carrière a atteint le sommet de la grille."
+                "exceptionnelle\u00a0: votre carrière a atteint le sommet de la grille."
             )
         return None, (
-            f"Vous avez atteint le dernier échelon ({ordinal(grille.echelon_max)}) de la {grille.classe_label} : "
+            f"Vous avez atteint le dernier échelon ({ordinal(grille.echelon_max)}) de la {grille.classe_label}\u00a0: "
             "votre avancement se poursuit par une promotion de grade (voir ci-dessous)."
         )
     if s.date_effet is None:
         return None, (
-            f"La date de passage au {ordinal(s.echelon + 1)} échelon ne peut pas être calculée : il manque la "
+            f"La date de passage au {ordinal(s.echelon + 1)} échelon ne peut pas être calculée\u00a0: il manque la "
             f"date d'effet de votre {ordinal(s.echelon)} échelon. Signalez-le à votre correspondant de gestion."
         )
     if bloque == s.echelon:
         return None, (
             f"La grille ne fixe pas de durée pour passer du {ordinal(s.echelon)} au {ordinal(s.echelon + 1)} "
-            "échelon : ce passage n'est pas automatique, il se fait au choix."
+            "échelon\u00a0: ce passage n'est pas automatique, il se fait au choix."
         )
     first = etapes[0]
     duree = grille.durees[s.echelon]
@@ -283,7 +283,7 @@ def _prochain(s: Situation, etapes: tuple[Etape, ...], bloque: int | None) -> tu
     if en_retard:
         return prochain, (
             f"Selon la grille, votre passage au {ordinal(first.echelon)} échelon était dû le "
-            f"{format_date(first.date)} ({format_mois(duree.mois)} après le {format_date(s.date_effet)}) : "
+            f"{format_date(first.date)} ({format_mois(duree.mois)} après le {format_date(s.date_effet)})\u00a0: "
             "s'il n'apparaît pas encore dans votre dossier, signalez-le à votre correspondant de gestion."
         )
     phrase = (
@@ -349,7 +349,7 @@ def _echelon_date(
             None,
             None,
             (
-                f"La date d'effet de votre {ordinal(s.echelon)} échelon manque dans votre dossier : "
+                f"La date d'effet de votre {ordinal(s.echelon)} échelon manque dans votre dossier\u00a0: "
                 "la date de promouvabilité ne peut pas être calculée."
             ),
         )
@@ -359,7 +359,7 @@ def _echelon_date(
             None,
             None,
             (
-                f"Le {ordinal(c.echelon_min)} échelon ne s'atteint pas à l'ancienneté depuis votre échelon actuel : "
+                f"Le {ordinal(c.echelon_min)} échelon ne s'atteint pas à l'ancienneté depuis votre échelon actuel\u00a0: "
                 "la date ne peut pas être projetée."
             ),
         )
@@ -377,7 +377,7 @@ def _evaluate(s: Situation, c: Condition, etapes: tuple[Etape, ...]) -> Eligibil
     campagne: int | None = None
     if s.echelon > c.echelon_min:
         echelon_ok: bool | None = True
-        parts.append(f"Vous êtes au {ordinal(s.echelon)} échelon : la condition d'échelon est remplie.")
+        parts.append(f"Vous êtes au {ordinal(s.echelon)} échelon\u00a0: la condition d'échelon est remplie.")
     else:
         date, au_plus_tot, missing = _echelon_date(s, c, etapes)
         if date is None or au_plus_tot is None:
@@ -416,7 +416,7 @@ def _evaluate(s: Situation, c: Condition, etapes: tuple[Etape, ...]) -> Eligibil
         statut = Statut.INCONNUE
     elif echelon_ok:
         statut = Statut.REMPLIE
-        parts.append("Vous êtes promouvable : la promotion se fait au choix, elle n'est pas automatique.")
+        parts.append("Vous êtes promouvable\u00a0: la promotion se fait au choix, elle n'est pas automatique.")
     else:
         statut = Statut.A_VENIR
     return Eligibilite(_titre(c), statut, " ".join(parts), date, campagne)
@@ -437,7 +437,7 @@ def _eligibilites(s: Situation, etapes: tuple[Etape, ...]) -> tuple[Eligibilite,
                 vers[:1].upper() + vers[1:],
                 Statut.SANS_OBJET,
                 f"La {vers} est réservée aux agents de la {depuis} (à partir du {ordinal(c.echelon_min)} échelon "
-                f"de la {depuis}) : elle vous sera ouverte après une promotion à la {depuis}.",
+                f"de la {depuis})\u00a0: elle vous sera ouverte après une promotion à la {depuis}.",
             )
         )
     if s.grille.classe == "exceptionnelle":
@@ -462,7 +462,7 @@ def compute_perspectives(s: Situation) -> Perspectives:
     if not 1 <= s.echelon <= grille.echelon_max:
         message = (
             f"Votre dossier indique le {ordinal(s.echelon)} échelon, alors que la {grille.classe_label} en compte "
-            f"{grille.echelon_max} : signalez l'erreur à votre correspondant de gestion."
+            f"{grille.echelon_max}\u00a0: signalez l'erreur à votre correspondant de gestion."
         )
         return Perspectives(message, None, None, message, (), "", (), ("un échelon cohérent avec votre grade",))
     manques = () if s.date_effet is not None else (f"la date d'effet de votre {ordinal(s.echelon)} échelon",)

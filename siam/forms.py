@@ -51,7 +51,7 @@ def filtre_allowed(campagne: Campagne) -> bool:
 
 
 class VoeuCodeForm(VersionForm):
-    type = forms.ChoiceField(label=_("Type de voeu"))
+    type = forms.ChoiceField(label=_("Type de vœu"))
     code = forms.CharField(
         label=_("Code"),
         max_length=20,
@@ -63,7 +63,7 @@ class VoeuCodeForm(VersionForm):
         initial=TypeFiltre.TOUT,
         required=False,
         help_text=_(
-            "Pour un voeu commune, groupement, département ou académie. Restreindre peut faire perdre des bonifications."
+            "Pour un vœu commune, groupement, département ou académie. Restreindre peut faire perdre des bonifications."
         ),
     )
 
@@ -86,7 +86,7 @@ class VoeuCodeForm(VersionForm):
 class VoeuSearchForm(forms.Form):
     """GET: find a target by name or code, then add it with its own button (works without JavaScript)."""
 
-    type = forms.ChoiceField(label=_("Type de voeu"))
+    type = forms.ChoiceField(label=_("Type de vœu"))
     q = forms.CharField(label=_("Nom ou code"), max_length=80, min_length=2)
 
     def __init__(self, *args: Any, campagne: Campagne, **kwargs: Any) -> None:
@@ -155,7 +155,7 @@ class AmbiguousCommune(forms.ValidationError):
     def __init__(self, q: str) -> None:
         super().__init__(
             _(
-                "Plusieurs communes s'appellent « %(q)s » : choisissez la bonne dans la liste ou indiquez son code INSEE."
+                "Plusieurs communes s'appellent « %(q)s »\u00a0: choisissez la bonne dans la liste ou indiquez son code INSEE."
             ),
             params={"q": q},
             code="ambiguous",
@@ -189,7 +189,7 @@ class MotifFamilleForm(VersionForm):
         label=_("Commune de résidence professionnelle du conjoint, ou de résidence des enfants"),
         max_length=80,
         help_text=_("Nom ou code INSEE, ex. Toulouse ou 31555. L'académie concernée en découle."),
-        error_messages={"required": _("Indiquez la commune concernée : son nom ou son code INSEE.")},
+        error_messages={"required": _("Indiquez la commune concernée\u00a0: son nom ou son code INSEE.")},
     )
     annees = forms.IntegerField(
         label=_("Années de séparation"),

@@ -12,17 +12,17 @@ from siam.models import Demande, Voeu
 
 class ContestationForm(forms.Form):
     voeu = forms.ModelChoiceField(
-        label=_("Voeu concerné"),
+        label=_("Vœu concerné"),
         queryset=Voeu.objects.none(),
         required=False,
-        empty_label=_("Tous mes voeux / ma situation en général"),
+        empty_label=_("Tous mes vœux / ma situation en général"),
     )
     motif = forms.CharField(
         label=_("Ce qui vous semble erroné, et pourquoi"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=3000,
         help_text=_(
-            "Par exemple : « mon rapprochement de conjoints n'est pas retenu alors que j'ai déposé l'attestation »."
+            "Par exemple\u00a0: « mon rapprochement de conjoints n'est pas retenu alors que j'ai déposé l'attestation »."
         ),
     )
     fichier = forms.FileField(

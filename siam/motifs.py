@@ -14,7 +14,7 @@ PIECES_PAR_MOTIF: dict[str, tuple[Promise, ...]] = {
     Motif.RAPPROCHEMENT_CONJOINTS: (
         _("copie du livret de famille, de l'acte de mariage ou de l'attestation de PACS"),
         _("attestation récente de l'activité professionnelle du conjoint (lieu d'exercice)"),
-        _("pour les années de séparation : justificatifs de chaque année de séparation"),
+        _("pour les années de séparation\u00a0: justificatifs de chaque année de séparation"),
     ),
     Motif.AUTORITE_PARENTALE: (
         _("décision de justice fixant la résidence des enfants et les modalités de l'autorité parentale"),
@@ -36,8 +36,8 @@ PIECES_PAR_MOTIF: dict[str, tuple[Promise, ...]] = {
     ),
     Motif.CARTE_SCOLAIRE: (_("arrêté ou courrier du rectorat notifiant la mesure de carte scolaire"),),
     Motif.STAGIAIRE_EX_CONTRACTUEL: (_("état des services d'enseignement accomplis comme contractuel"),),
-    Motif.STAGIAIRE_VOEU_1: (_("aucune pièce : bonification déclarative, utilisable une fois sur trois ans"),),
-    Motif.VOEU_PREFERENTIEL: (_("aucune pièce : le rectorat vérifie vos demandes des années précédentes"),),
+    Motif.STAGIAIRE_VOEU_1: (_("aucune pièce\u00a0: bonification déclarative, utilisable une fois sur trois ans"),),
+    Motif.VOEU_PREFERENTIEL: (_("aucune pièce\u00a0: le rectorat vérifie vos demandes des années précédentes"),),
     Motif.TZR: (_("arrêtés d'affectation sur zone de remplacement des années concernées"),),
 }
 

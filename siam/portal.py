@@ -28,9 +28,9 @@ def phrase(campagne: Campagne, now: datetime.datetime) -> str:
     phase = campagne.phase_at(now)
     end = phase_end(campagne.calendrier, phase)
     if phase == Phase.A_VENIR:
-        return _("saisie des voeux à partir du %(date)s") % {"date": moment(campagne.saisie_debut, with_year=False)}
+        return _("saisie des vœux à partir du %(date)s") % {"date": moment(campagne.saisie_debut, with_year=False)}
     if phase == Phase.SAISIE:
-        return _("saisie des voeux ouverte jusqu'au %(date)s") % {"date": moment(campagne.saisie_fin, with_year=False)}
+        return _("saisie des vœux ouverte jusqu'au %(date)s") % {"date": moment(campagne.saisie_fin, with_year=False)}
     if (phase == Phase.RESULTATS or end is None) and campagne.resultats > now:
         return _("résultats publiés")  # published before the date the calendar now shows: that date is not it
     if phase == Phase.RESULTATS or end is None:
@@ -56,7 +56,9 @@ def siam_services(agent: Agent, now: datetime.datetime) -> Iterator[ServiceEntry
             url=url,
             etat=etat,
             phrase=phrase(campagne, now),
-            description=_("Système d'information et d'aide aux mutations : dossier, postes, voeux, barème, résultat."),
+            description=_(
+                "Système d'information et d'aide aux mutations\u00a0: dossier, postes, vœux, barème, résultat."
+            ),
         )
 
 
@@ -109,7 +111,7 @@ def dossier_for_depart(agent: Agent) -> Dossier | None:
 def consequences(dossier: Dossier | None, campagne: Campagne) -> list[str]:
     """What the mouvement does for an obligatory participant (siam/services/mouvement/market.py, DOMAIN.md §2)."""
     voeux = _(
-        "Si vous n'obtenez aucun de vos vœux, vous serez affecté(e) d'office par la procédure d'extension : "
+        "Si vous n'obtenez aucun de vos vœux, vous serez affecté(e) d'office par la procédure d'extension\u00a0: "
         "à partir de votre vœu 1, selon la table d'extension %(table)s, avec le plus faible des barèmes de vos "
         "vœux, sans les bonifications propres à un vœu."
     ) % {"table": _("des académies, jamais en Corse ni dans un DOM") if campagne.is_inter else _("de l'académie")}
@@ -128,7 +130,7 @@ def consequences(dossier: Dossier | None, campagne: Campagne) -> list[str]:
             _("dans n'importe quelle zone de l'académie") if campagne.is_intra else _("dans n'importe quelle académie")
         )
     sans = _(
-        "Si votre demande ne comporte aucun vœu, la même procédure vous affectera %(depart)s, avec un barème nul : "
+        "Si votre demande ne comporte aucun vœu, la même procédure vous affectera %(depart)s, avec un barème nul\u00a0: "
         "après tous les candidats qui ont formulé des vœux."
     ) % {"depart": depart}
     return [voeux, sans]

@@ -58,7 +58,7 @@ def parse_postes_csv(campagne: Campagne, text: str) -> ImportResult:
     first = next(lines, None)
     header = [h.strip().lower() for h in first[1]] if first and not first[2] else []
     if tuple(header[: len(COLUMNS)]) != COLUMNS:
-        return ImportResult([], [(1, _("En-tête attendu : %(cols)s.") % {"cols": ";".join(COLUMNS)})])
+        return ImportResult([], [(1, _("En-tête attendu\u00a0: %(cols)s.") % {"cols": ";".join(COLUMNS)})])
     numbered: list[tuple[int, list[str]]] = []
     unreadable: list[tuple[int, str]] = []
     for number, row, problem in lines:
@@ -70,7 +70,7 @@ def parse_postes_csv(campagne: Campagne, text: str) -> ImportResult:
         return ImportResult([], unreadable)
     rows = [row for _n, row in numbered]
     if len(rows) > MAX_LINES:
-        return ImportResult([], [(1, _("Fichier trop long : %(max)s lignes au plus.") % {"max": MAX_LINES})])
+        return ImportResult([], [(1, _("Fichier trop long\u00a0: %(max)s lignes au plus.") % {"max": MAX_LINES})])
     disciplines = {d.code.upper(): d for d in Discipline.objects.all()}
     lieux = _lieux(campagne, {row[1].strip().upper() for row in rows if len(row) > 1})
     lignes, erreurs, seen = [], [], set()
@@ -115,21 +115,21 @@ def _parse_row(number: int, row: list[str], disciplines: dict, lieux: dict) -> L
     code_discipline, code_lieu, nombre_raw, susceptible_raw, profil = cells[: len(COLUMNS)]
     discipline = disciplines.get(code_discipline.upper())
     if discipline is None:
-        raise ValueError(_("Discipline inconnue : « %(code)s ».") % {"code": code_discipline})
+        raise ValueError(_("Discipline inconnue\u00a0: « %(code)s ».") % {"code": code_discipline})
     lieu = lieux.get(code_lieu.upper())
     if lieu is None:
         raise ValueError(
-            _("Lieu inconnu pour cette campagne : « %(code)s » (UAI, zone de remplacement ou académie).")
+            _("Lieu inconnu pour cette campagne\u00a0: « %(code)s » (UAI, zone de remplacement ou académie).")
             % {"code": code_lieu}
         )
     try:
         nombre = int(nombre_raw or "0")
     except ValueError:
-        raise ValueError(_("Nombre de postes invalide : « %(v)s ».") % {"v": nombre_raw}) from None
+        raise ValueError(_("Nombre de postes invalide\u00a0: « %(v)s ».") % {"v": nombre_raw}) from None
     if nombre < 0 or nombre > 999:
-        raise ValueError(_("Nombre de postes invalide : « %(v)s ».") % {"v": nombre_raw})
+        raise ValueError(_("Nombre de postes invalide\u00a0: « %(v)s ».") % {"v": nombre_raw})
     if susceptible_raw.lower() not in YES | NO:
-        raise ValueError(_("Colonne « susceptible » : oui ou non, pas « %(v)s ».") % {"v": susceptible_raw})
+        raise ValueError(_("Colonne « susceptible »\u00a0: oui ou non, pas « %(v)s ».") % {"v": susceptible_raw})
     susceptible = susceptible_raw.lower() in YES
     if nombre == 0 and not susceptible:
         raise ValueError(_("Un poste doit être vacant (nombre > 0) ou susceptible d'être vacant."))

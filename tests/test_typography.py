@@ -3,9 +3,8 @@
 Three layers:
 - the filters of iprof/templatetags/french.py and the codemod scripts/typography.py, on plain data;
 - a scan of the sources and of rendered pages for the forbidden forms;
-- the part that waits for the lead's run of the codemod over the whole tree is marked
-  ``xfail(strict=True)``: once scripts/typography.py has run, it passes, and the strict mark fails
-  until it is removed.
+- the scan covers the whole tree (scripts/typography.py --check) and the teacher pages: a forbidden
+  form that comes back fails the suite.
 
 The rule for spaces: before « : ; ? ! » in French text, a non-breaking space (U+00A0, or the narrow
 U+202F), never a plain one; between a number and its unit too (« 150,2 points »).
@@ -33,7 +32,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import typography  # noqa: E402
 
 NB = "\u00a0"
-CONVERTED_AT_INTEGRATION = pytest.mark.xfail(strict=True, reason="converted by scripts/typography.py at integration")
 
 # --- the filters -------------------------------------------------------------------------------------
 
@@ -207,7 +205,6 @@ def test_the_converted_files_hold_no_forbidden_form() -> None:
     assert _findings(CONVERTED) == []
 
 
-@CONVERTED_AT_INTEGRATION
 def test_no_template_or_user_string_of_the_tree_holds_a_forbidden_form() -> None:
     assert _findings(list(typography.DEFAULT_PATHS)) == []
 
@@ -263,15 +260,10 @@ def test_the_scanner_catches_each_forbidden_form() -> None:
     assert forbidden_forms(f"<p>Vos vœux{NB}: 1er{NB}mars, 2{NB}vœux, hors classe</p>") == []
 
 
-@CONVERTED_AT_INTEGRATION
 def test_the_teacher_pages_render_in_proper_french(client_a: Client) -> None:
     for url in ["/", "/dossier/", "/dossier/cv/", "/services/", "/guides/", "/siam/"]:
         assert forbidden_forms(client_a.get(url).content.decode()) == [], url
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dossier/perspectives.py writes its sentences outside gettext (a plain space before « : »): by hand",
-)
 def test_the_perspectives_page_renders_in_proper_french(client_a: Client) -> None:
     assert forbidden_forms(client_a.get("/dossier/perspectives/").content.decode()) == []

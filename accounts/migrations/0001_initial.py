@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('password', models.CharField(max_length=128, verbose_name='password')),
                 ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
                 ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('identifiant', models.CharField(blank=True, help_text="Attribué automatiquement : initiale du prénom + nom, suivi d'un numéro en cas d'homonymie.", max_length=40, verbose_name='identifiant')),
+                ('identifiant', models.CharField(blank=True, help_text="Attribué automatiquement\u00a0: initiale du prénom + nom, suivi d'un numéro en cas d'homonymie.", max_length=40, verbose_name='identifiant')),
                 ('civilite', models.CharField(blank=True, choices=[('MME', 'Madame'), ('M', 'Monsieur')], max_length=3, verbose_name='civilité')),
                 ('nom', models.CharField(max_length=100, verbose_name="nom d'usage")),
                 ('nom_famille', models.CharField(blank=True, max_length=100, verbose_name='nom de famille')),

@@ -35,7 +35,7 @@ class DossierAdminForm(forms.ModelForm[Dossier]):
         max_length=300,
         required=False,
         help_text=gettext_lazy(
-            "Obligatoire pour toute modification (ex. « arrêté d'avancement du 10 mars 2025 ») ; "
+            "Obligatoire pour toute modification (ex. « arrêté d'avancement du 10 mars 2025 »)\u00a0; "
             "conservé dans l'historique du dossier avec votre nom et la date."
         ),
     )
@@ -75,11 +75,13 @@ class DossierAdminForm(forms.ModelForm[Dossier]):
             # the barème reads the commune first: the académie must be the commune's, never another
             self.add_error(
                 "conjoint_academie",
-                _("La commune %(commune)s est dans l'académie de %(academie)s : l'académie du conjoint en découle.")
+                _(
+                    "La commune %(commune)s est dans l'académie de %(academie)s\u00a0: l'académie du conjoint en découle."
+                )
                 % {"commune": commune.nom, "academie": commune.departement.academie.nom},
             )
         if self.instance.pk and not (data.get("motif") or "").strip():
-            self.add_error("motif", _("Indiquez le motif de la modification : il est conservé dans l'historique."))
+            self.add_error("motif", _("Indiquez le motif de la modification\u00a0: il est conservé dans l'historique."))
         return data
 
 

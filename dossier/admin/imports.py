@@ -91,14 +91,16 @@ class CSVImportMixin:
         try:
             text = signing.loads(request.POST["payload"], salt=SALT, max_age=MAX_AGE)
         except signing.BadSignature:
-            messages.error(request, _("L'aperçu a expiré ou a été modifié : déposez à nouveau le fichier."))
+            messages.error(request, _("L'aperçu a expiré ou a été modifié\u00a0: déposez à nouveau le fichier."))
             return redirect(request.path)
         try:
             count = importer.apply(text, auteur=request.user)  # type: ignore[arg-type]
         except ImportRefused as exc:
             messages.error(request, exc.message)
             return self._render(request, importer, {"form": CSVUploadForm(), "refused": exc.errors})
-        messages.success(request, _("%(n)s ligne(s) importée(s) : %(label)s.") % {"n": count, "label": importer.label})
+        messages.success(
+            request, _("%(n)s ligne(s) importée(s)\u00a0: %(label)s.") % {"n": count, "label": importer.label}
+        )
         opts = self.model._meta  # type: ignore[attr-defined]
         return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 

@@ -218,7 +218,7 @@ class Migration(migrations.Migration):
             name='Grade',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('classe', models.CharField(choices=[('normale', 'classe normale'), ('hors_classe', 'hors-classe'), ('exceptionnelle', 'classe exceptionnelle')], max_length=16, verbose_name='classe')),
+                ('classe', models.CharField(choices=[('normale', 'classe normale'), ('hors_classe', 'hors classe'), ('exceptionnelle', 'classe exceptionnelle')], max_length=16, verbose_name='classe')),
                 ('libelle', models.CharField(max_length=100, verbose_name='libellé')),
                 ('echelon_max', models.PositiveSmallIntegerField(verbose_name='dernier échelon')),
                 ('corps', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grades', to='dossier.corps', verbose_name='corps')),

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('libelle', models.CharField(help_text='Ex. « vivier 1 — fonctions particulières ».', max_length=100, verbose_name='libellé')),
                 ('echelon_min', models.PositiveSmallIntegerField(verbose_name='échelon minimal')),
                 ('anciennete_echelon_mois', models.PositiveSmallIntegerField(default=0, verbose_name='ancienneté dans cet échelon (mois)')),
-                ('fonctions_particulieres_mois', models.PositiveSmallIntegerField(default=0, help_text='Éducation prioritaire, etc. 0 : pas de condition.', verbose_name='durée de fonctions particulières exigée (mois)')),
+                ('fonctions_particulieres_mois', models.PositiveSmallIntegerField(default=0, help_text='Éducation prioritaire, etc. 0\u00a0: pas de condition.', verbose_name='durée de fonctions particulières exigée (mois)')),
                 ('appreciation_jour', models.PositiveSmallIntegerField(default=31, verbose_name='appréciée au (jour)')),
                 ('appreciation_mois', models.PositiveSmallIntegerField(default=8, verbose_name='appréciée au (mois)')),
             ],

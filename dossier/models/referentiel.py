@@ -239,7 +239,7 @@ class Corps(models.Model):
 
 class Classe(models.TextChoices):
     NORMALE = "normale", _("classe normale")
-    HORS_CLASSE = "hors_classe", _("hors-classe")
+    HORS_CLASSE = "hors_classe", _("hors classe")
     EXCEPTIONNELLE = "exceptionnelle", _("classe exceptionnelle")
 
 
@@ -308,7 +308,7 @@ class ConditionPromotion(models.Model):
     fonctions_particulieres_mois = models.PositiveSmallIntegerField(
         _("durée de fonctions particulières exigée (mois)"),
         default=0,
-        help_text=_("Éducation prioritaire, etc. 0 : pas de condition."),
+        help_text=_("Éducation prioritaire, etc. 0\u00a0: pas de condition."),
     )
     appreciation_jour = models.PositiveSmallIntegerField(_("appréciée au (jour)"), default=31)
     appreciation_mois = models.PositiveSmallIntegerField(_("appréciée au (mois)"), default=8)

@@ -37,7 +37,9 @@ def _check(communes: Sequence[CommuneRow], departements: Sequence[DepartementRow
     missing = sorted({d.academie for d in departements} - set(academies))
     if missing:
         raise DossierError(
-            _("Académie(s) absente(s) du référentiel (code ministériel) : %(codes)s. Chargez d'abord les académies.")
+            _(
+                "Académie(s) absente(s) du référentiel (code ministériel)\u00a0: %(codes)s. Chargez d'abord les académies."
+            )
             % {"codes": ", ".join(missing)}
         )
     known = {d.code for d in departements}
@@ -51,7 +53,7 @@ def _check(communes: Sequence[CommuneRow], departements: Sequence[DepartementRow
     ):
         if codes:
             raise DossierError(
-                _("Fichier des communes refusé, %(problem)s : %(codes)s.")
+                _("Fichier des communes refusé, %(problem)s\u00a0: %(codes)s.")
                 % {"problem": problem, "codes": ", ".join(codes[:10])}
             )
     return academies

@@ -36,7 +36,7 @@ def signaler_erreur(
         start_conversation(
             agent=agent,
             sujet=_("Signalement d'erreur dans mon dossier — %(rubrique)s") % {"rubrique": label},
-            corps=_("Rubrique concernée : %(rubrique)s\n\n%(message)s") % {"rubrique": label, "message": message},
+            corps=_("Rubrique concernée\u00a0: %(rubrique)s\n\n%(message)s") % {"rubrique": label, "message": message},
             attachment=justificatif,
         )
     except CourrierError:

@@ -104,7 +104,7 @@ class CorrespondantGestion(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("discipline"),
-        help_text=_("Vide : toutes les disciplines."),
+        help_text=_("Vide\u00a0: toutes les disciplines."),
     )
     departement = models.ForeignKey(
         "dossier.Departement",
@@ -113,7 +113,7 @@ class CorrespondantGestion(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("département"),
-        help_text=_("Vide : tous les départements."),
+        help_text=_("Vide\u00a0: tous les départements."),
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -252,7 +252,7 @@ class Message(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("expéditeur"),
-        help_text=_("Vide : la DRH ou le système."),
+        help_text=_("Vide\u00a0: la DRH ou le système."),
         db_index=False,
     )
     sujet = models.CharField(_("objet"), max_length=200)

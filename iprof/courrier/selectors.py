@@ -75,7 +75,7 @@ def register_builtin_selectors() -> None:
             label=_("Un agent"),
             make_field=lambda: AgentIdentifiantField(label=_("Identifiant de l'agent"), max_length=40),
             agents=lambda agent: Agent.objects.filter(pk=agent.pk),
-            describe=lambda agent: gettext("Agent : %s") % agent,
+            describe=lambda agent: gettext("Agent\u00a0: %s") % agent,
         )
     )
     register_selector(

@@ -183,7 +183,7 @@ def _check_text(*, key: str, sujet: str, corps: str | Mapping[int, str], categor
     if isinstance(corps, str) and not corps.strip():
         raise CourrierError(_("Le texte du courrier est obligatoire."))
     if categorie not in Categorie.values:
-        raise CourrierError(_("Catégorie de courrier inconnue : %(categorie)s.") % {"categorie": categorie})
+        raise CourrierError(_("Catégorie de courrier inconnue\u00a0: %(categorie)s.") % {"categorie": categorie})
 
 
 def _check_sujet(sujet: str) -> None:
@@ -196,7 +196,7 @@ def _check_attachments(attachments: Sequence[AttachmentData] | Mapping[int, Sequ
     for group in groups:
         for item in group:
             if len(item) != 3 or not isinstance(item[1], bytes) or not item[1]:
-                raise CourrierError(_("Pièce jointe invalide : (nom, contenu en octets, type) attendu."))
+                raise CourrierError(_("Pièce jointe invalide\u00a0: (nom, contenu en octets, type) attendu."))
             if len(item[1]) > MAX_ATTACHMENT_SIZE:
                 raise CourrierError(_("La pièce jointe « %(name)s » dépasse 10 Mo.") % {"name": item[0]})
 
@@ -216,7 +216,7 @@ def _recipient_ids(recipients: QuerySet[Agent] | Iterable[int | Agent]) -> list[
     known = set(Agent.objects.filter(pk__in=ids).order_by().values_list("pk", flat=True)) if ids else set()
     unknown = [agent_id for agent_id in ids if agent_id not in known]
     if unknown:
-        raise CourrierError(_("Destinataires inconnus : %(ids)s.") % {"ids": _sample(unknown)})
+        raise CourrierError(_("Destinataires inconnus\u00a0: %(ids)s.") % {"ids": _sample(unknown)})
     return ids
 
 
@@ -230,7 +230,7 @@ def _check_subset(mapping: Mapping[int, object], wanted: list[int]) -> None:
     extra = sorted(set(mapping) - set(wanted))
     if extra:
         raise CourrierError(
-            _("Pièces jointes pour des agents hors des destinataires : %(ids)s.") % {"ids": _sample(extra)}
+            _("Pièces jointes pour des agents hors des destinataires\u00a0: %(ids)s.") % {"ids": _sample(extra)}
         )
 
 
@@ -274,7 +274,7 @@ def start_conversation(
     correspondant = CorrespondantGestion.objects.for_agent(agent)
     if correspondant is None:
         raise CourrierError(
-            _("Aucun correspondant de gestion n'est désigné pour votre discipline : contactez le rectorat.")
+            _("Aucun correspondant de gestion n'est désigné pour votre discipline\u00a0: contactez le rectorat.")
         )
     _check_sujet(sujet)
     with transaction.atomic():
@@ -320,11 +320,11 @@ def write_in_conversation(
 
 def reply_subject(sujet: str) -> str:
     """« Réponse : <sujet> », shortened with « … » so that it always fits the 200-character column."""
-    reply = _("Réponse : %(sujet)s") % {"sujet": sujet}
+    reply = _("Réponse\u00a0: %(sujet)s") % {"sujet": sujet}
     if len(reply) <= MAX_SUJET_LENGTH:
         return reply
-    room = MAX_SUJET_LENGTH - len(_("Réponse : %(sujet)s") % {"sujet": ""}) - 1
-    return _("Réponse : %(sujet)s") % {"sujet": sujet[:room].rstrip() + "…"}
+    room = MAX_SUJET_LENGTH - len(_("Réponse\u00a0: %(sujet)s") % {"sujet": ""}) - 1
+    return _("Réponse\u00a0: %(sujet)s") % {"sujet": sujet[:room].rstrip() + "…"}
 
 
 def _lock_agent(agent: Agent) -> None:
@@ -339,14 +339,14 @@ def _check_conversation_quota(agent: Agent) -> None:
     if mine.filter(created_at__gte=timezone.now() - datetime.timedelta(days=1)).count() >= per_day:
         raise CourrierError(
             _(
-                "Vous avez déjà commencé %(n)d conversations depuis 24 heures : écrivez dans l'une d'elles, "
+                "Vous avez déjà commencé %(n)d conversations depuis 24 heures\u00a0: écrivez dans l'une d'elles, "
                 "ou attendez demain pour en commencer une nouvelle."
             )
             % {"n": per_day}
         )
     if mine.count() >= settings.COURRIER_CONVERSATIONS_MAX:
         raise CourrierError(
-            _("Vous avez atteint le nombre maximal de conversations (%(n)d) : écrivez dans l'une d'elles.")
+            _("Vous avez atteint le nombre maximal de conversations (%(n)d)\u00a0: écrivez dans l'une d'elles.")
             % {"n": settings.COURRIER_CONVERSATIONS_MAX}
         )
 
@@ -358,7 +358,7 @@ def _check_attachment_quota(agent: Agent, size: int) -> None:
     if used + size > limit:
         raise CourrierError(
             _(
-                "Vos pièces jointes occupent déjà %(used)s sur les %(max)s autorisés : joignez un fichier plus "
+                "Vos pièces jointes occupent déjà %(used)s sur les %(max)s autorisés\u00a0: joignez un fichier plus "
                 "léger, ou écrivez sans pièce jointe."
             )
             % {"used": _taille(used), "max": _taille(limit)}

@@ -171,7 +171,7 @@ def gestion_conversation(request: HttpRequest, pk: int) -> HttpResponse:
             corps=form.cleaned_data["corps"],
             attachment=form.cleaned_data["piece_jointe"],
         )
-        messages.success(request, _("Votre réponse a été envoyée ; l'enseignant est prévenu par courriel."))
+        messages.success(request, _("Votre réponse a été envoyée\u00a0; l'enseignant est prévenu par courriel."))
         return redirect("courrier:gestion-conversation", pk=conversation.pk)
     mark_read(messages=conversation.messages.filter(recipient__isnull=True))
     context = {"conversation": conversation, "thread": _thread(conversation), "form": form, "section": "courrier"}
@@ -216,7 +216,7 @@ def diffusion_send(request: HttpRequest) -> HttpResponse:
     form = DiffusionForm(request.POST)
     key = request.POST.get("key", "")
     if not valid_key(key) or not form.is_valid():
-        messages.error(request, _("Le courrier n'a pas été envoyé : vérifiez le formulaire."))
+        messages.error(request, _("Le courrier n'a pas été envoyé\u00a0: vérifiez le formulaire."))
         return _diffusion_page(request, form)
     try:
         result = post_courrier(
@@ -234,5 +234,5 @@ def diffusion_send(request: HttpRequest) -> HttpResponse:
     if result.created:
         messages.success(request, _("Courrier envoyé à %(n)s agent(s).") % {"n": result.created})
     else:
-        messages.info(request, _("Ce courrier avait déjà été envoyé : rien n'a été envoyé une seconde fois."))
+        messages.info(request, _("Ce courrier avait déjà été envoyé\u00a0: rien n'a été envoyé une seconde fois."))
     return redirect("courrier:diffusion")

@@ -63,12 +63,12 @@ class Guide(models.Model):
     corps = models.TextField(
         _("texte (Markdown)"),
         help_text=_(
-            "Markdown : ## Titre de partie, **gras**, - liste, [lien](https://…), tableaux. "
-            "Le HTML est nettoyé : aucun script n'est conservé."
+            "Markdown\u00a0: ## Titre de partie, **gras**, - liste, [lien](https://…), tableaux. "
+            "Le HTML est nettoyé\u00a0: aucun script n'est conservé."
         ),
     )
     published = models.BooleanField(
-        _("publié"), default=False, help_text=_("Sinon : brouillon, visible du rectorat seulement.")
+        _("publié"), default=False, help_text=_("Sinon\u00a0: brouillon, visible du rectorat seulement.")
     )
     ordre = models.PositiveSmallIntegerField(_("ordre dans la rubrique"), default=0)
     texte_recherche = models.TextField(editable=False, default="")

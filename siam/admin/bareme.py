@@ -136,7 +136,7 @@ class RulesFormSet(BaseInlineFormSet):
         needs_motif = baremes_stored(campagne) or baremes_shown(campagne, timezone.now())
         if self.has_changed() and needs_motif and not str(self.data.get("motif_changement", "")).strip():
             raise forms.ValidationError(
-                _("Les barèmes sont calculés : indiquez le motif du changement des règles (en haut de la page).")
+                _("Les barèmes sont calculés\u00a0: indiquez le motif du changement des règles (en haut de la page).")
             )
 
 
@@ -151,7 +151,7 @@ class RegleBaremeInline(admin.TabularInline):
 class ReglesForm(forms.ModelForm):
     motif_changement = forms.CharField(
         label=gettext_lazy("Motif du changement"),
-        help_text=gettext_lazy("Obligatoire une fois les barèmes calculés : conservé et montré aux participants."),
+        help_text=gettext_lazy("Obligatoire une fois les barèmes calculés\u00a0: conservé et montré aux participants."),
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         required=False,
         max_length=2000,
@@ -206,7 +206,9 @@ class ReglesBaremeAdmin(ServiceErrorsAsMessages):
                     motif=form.cleaned_data.get("motif_changement", ""),
                 )  # fmt: skip
                 if changed:
-                    self.message_user(request, _("Règles enregistrées ; le changement est conservé dans l'historique."))
+                    self.message_user(
+                        request, _("Règles enregistrées\u00a0; le changement est conservé dans l'historique.")
+                    )
 
     def _motif_page(
         self, request: HttpRequest, queryset: QuerySet[Any], action: str, title: str
@@ -236,13 +238,15 @@ class ReglesBaremeAdmin(ServiceErrorsAsMessages):
             request,
             queryset,
             lambda c: load_default_rules(campagne=c, auteur=staff_of(request), motif=motif),
-            _("Règles par défaut chargées : %(campagne)s."),
+            _("Règles par défaut chargées\u00a0: %(campagne)s."),
         )
         return None
 
     @admin.action(description=gettext_lazy("Calculer (ou recalculer) tous les barèmes"), permissions=["change"])
     def calculer(self, request: HttpRequest, queryset: QuerySet[ReglesBareme]) -> None:
-        self._each(request, queryset, lambda c: recompute_baremes(campagne=c), _("Barèmes calculés : %(campagne)s."))
+        self._each(
+            request, queryset, lambda c: recompute_baremes(campagne=c), _("Barèmes calculés\u00a0: %(campagne)s.")
+        )
 
     @admin.action(description=gettext_lazy("Effectuer le tirage au sort de départage"), permissions=["change"])
     def tirer_au_sort(self, request: HttpRequest, queryset: QuerySet[ReglesBareme]) -> None:
@@ -250,12 +254,14 @@ class ReglesBaremeAdmin(ServiceErrorsAsMessages):
             request,
             queryset,
             lambda c: draw_seed(campagne=c, staff=staff_of(request)),
-            _("Tirage au sort effectué et publié : %(campagne)s."),
+            _("Tirage au sort effectué et publié\u00a0: %(campagne)s."),
         )
 
     @admin.action(description=gettext_lazy("Marquer les barèmes définitifs"), permissions=["change"])
     def figer(self, request: HttpRequest, queryset: QuerySet[ReglesBareme]) -> None:
-        self._each(request, queryset, lambda c: freeze_baremes(campagne=c), _("Barèmes définitifs : %(campagne)s."))
+        self._each(
+            request, queryset, lambda c: freeze_baremes(campagne=c), _("Barèmes définitifs\u00a0: %(campagne)s.")
+        )
 
     def _each(self, request: HttpRequest, queryset: QuerySet[ReglesBareme], run: Any, done: str) -> None:
         for campagne in queryset:
@@ -278,7 +284,7 @@ class MotifVerificationForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("statut") == StatutMotif.REFUSE and not str(data.get("motif_refus") or "").strip():
-            self.add_error("motif_refus", _("Indiquez le motif du refus : il sera communiqué à l'agent."))
+            self.add_error("motif_refus", _("Indiquez le motif du refus\u00a0: il sera communiqué à l'agent."))
         return data
 
 
@@ -290,7 +296,7 @@ class MotifVerificationInline(admin.TabularInline):
     fields = ("motif", "precisions", "pieces", "statut", "motif_refus", "decided_by", "decided_at")
     readonly_fields = ("motif", "precisions", "pieces", "decided_by", "decided_at")
     verbose_name = gettext_lazy("bonification demandée")
-    verbose_name_plural = gettext_lazy("bonifications demandées : valider ou refuser au vu des pièces")
+    verbose_name_plural = gettext_lazy("bonifications demandées\u00a0: valider ou refuser au vu des pièces")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MotifDeclare]:
         return (
@@ -324,7 +330,7 @@ def check_correction(
     """A correction is a fact (donnée + valeur) or one line's points (ligne + points), never both."""
     as_line, as_fact = bool(data.get(code)), bool(data.get(fait))
     if as_line and as_fact:
-        form.add_error(fait, _("Corrigez soit une donnée, soit une ligne : pas les deux à la fois."))
+        form.add_error(fait, _("Corrigez soit une donnée, soit une ligne\u00a0: pas les deux à la fois."))
     if as_line and data.get(points) in (None, ""):
         form.add_error(points, _("Indiquez les points retenus pour cette ligne."))
     if as_fact and data.get(valeur) in (None, ""):
@@ -345,7 +351,7 @@ class CorrectionForm(forms.ModelForm):
         data = super().clean() or {}
         check_correction(self, data, code="code", points="points", fait="fait", valeur="valeur")
         if data.get("fait") and data.get("voeu"):
-            self.add_error("voeu", _("Une donnée corrigée vaut pour tous les vœux : laissez le vœu vide."))
+            self.add_error("voeu", _("Une donnée corrigée vaut pour tous les vœux\u00a0: laissez le vœu vide."))
         return data
 
     def validate_constraints(self, exclude: Any = None) -> None:
@@ -360,7 +366,7 @@ class CorrectionInline(admin.TabularInline):
     readonly_fields = ("valeur_avant", "auteur", "date")
     verbose_name = gettext_lazy("correction")
     verbose_name_plural = gettext_lazy(
-        "corrections : une donnée (tous les vœux recalculés) ou les points d'une ligne là où sa règle s'applique "
+        "corrections\u00a0: une donnée (tous les vœux recalculés) ou les points d'une ligne là où sa règle s'applique "
         "(justification obligatoire, communiquée à l'agent)"
     )
 
@@ -529,8 +535,8 @@ class ReponseForm(forms.ModelForm):
         label=gettext_lazy("Ligne corrigée (si acceptée)"), choices=[("", "—"), *COMPOSANTES], required=False
     )
     correction_voeu = forms.ModelChoiceField(
-        label=gettext_lazy("Voeu corrigé"), queryset=Voeu.objects.none(), required=False,
-        empty_label=gettext_lazy("tous les voeux"),
+        label=gettext_lazy("Vœu corrigé"), queryset=Voeu.objects.none(), required=False,
+        empty_label=gettext_lazy("tous les vœux"),
     )  # fmt: skip
     correction_points = forms.CharField(label=gettext_lazy("Points retenus"), required=False, max_length=10)
     correction_fait = forms.ChoiceField(
@@ -561,7 +567,9 @@ class ReponseForm(forms.ModelForm):
             valeur="correction_valeur",
         )  # fmt: skip
         if data.get("correction_voeu") and data.get("correction_fait"):
-            self.add_error("correction_voeu", _("Une donnée corrigée vaut pour tous les vœux : laissez le vœu vide."))
+            self.add_error(
+                "correction_voeu", _("Une donnée corrigée vaut pour tous les vœux\u00a0: laissez le vœu vide.")
+            )
         corrige = data.get("correction_code") or data.get("correction_fait")
         if corrige and data.get("decision") != StatutContestation.ACCEPTEE:
             self.add_error(

@@ -26,12 +26,12 @@ MAX_CSV_BYTES = 5 * 1024 * 1024
 
 class CampagneForm(forms.ModelForm):
     types_voeux = forms.MultipleChoiceField(
-        label=gettext_lazy("Types de voeux autorisés"), choices=TypeVoeu.choices, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Types de vœux autorisés"), choices=TypeVoeu.choices, widget=forms.CheckboxSelectMultiple
     )
     motif_calendrier = forms.CharField(
         label=gettext_lazy("Motif du changement de calendrier"),
         help_text=gettext_lazy(
-            "Obligatoire pour tout changement de date une fois la saisie ouverte ; conservé avec votre nom."
+            "Obligatoire pour tout changement de date une fois la saisie ouverte\u00a0; conservé avec votre nom."
         ),
         required=False,
         max_length=MAX_MOTIF,
@@ -77,7 +77,7 @@ class CampagneAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("libelle",)}
     fieldsets = (
         (None, {"fields": ("libelle", "slug", "kind", "year", "academie", "campagne_inter", "publiee")}),
-        (gettext_lazy("Voeux"), {"fields": ("max_voeux", "types_voeux")}),
+        (gettext_lazy("Vœux"), {"fields": ("max_voeux", "types_voeux")}),
         (
             gettext_lazy("Calendrier (heure de Paris)"),
             {

@@ -37,7 +37,7 @@ class VoeuInline(ReadOnlyInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Voeu]:
         return super().get_queryset(request).with_targets()  # type: ignore[attr-defined]
 
-    @admin.display(description=gettext_lazy("voeu"))
+    @admin.display(description=gettext_lazy("vœu"))
     def cible_display(self, obj: Voeu) -> str:
         return f"{obj.cible} ({obj.code})"
 
@@ -102,7 +102,7 @@ class DemandeAdmin(admin.ModelAdmin):
         # Creating a demande (an intra entrant before they log in) needs the agent and the campagne.
         return self.readonly_fields if obj else ("etat", "participation", "participation_raisons", "version")
 
-    @admin.display(description=gettext_lazy("voeux"), ordering="nb_voeux")
+    @admin.display(description=gettext_lazy("vœux"), ordering="nb_voeux")
     def nb_voeux(self, obj: Demande) -> int:
         return obj.nb_voeux  # type: ignore[attr-defined]
 
@@ -115,7 +115,7 @@ class MotifDecisionForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("statut") == StatutMotif.REFUSE and not str(data.get("motif_refus") or "").strip():
-            self.add_error("motif_refus", _("Indiquez le motif du refus : il sera communiqué à l'agent."))
+            self.add_error("motif_refus", _("Indiquez le motif du refus\u00a0: il sera communiqué à l'agent."))
         return data
 
 

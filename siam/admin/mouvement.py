@@ -104,7 +104,7 @@ class MouvementRunAdmin(admin.ModelAdmin):
         if not s:
             return obj.erreur or "—"
         return _(
-            "%(p)s participants : %(v)s sur un voeu, %(k)s maintenus, %(e)s en extension, %(n)s sans poste, "
+            "%(p)s participants\u00a0: %(v)s sur un vœu, %(k)s maintenus, %(e)s en extension, %(n)s sans poste, "
             "%(m)s titulaires mutés"
         ) % {
             "p": s["participants"],
@@ -175,7 +175,7 @@ class MouvementRunAdmin(admin.ModelAdmin):
                 compute_run.enqueue(run.pk)
                 self.message_user(
                     request,
-                    _("Calcul lancé : %(run)s. Rechargez cette page pour voir son résultat et son certificat.")
+                    _("Calcul lancé\u00a0: %(run)s. Rechargez cette page pour voir son résultat et son certificat.")
                     % {"run": run},
                     messages.SUCCESS,
                 )
@@ -235,10 +235,10 @@ class MouvementRunAdmin(admin.ModelAdmin):
             if poste_id is None:
                 return _("aucun poste")
             if kept:
-                return _("maintenu : %(lieu)s") % {"lieu": lieu}
+                return _("maintenu\u00a0: %(lieu)s") % {"lieu": lieu}
             if extended:
-                return _("extension : %(lieu)s") % {"lieu": lieu}
-            return _("voeu n° %(rang)s : %(lieu)s") % {"rang": rang, "lieu": lieu}
+                return _("extension\u00a0: %(lieu)s") % {"lieu": lieu}
+            return _("vœu n° %(rang)s\u00a0: %(lieu)s") % {"rang": rang, "lieu": lieu}
 
         return [(demandes.get(c.demande_id), words(c.before), words(c.after)) for c in sample]
 
@@ -316,7 +316,7 @@ class MouvementResultatAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description=gettext_lazy("explication (voeu : barème / barre — raison)"))
+    @admin.display(description=gettext_lazy("explication (vœu\u00a0: barème / barre — raison)"))
     def explication(self, obj: MouvementResultat) -> str:
         parts = [
             format_html(
@@ -346,7 +346,7 @@ class TableExtensionForm(forms.ModelForm):
         if unknown:
             raise forms.ValidationError(
                 _(
-                    "Codes inconnus pour cette campagne : %(codes)s (académies à l'inter, départements de l'académie à l'intra)."
+                    "Codes inconnus pour cette campagne\u00a0: %(codes)s (académies à l'inter, départements de l'académie à l'intra)."
                 )
                 % {"codes": ", ".join(unknown)}
             )

@@ -26,7 +26,7 @@ class PieceDecisionForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("statut") == StatutPiece.REFUSEE and not str(data.get("motif_refus") or "").strip():
-            self.add_error("motif_refus", _("Indiquez le motif du refus : il sera communiqué à l'agent."))
+            self.add_error("motif_refus", _("Indiquez le motif du refus\u00a0: il sera communiqué à l'agent."))
         return data
 
 

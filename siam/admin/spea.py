@@ -30,7 +30,7 @@ class ReviewForm(forms.ModelForm):
         data = super().clean() or {}
         if self.instance.etat != EtatCandidature.DEPOSEE:
             raise forms.ValidationError(
-                _("Cette candidature n'est plus en cours d'examen : ses avis ne changent plus.")
+                _("Cette candidature n'est plus en cours d'examen\u00a0: ses avis ne changent plus.")
             )
         rang = data.get("classement")
         others = CandidatureSpea.objects.actives().filter(poste_id=self.instance.poste_id, classement=rang)

@@ -158,7 +158,9 @@ def generate(
     taken = list(Campagne.objects.filter(slug__in=slugs).values_list("slug", flat=True))
     if taken:
         raise MouvementError(
-            _("Mouvement synthétique déjà généré pour la graine %(seed)s (%(slugs)s) : choisissez une autre graine.")
+            _(
+                "Mouvement synthétique déjà généré pour la graine %(seed)s (%(slugs)s)\u00a0: choisissez une autre graine."
+            )
             % {"seed": seed, "slugs": ", ".join(taken)}
         )
     base = _Base(seed)

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='BaremeExtension',
             fields=[
                 ('demande', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='bareme_extension', serialize=False, to='siam.demande', verbose_name='demande')),
-                ('rang', models.PositiveSmallIntegerField(verbose_name='rang du voeu dont il est tiré')),
+                ('rang', models.PositiveSmallIntegerField(verbose_name='rang du vœu dont il est tiré')),
                 ('total', models.DecimalField(decimal_places=1, max_digits=8, verbose_name="barème d'extension")),
                 ('lignes', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), default=list, size=None, verbose_name='lignes')),
                 ('calcule_le', models.DateTimeField(verbose_name='calculé le')),
@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(primary_key=True, serialize=False, verbose_name='empreinte')),
                 ('code', models.CharField(max_length=40, verbose_name='composante')),
-                ('etat', models.CharField(choices=[('applied', 'retenue'), ('pending', 'en attente de validation'), ('refused', 'refusée'), ('not_applicable', 'sans effet sur ce voeu'), ('corrected', 'corrigée par le rectorat')], max_length=16, verbose_name='état')),
+                ('etat', models.CharField(choices=[('applied', 'retenue'), ('pending', 'en attente de validation'), ('refused', 'refusée'), ('not_applicable', 'sans effet sur ce vœu'), ('corrected', 'corrigée par le rectorat')], max_length=16, verbose_name='état')),
                 ('points', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='points')),
                 ('potentiel', models.DecimalField(decimal_places=2, help_text="Ce qu'une bonification en attente vaudrait.", max_digits=8, verbose_name='points une fois validée')),
                 ('detail', models.TextField(verbose_name='raison')),
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='BaremeVoeu',
             fields=[
-                ('voeu', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='bareme', serialize=False, to='siam.voeu', verbose_name='voeu')),
+                ('voeu', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='bareme', serialize=False, to='siam.voeu', verbose_name='vœu')),
                 ('total', models.DecimalField(decimal_places=1, max_digits=8, verbose_name='barème')),
                 ('lignes', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), default=list, size=None, verbose_name='lignes')),
                 ('calcule_le', models.DateTimeField(verbose_name='calculé le')),
@@ -86,8 +86,8 @@ class Migration(migrations.Migration):
                 ('demande', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='siam.demande', verbose_name='demande')),
             ],
             options={
-                'verbose_name': "barème d'un voeu",
-                'verbose_name_plural': 'barèmes des voeux',
+                'verbose_name': "barème d'un vœu",
+                'verbose_name_plural': 'barèmes des vœux',
             },
         ),
         migrations.CreateModel(
@@ -95,9 +95,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('ordre', models.PositiveSmallIntegerField(verbose_name='ordre')),
-                ('code', models.CharField(choices=[('echelon', 'Échelon'), ('poste', 'Ancienneté dans le poste'), ('rc', 'Rapprochement de conjoints'), ('apc', 'Autorité parentale conjointe'), ('mutation_simultanee', 'Mutation simultanée'), ('enfants', 'Enfants'), ('separation', 'Années de séparation'), ('rqth', 'Handicap (RQTH)'), ('handicap', 'Handicap, bonification exceptionnelle'), ('education_prioritaire', 'Éducation prioritaire'), ('stagiaire_ex_contractuel', 'Stagiaire ex-contractuel'), ('stagiaire_academie_stage', 'Stagiaire, académie de stage'), ('stagiaire_voeu_1', 'Stagiaire, bonification sur le voeu 1'), ('preferentiel', 'Voeu préférentiel'), ('cimm', 'Centre des intérêts matériels et moraux (CIMM)'), ('carte_scolaire', 'Mesure de carte scolaire'), ('agrege_lycee', 'Agrégé sur un voeu lycée'), ('rep_plus_entree', 'Entrée en REP+'), ('tzr', 'Stabilisation des TZR')], max_length=40, verbose_name='composante')),
-                ('voeu_specific', models.BooleanField(default=False, help_text="Retirée du barème d'extension (bonification propre à un voeu).", verbose_name='liée à un voeu')),
-                ('applique_a', models.JSONField(blank=True, default=dict, help_text='Par exemple {"rangs": "voeu_1", "types_exclus": ["ETB"], "filtres": ["TOUT"]}.', verbose_name='voeux concernés')),
+                ('code', models.CharField(choices=[('echelon', 'Échelon'), ('poste', 'Ancienneté dans le poste'), ('rc', 'Rapprochement de conjoints'), ('apc', 'Autorité parentale conjointe'), ('mutation_simultanee', 'Mutation simultanée'), ('enfants', 'Enfants'), ('separation', 'Années de séparation'), ('rqth', 'Handicap (RQTH)'), ('handicap', 'Handicap, bonification exceptionnelle'), ('education_prioritaire', 'Éducation prioritaire'), ('stagiaire_ex_contractuel', 'Stagiaire ex-contractuel'), ('stagiaire_academie_stage', 'Stagiaire, académie de stage'), ('stagiaire_voeu_1', 'Stagiaire, bonification sur le vœu 1'), ('preferentiel', 'Vœu préférentiel'), ('cimm', 'Centre des intérêts matériels et moraux (CIMM)'), ('carte_scolaire', 'Mesure de carte scolaire'), ('agrege_lycee', 'Agrégé sur un vœu lycée'), ('rep_plus_entree', 'Entrée en REP+'), ('tzr', 'Stabilisation des TZR')], max_length=40, verbose_name='composante')),
+                ('voeu_specific', models.BooleanField(default=False, help_text="Retirée du barème d'extension (bonification propre à un vœu).", verbose_name='liée à un vœu')),
+                ('applique_a', models.JSONField(blank=True, default=dict, help_text='Par exemple {"rangs": "voeu_1", "types_exclus": ["ETB"], "filtres": ["TOUT"]}.', verbose_name='vœux concernés')),
                 ('params', models.JSONField(blank=True, default=dict, help_text='Par exemple {"points": "150.2"}.', verbose_name='paramètres')),
                 ('actif', models.BooleanField(default=True, verbose_name='active')),
                 ('campagne', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='regles_bareme', to='siam.campagne', verbose_name='campagne')),
@@ -133,8 +133,8 @@ class Migration(migrations.Migration):
                 ('motif', models.TextField(verbose_name='motif')),
                 ('auteur', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
                 ('campagne', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='siam.campagne', verbose_name='campagne')),
-                ('demande', models.ForeignKey(blank=True, help_text='Vide : changement des règles, pour tous les participants.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='bareme_changes', to='siam.demande', verbose_name='demande')),
-                ('voeu', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='siam.voeu', verbose_name='voeu')),
+                ('demande', models.ForeignKey(blank=True, help_text='Vide\u00a0: changement des règles, pour tous les participants.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='bareme_changes', to='siam.demande', verbose_name='demande')),
+                ('voeu', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='siam.voeu', verbose_name='vœu')),
             ],
             options={
                 'verbose_name': 'modification de barème',
@@ -147,13 +147,13 @@ class Migration(migrations.Migration):
             name='BaremeCorrection',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('echelon', 'Échelon'), ('poste', 'Ancienneté dans le poste'), ('rc', 'Rapprochement de conjoints'), ('apc', 'Autorité parentale conjointe'), ('mutation_simultanee', 'Mutation simultanée'), ('enfants', 'Enfants'), ('separation', 'Années de séparation'), ('rqth', 'Handicap (RQTH)'), ('handicap', 'Handicap, bonification exceptionnelle'), ('education_prioritaire', 'Éducation prioritaire'), ('stagiaire_ex_contractuel', 'Stagiaire ex-contractuel'), ('stagiaire_academie_stage', 'Stagiaire, académie de stage'), ('stagiaire_voeu_1', 'Stagiaire, bonification sur le voeu 1'), ('preferentiel', 'Voeu préférentiel'), ('cimm', 'Centre des intérêts matériels et moraux (CIMM)'), ('carte_scolaire', 'Mesure de carte scolaire'), ('agrege_lycee', 'Agrégé sur un voeu lycée'), ('rep_plus_entree', 'Entrée en REP+'), ('tzr', 'Stabilisation des TZR')], max_length=40, verbose_name='composante')),
+                ('code', models.CharField(choices=[('echelon', 'Échelon'), ('poste', 'Ancienneté dans le poste'), ('rc', 'Rapprochement de conjoints'), ('apc', 'Autorité parentale conjointe'), ('mutation_simultanee', 'Mutation simultanée'), ('enfants', 'Enfants'), ('separation', 'Années de séparation'), ('rqth', 'Handicap (RQTH)'), ('handicap', 'Handicap, bonification exceptionnelle'), ('education_prioritaire', 'Éducation prioritaire'), ('stagiaire_ex_contractuel', 'Stagiaire ex-contractuel'), ('stagiaire_academie_stage', 'Stagiaire, académie de stage'), ('stagiaire_voeu_1', 'Stagiaire, bonification sur le vœu 1'), ('preferentiel', 'Vœu préférentiel'), ('cimm', 'Centre des intérêts matériels et moraux (CIMM)'), ('carte_scolaire', 'Mesure de carte scolaire'), ('agrege_lycee', 'Agrégé sur un vœu lycée'), ('rep_plus_entree', 'Entrée en REP+'), ('tzr', 'Stabilisation des TZR')], max_length=40, verbose_name='composante')),
                 ('points', models.DecimalField(decimal_places=1, max_digits=8, verbose_name='points retenus')),
                 ('justification', models.TextField(verbose_name="justification (communiquée à l'agent)")),
                 ('date', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date')),
                 ('auteur', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
                 ('demande', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections_bareme', to='siam.demande', verbose_name='demande')),
-                ('voeu', models.ForeignKey(blank=True, help_text='Vide : la correction porte sur tous les voeux.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='siam.voeu', verbose_name='voeu')),
+                ('voeu', models.ForeignKey(blank=True, help_text='Vide\u00a0: la correction porte sur tous les vœux.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='siam.voeu', verbose_name='vœu')),
             ],
             options={
                 'verbose_name': 'correction de barème',
@@ -176,7 +176,7 @@ class Migration(migrations.Migration):
                 ('creee_le', models.DateTimeField(default=django.utils.timezone.now, verbose_name='demandée le')),
                 ('demande', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contestations', to='siam.demande', verbose_name='demande')),
                 ('repondu_par', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='réponse de')),
-                ('voeu', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='siam.voeu', verbose_name='voeu concerné')),
+                ('voeu', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='siam.voeu', verbose_name='vœu concerné')),
             ],
             options={
                 'verbose_name': 'demande de correction de barème',

@@ -39,12 +39,12 @@ class RegleBareme(models.Model):
     ordre = models.PositiveSmallIntegerField(_("ordre"))
     code = models.CharField(_("composante"), max_length=40, choices=COMPOSANTES)
     voeu_specific = models.BooleanField(
-        _("liée à un voeu"),
+        _("liée à un vœu"),
         default=False,
-        help_text=_("Retirée du barème d'extension (bonification propre à un voeu)."),
+        help_text=_("Retirée du barème d'extension (bonification propre à un vœu)."),
     )
     applique_a = models.JSONField(
-        _("voeux concernés"),
+        _("vœux concernés"),
         default=dict,
         blank=True,
         help_text=_('Par exemple {"rangs": "voeu_1", "types_exclus": ["ETB"], "filtres": ["TOUT"]}.'),
@@ -89,7 +89,7 @@ class EtatLigne(models.TextChoices):
     APPLIQUEE = "applied", _("retenue")
     EN_ATTENTE = "pending", _("en attente de validation")
     REFUSEE = "refused", _("refusée")
-    NON_APPLICABLE = "not_applicable", _("sans effet sur ce voeu")
+    NON_APPLICABLE = "not_applicable", _("sans effet sur ce vœu")
     CORRIGEE = "corrected", _("corrigée par le rectorat")
 
 
@@ -144,7 +144,7 @@ class BaremeVoeu(models.Model):
         primary_key=True,
         related_name="bareme",
         db_constraint=False,
-        verbose_name=_("voeu"),
+        verbose_name=_("vœu"),
     )
     # The voeu's demande, copied: a campagne's rows are found by a join with its 30,000 demandes
     # instead of its million voeux (no index: only whole-campagne scans use it).
@@ -164,8 +164,8 @@ class BaremeVoeu(models.Model):
     objects = BaremeVoeuQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("barème d'un voeu")
-        verbose_name_plural = _("barèmes des voeux")
+        verbose_name = _("barème d'un vœu")
+        verbose_name_plural = _("barèmes des vœux")
         # Campagne.jalons: "are this campagne's barèmes définitifs?" (empty until they are, so COPY pays nothing)
         indexes = [models.Index(fields=["demande"], condition=Q(definitif=True), name="baremevoeu_definitif_idx")]
 
@@ -179,7 +179,7 @@ class BaremeExtension(models.Model):
     demande = models.OneToOneField(
         Demande, on_delete=models.CASCADE, primary_key=True, related_name="bareme_extension", verbose_name=_("demande")
     )
-    rang = models.PositiveSmallIntegerField(_("rang du voeu dont il est tiré"))
+    rang = models.PositiveSmallIntegerField(_("rang du vœu dont il est tiré"))
     total = models.DecimalField(_("barème d'extension"), max_digits=8, decimal_places=1)
     lignes = ArrayField(models.BigIntegerField(), verbose_name=_("lignes"), default=list)
     calcule_le = models.DateTimeField(_("calculé le"))
@@ -219,8 +219,8 @@ class BaremeCorrection(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("voeu"),
-        help_text=_("Vide : la correction porte sur tous les voeux."),
+        verbose_name=_("vœu"),
+        help_text=_("Vide\u00a0: la correction porte sur tous les vœux."),
     )
     code = models.CharField(_("ligne corrigée"), max_length=40, choices=COMPOSANTES, blank=True)
     points = models.DecimalField(_("points retenus"), max_digits=8, decimal_places=1, null=True, blank=True)
@@ -287,10 +287,10 @@ class BaremeChange(models.Model):
         blank=True,
         related_name="bareme_changes",
         verbose_name=_("demande"),
-        help_text=_("Vide : changement des règles, pour tous les participants."),
+        help_text=_("Vide\u00a0: changement des règles, pour tous les participants."),
     )
     voeu = models.ForeignKey(
-        Voeu, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("voeu")
+        Voeu, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("vœu")
     )
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("auteur")
@@ -358,7 +358,7 @@ class Contestation(models.Model):
         Demande, on_delete=models.CASCADE, related_name="contestations", verbose_name=_("demande")
     )
     voeu = models.ForeignKey(
-        Voeu, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("voeu concerné")
+        Voeu, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("vœu concerné")
     )
     motif = models.TextField(_("motif de la demande"))
     piece = models.FileField(

@@ -97,10 +97,10 @@ class Campagne(models.Model):
         verbose_name=_("campagne inter dont elle reçoit les entrants"),
     )
     libelle = models.CharField(_("libellé"), max_length=150)
-    max_voeux = models.PositiveSmallIntegerField(_("nombre maximal de voeux"), default=31)
+    max_voeux = models.PositiveSmallIntegerField(_("nombre maximal de vœux"), default=31)
     types_voeux = ArrayField(
         models.CharField(max_length=3, choices=TypeVoeu.choices),
-        verbose_name=_("types de voeux autorisés"),
+        verbose_name=_("types de vœux autorisés"),
         default=list,
     )
     publiee = models.BooleanField(_("publiée"), default=True)

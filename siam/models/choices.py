@@ -53,7 +53,7 @@ class TypeFiltre(models.TextChoices):
 
 class Phase(models.TextChoices):
     A_VENIR = CorePhase.A_VENIR, _("saisie à venir")
-    SAISIE = CorePhase.SAISIE, _("saisie des voeux ouverte")
+    SAISIE = CorePhase.SAISIE, _("saisie des vœux ouverte")
     CLOTURE = CorePhase.CLOTURE, _("saisie close")
     CONFIRMATION = CorePhase.CONFIRMATION, _("confirmation et retour des pièces justificatives")
     INSTRUCTION = CorePhase.INSTRUCTION, _("vérification des demandes")
@@ -85,7 +85,7 @@ class Motif(models.TextChoices):
     CIMM = "cimm", _("centre des intérêts matériels et moraux (CIMM) dans un DOM")
     CARTE_SCOLAIRE = "carte_scolaire", _("mesure de carte scolaire")
     STAGIAIRE_EX_CONTRACTUEL = "stagiaire_ex_contractuel", _("stagiaire ex-contractuel")
-    STAGIAIRE_VOEU_1 = "stagiaire_voeu_1", _("stagiaire : bonification sur le voeu 1")
+    STAGIAIRE_VOEU_1 = "stagiaire_voeu_1", _("stagiaire\u00a0: bonification sur le vœu 1")
     VOEU_PREFERENTIEL = "preferentiel", _("vœu préférentiel")
     TZR = "tzr", _("stabilisation des titulaires sur zone de remplacement")
 

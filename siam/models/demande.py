@@ -103,7 +103,7 @@ def _target_matches_type() -> Q:
 class Voeu(models.Model):
     demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="voeux", verbose_name=_("demande"))
     rang = models.PositiveSmallIntegerField(_("rang"))
-    type = models.CharField(_("type de voeu"), max_length=3, choices=TypeVoeu.choices)
+    type = models.CharField(_("type de vœu"), max_length=3, choices=TypeVoeu.choices)
     filtre = models.CharField(
         _("type d'établissement"), max_length=4, choices=TypeFiltre.choices, default=TypeFiltre.TOUT
     )
@@ -144,8 +144,8 @@ class Voeu(models.Model):
     objects = VoeuQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("voeu")
-        verbose_name_plural = _("voeux")
+        verbose_name = _("vœu")
+        verbose_name_plural = _("vœux")
         ordering = ["demande", "rang"]
         constraints = [
             # deferred: moving a voeu swaps two ranks inside one transaction
@@ -190,7 +190,7 @@ class DemandeVersion(models.Model):
     )
     date = models.DateTimeField(_("date"), auto_now_add=True)
     action = models.CharField(_("modification"), max_length=200)
-    contenu = models.JSONField(_("voeux et motifs après la modification"))
+    contenu = models.JSONField(_("vœux et motifs après la modification"))
 
     class Meta:
         verbose_name = _("version de la demande")

@@ -38,7 +38,7 @@ class RaisonEchec(models.TextChoices):
     BARRE = "barre", _("barème inférieur à la barre")
     EGALITE = "egalite", _("égalité départagée par l'ordre publié")
     PLACE = "place", _("aucune place ne s'est libérée")
-    DEJA_DEMANDE = "deja", _("ses postes figuraient déjà dans vos voeux mieux classés")
+    DEJA_DEMANDE = "deja", _("ses postes figuraient déjà dans vos vœux mieux classés")
     AUCUN_POSTE = "aucun", _("aucun poste de votre discipline dans cette zone")
 
 
@@ -69,7 +69,7 @@ class MouvementRun(models.Model):
         _("graine du tirage de départage"),
         max_length=64,
         blank=True,
-        help_text=_("Celle du tirage publié de la campagne : le départage est reproductible."),
+        help_text=_("Celle du tirage publié de la campagne\u00a0: le départage est reproductible."),
     )
     exchange = models.BooleanField(_("étape d'échanges simulée"), default=False)
     extension = models.BooleanField(_("procédure d'extension"), default=True)
@@ -93,7 +93,7 @@ class MouvementRun(models.Model):
         related_name="+",
         verbose_name=_("publié par"),
     )
-    published_exchange = models.BooleanField(_("résultat publié : après échanges"), default=False)
+    published_exchange = models.BooleanField(_("résultat publié\u00a0: après échanges"), default=False)
     courrier_key = models.CharField(_("clé de l'envoi au courrier"), max_length=200, blank=True)
 
     objects = MouvementRunQuerySet.as_manager()
@@ -187,7 +187,7 @@ class MouvementResultat(models.Model):
     poste = models.ForeignKey(
         Poste, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("poste obtenu")
     )
-    voeu_rang = models.PositiveSmallIntegerField(_("rang du voeu obtenu"), null=True, blank=True)
+    voeu_rang = models.PositiveSmallIntegerField(_("rang du vœu obtenu"), null=True, blank=True)
     position = models.PositiveIntegerField(_("position dans la liste développée"), null=True, blank=True)
     score = models.IntegerField(_("barème sur le poste obtenu (× 10)"), null=True, blank=True)
     kept = models.BooleanField(_("maintenu sur son poste"), default=False)
@@ -201,7 +201,7 @@ class MouvementResultat(models.Model):
         related_name="+",
         verbose_name=_("poste après échanges (simulation)"),
     )
-    voeu_rang_echange = models.PositiveSmallIntegerField(_("rang du voeu après échanges"), null=True, blank=True)
+    voeu_rang_echange = models.PositiveSmallIntegerField(_("rang du vœu après échanges"), null=True, blank=True)
 
     objects = MouvementResultatQuerySet.as_manager()
 

@@ -45,7 +45,7 @@ def check_calendar(
         if name in changes and changes[name][1] > now:
             raise CalendrierVerrouille(
                 _(
-                    "La date « %(champ)s » ne peut plus être reportée dans le futur : %(faits)s. "
+                    "La date « %(champ)s » ne peut plus être reportée dans le futur\u00a0: %(faits)s. "
                     "Elle peut seulement rester dans le passé."
                 )
                 % {"champ": DATE_LABELS[name], "faits": reached},
@@ -61,7 +61,7 @@ def check_calendar(
     if now >= campagne.saisie_debut and not motif.strip():
         raise CalendrierVerrouille(
             _(
-                "La saisie est ouverte depuis le %(date)s : indiquez le motif du changement de calendrier, "
+                "La saisie est ouverte depuis le %(date)s\u00a0: indiquez le motif du changement de calendrier, "
                 "il sera conservé avec votre nom."
             )
             % {"date": moment(campagne.saisie_debut)},

@@ -50,7 +50,7 @@ def require_startable(*, dossier: Dossier | None, campagne: Campagne, now: datet
     if dossier is None:
         raise DemandeImpossible(
             _(
-                "Aucun dossier administratif d'enseignant n'est enregistré à votre nom : seuls les personnels "
+                "Aucun dossier administratif d'enseignant n'est enregistré à votre nom\u00a0: seuls les personnels "
                 "qui ont un dossier peuvent participer au mouvement. Si vous êtes enseignant, contactez votre "
                 "correspondant de gestion."
             )
@@ -83,12 +83,12 @@ def require_saisie(campagne: Campagne, now: datetime.datetime) -> None:
     phase = campagne.phase_at(now)
     if phase == Phase.A_VENIR:
         raise PhaseFermee(
-            _("La saisie des voeux n'est pas encore ouverte : elle ouvrira le %(date)s.")
+            _("La saisie des vœux n'est pas encore ouverte\u00a0: elle ouvrira le %(date)s.")
             % {"date": moment(campagne.saisie_debut)}
         )
     if phase != Phase.SAISIE:
         raise PhaseFermee(
-            _("La saisie des voeux est fermée depuis le %(date)s : aucune modification n'est possible.")
+            _("La saisie des vœux est fermée depuis le %(date)s\u00a0: aucune modification n'est possible.")
             % {"date": moment(campagne.saisie_fin)}
         )
 
@@ -103,7 +103,7 @@ def require_confirmation(campagne: Campagne, now: datetime.datetime) -> None:
 
 def require_depot_pieces(campagne: Campagne, now: datetime.datetime) -> None:
     if now < campagne.saisie_debut:
-        raise PhaseFermee(_("Le dépôt des pièces justificatives ouvrira avec la saisie des voeux."))
+        raise PhaseFermee(_("Le dépôt des pièces justificatives ouvrira avec la saisie des vœux."))
     if not campagne.depot_pieces_ouvert(now):
         raise PhaseFermee(
             _("Le dépôt des pièces justificatives est clos depuis le %(date)s.")
@@ -125,13 +125,13 @@ def lock_demande(demande_id: int, version: int | None, *, guard: Guard | None = 
         guard(locked.campagne, timezone.now())
     if locked.etat == EtatDemande.CLOSE_INTER:
         raise PhaseFermee(
-            _("Votre demande est close : vous avez obtenu une autre académie au mouvement inter-académique.")
+            _("Votre demande est close\u00a0: vous avez obtenu une autre académie au mouvement inter-académique.")
         )
     if version is None or version != locked.version:
         raise ConflitVersion(
             _(
-                "Votre liste a été modifiée dans un autre onglet ou une autre fenêtre : votre dernière action "
-                "n'a pas été enregistrée. Voici la liste à jour ; recommencez si besoin."
+                "Votre liste a été modifiée dans un autre onglet ou une autre fenêtre\u00a0: votre dernière action "
+                "n'a pas été enregistrée. Voici la liste à jour\u00a0; recommencez si besoin."
             )
         )
     return locked
@@ -184,14 +184,14 @@ def cancel_demande(*, demande: Demande, auteur: Agent, version: int | None) -> D
         locked = lock_demande(demande.pk, version, guard=None)
         now = timezone.now()
         if locked.campagne.saisie_ouverte(now):
-            raise PhaseFermee(_("Pendant la saisie, il suffit de supprimer vos voeux pour ne pas participer."))
+            raise PhaseFermee(_("Pendant la saisie, il suffit de supprimer vos vœux pour ne pas participer."))
         if not locked.campagne.annulation_ouverte(now):
             raise PhaseFermee(
                 _("Les annulations ne sont acceptées qu'entre la fermeture de la saisie et le %(date)s.")
                 % {"date": moment(locked.campagne.annulation_fin)}
             )
         if locked.est_obligatoire:
-            raise PhaseFermee(_("Votre participation est obligatoire : votre demande ne peut pas être annulée."))
+            raise PhaseFermee(_("Votre participation est obligatoire\u00a0: votre demande ne peut pas être annulée."))
         if locked.etat == EtatDemande.ANNULEE:
             return locked
         locked.etat = EtatDemande.ANNULEE

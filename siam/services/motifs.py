@@ -55,7 +55,7 @@ def declare_motif(
             annees=annees,
             precision=precision,
         )
-        record_change(locked, auteur=auteur, action=_("Motif déclaré : %(motif)s") % {"motif": label})
+        record_change(locked, auteur=auteur, action=_("Motif déclaré\u00a0: %(motif)s") % {"motif": label})
     demande.version = locked.version
     return declared
 
@@ -68,7 +68,7 @@ def withdraw_motif(*, demande: Demande, auteur: Agent, version: int | None, moti
             raise SiamError(_("Ce motif ne figure plus dans votre demande."))
         declared.delete()
         record_change(
-            locked, auteur=auteur, action=_("Motif retiré : %(motif)s") % {"motif": declared.get_motif_display()}
+            locked, auteur=auteur, action=_("Motif retiré\u00a0: %(motif)s") % {"motif": declared.get_motif_display()}
         )
     demande.version = locked.version
 
@@ -76,7 +76,7 @@ def withdraw_motif(*, demande: Demande, auteur: Agent, version: int | None, moti
 def decide_motif(*, motif: MotifDeclare, staff: Agent, statut: str, motif_refus: str = "") -> MotifDeclare:
     """Staff validate or refuse a claim; the barème only counts validated ones."""
     if statut == StatutMotif.REFUSE and not motif_refus.strip():
-        raise SiamError(_("Indiquez le motif du refus : il sera communiqué à l'agent."), field="motif_refus")
+        raise SiamError(_("Indiquez le motif du refus\u00a0: il sera communiqué à l'agent."), field="motif_refus")
     with transaction.atomic():
         locked = MotifDeclare.objects.select_for_update().get(pk=motif.pk)
         locked.statut = statut

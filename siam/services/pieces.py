@@ -62,7 +62,9 @@ def _check_quota(demande: Demande, size: int) -> None:
     per_demande = settings.SIAM_PIECES_MAX_PER_DEMANDE
     if PieceJustificative.objects.filter(demande=demande).count() >= per_demande:
         raise PieceInvalide(
-            _("Vous avez déjà déposé %(n)d pièces pour cette demande, le maximum : retirez-en une avant d'en ajouter.")
+            _(
+                "Vous avez déjà déposé %(n)d pièces pour cette demande, le maximum\u00a0: retirez-en une avant d'en ajouter."
+            )
             % {"n": per_demande},
             field="fichier",
         )
@@ -71,7 +73,7 @@ def _check_quota(demande: Demande, size: int) -> None:
     if used + size > limit:
         raise PieceInvalide(
             _(
-                "Vos pièces occupent déjà %(used)s sur les %(max)s autorisés : retirez une pièce ou déposez un "
+                "Vos pièces occupent déjà %(used)s sur les %(max)s autorisés\u00a0: retirez une pièce ou déposez un "
                 "fichier plus léger."
             )
             % {"used": taille_fr(used), "max": taille_fr(limit)},
@@ -106,7 +108,7 @@ def delete_piece(*, piece: PieceJustificative) -> None:
     """The teacher withdraws a pièce nobody has examined yet, while the deposit is open."""
     require_depot_pieces(piece.demande.campagne, timezone.now())
     if piece.statut != StatutPiece.EN_ATTENTE:
-        raise SiamError(_("Cette pièce a déjà été examinée : elle ne peut plus être retirée."))
+        raise SiamError(_("Cette pièce a déjà été examinée\u00a0: elle ne peut plus être retirée."))
     with transaction.atomic():
         PieceJustificative.objects.filter(pk=piece.pk).delete()
         transaction.on_commit(lambda: piece.fichier.delete(save=False))
@@ -114,7 +116,7 @@ def delete_piece(*, piece: PieceJustificative) -> None:
 
 def decide_piece(*, piece: PieceJustificative, staff: Agent, statut: str, motif_refus: str = "") -> PieceJustificative:
     if statut == StatutPiece.REFUSEE and not motif_refus.strip():
-        raise SiamError(_("Indiquez le motif du refus : il sera communiqué à l'agent."), field="motif_refus")
+        raise SiamError(_("Indiquez le motif du refus\u00a0: il sera communiqué à l'agent."), field="motif_refus")
     with transaction.atomic():
         locked = PieceJustificative.objects.select_for_update().get(pk=piece.pk)
         locked.statut = statut

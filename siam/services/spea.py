@@ -127,7 +127,7 @@ def submit_candidature(*, agent: Agent, poste: Poste, lettre: UploadedFile) -> C
         raise SiamError(_("Ce poste à profil n'est pas offert dans votre discipline."))
     cv = cv_snapshot(agent)
     if not cv["entrees"]:
-        raise SiamError(_("Votre CV est vide : complétez « Votre CV » avant de candidater sur un poste à profil."))
+        raise SiamError(_("Votre CV est vide\u00a0: complétez « Votre CV » avant de candidater sur un poste à profil."))
     check_lettre(lettre)
     with transaction.atomic():
         if CandidatureSpea.objects.actives().filter(agent=agent, poste=poste).exists():
@@ -151,7 +151,7 @@ def withdraw_candidature(*, candidature: CandidatureSpea) -> CandidatureSpea:
     with transaction.atomic():
         locked = CandidatureSpea.objects.select_for_update().get(pk=candidature.pk)
         if locked.etat != EtatCandidature.DEPOSEE:
-            raise SiamError(_("Cette candidature n'est plus en cours d'examen : elle ne peut plus être retirée."))
+            raise SiamError(_("Cette candidature n'est plus en cours d'examen\u00a0: elle ne peut plus être retirée."))
         locked.etat = EtatCandidature.RETIREE
         locked.retiree_le = timezone.now()
         locked.save(update_fields=["etat", "retiree_le"])
@@ -165,10 +165,10 @@ def require_before_intra(campagne: Campagne) -> None:
     runs = MouvementRun.objects.filter(campagne=campagne)
     if runs.filter(published_at__isnull=False).exists():
         raise PhaseFermee(
-            _("Les résultats du mouvement intra sont publiés : les décisions SPEA ne peuvent plus changer.")
+            _("Les résultats du mouvement intra sont publiés\u00a0: les décisions SPEA ne peuvent plus changer.")
         )
     if runs.filter(statut=StatutRun.RUNNING).exists():
-        raise PhaseFermee(_("Un calcul du mouvement intra est en cours : décidez après sa fin, puis relancez-le."))
+        raise PhaseFermee(_("Un calcul du mouvement intra est en cours\u00a0: décidez après sa fin, puis relancez-le."))
 
 
 def decide_candidature(*, candidature: CandidatureSpea, staff: Agent, retenue: bool) -> CandidatureSpea:
@@ -193,7 +193,7 @@ def decide_candidature(*, candidature: CandidatureSpea, staff: Agent, retenue: b
             release_current_post(locked)
         post_courrier(
             recipients=[locked.agent_id],
-            sujet=_("Mouvement spécifique : votre candidature sur le poste %(poste)s") % {"poste": locked.poste},
+            sujet=_("Mouvement spécifique\u00a0: votre candidature sur le poste %(poste)s") % {"poste": locked.poste},
             corps=decision_text(locked),
             key=locked.courrier_key,
             categorie=Categorie.RESULTAT,
@@ -258,7 +258,7 @@ def decision_text(candidature: CandidatureSpea) -> str:
         return _(
             "Votre candidature sur le poste à profil « %(poste)s » est retenue par le recteur. Ce poste vous est "
             "attribué au titre du mouvement spécifique académique.\n\nVos autres vœux du mouvement intra ne sont "
-            "plus examinés : votre demande ne participe plus au mouvement général."
+            "plus examinés\u00a0: votre demande ne participe plus au mouvement général."
         ) % {"poste": poste}
     return _(
         "Votre candidature sur le poste à profil « %(poste)s » n'est pas retenue. Vos vœux du mouvement intra "
@@ -280,7 +280,7 @@ def record_review(
     with transaction.atomic():
         locked = CandidatureSpea.objects.select_for_update().get(pk=candidature.pk)
         if locked.etat != EtatCandidature.DEPOSEE:
-            raise SiamError(_("Cette candidature n'est plus en cours d'examen : ses avis ne changent plus."))
+            raise SiamError(_("Cette candidature n'est plus en cours d'examen\u00a0: ses avis ne changent plus."))
         taken = CandidatureSpea.objects.actives().filter(poste_id=locked.poste_id, classement=classement)
         if classement is not None and taken.exclude(pk=locked.pk).exists():
             raise SiamError(_("Ce rang est déjà donné à une autre candidature sur ce poste."), field="classement")

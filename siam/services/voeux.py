@@ -77,7 +77,7 @@ def resolve_cible(voeu_type: str, code: str) -> Any:
     model, code_field, message = LOOKUPS[field]
     code = code.strip().upper()
     if not code:
-        raise VoeuInvalide(_("Saisissez le code du voeu."), field="code")
+        raise VoeuInvalide(_("Saisissez le code du vœu."), field="code")
     queryset = model._default_manager.select_related(*RELATED[field])
     found = queryset.filter(**{f"{code_field}__in": _candidates(field, code)}).first()
     if found is None and field == "academie":
@@ -101,15 +101,15 @@ KINDS: dict[str, validity.Kind] = {CampagneKind.INTER: validity.Kind.INTER, Camp
 REFUS: dict[validity.Refus, StrOrPromise] = {
     validity.Refus.TYPE_FERME: gettext_lazy("Les vœux de type « %(type)s » ne sont pas ouverts pour cette campagne."),
     validity.Refus.PROPRE_ACADEMIE: gettext_lazy(
-        "« %(cible)s » est votre académie actuelle : en tant que titulaire, vous n'avez pas à la demander. "
+        "« %(cible)s » est votre académie actuelle\u00a0: en tant que titulaire, vous n'avez pas à la demander. "
         "Si vous n'obtenez aucun de vos vœux, vous restez dans votre académie."
     ),
     validity.Refus.PROPRE_ETABLISSEMENT: gettext_lazy(
-        "« %(cible)s » est votre établissement actuel : vous n'avez pas à le demander. "
+        "« %(cible)s » est votre établissement actuel\u00a0: vous n'avez pas à le demander. "
         "Si vous n'obtenez aucun de vos vœux, vous conservez votre poste."
     ),
     validity.Refus.PROPRE_ZONE: gettext_lazy(
-        "« %(cible)s » est votre zone de remplacement actuelle : vous n'avez pas à la demander. "
+        "« %(cible)s » est votre zone de remplacement actuelle\u00a0: vous n'avez pas à la demander. "
         "Si vous n'obtenez aucun de vos vœux, vous conservez votre poste."
     ),
 }
@@ -159,7 +159,7 @@ def check_voeu(*, campagne: Campagne, demande: Demande, voeu_type: str, cible: A
         raise VoeuInvalide(str(REFUS[refus]) % {"type": label, "cible": cible}, field=REFUS_FIELD.get(refus, "code"))
     if filtre != TypeFiltre.TOUT and (voeu_type not in TYPES_AVEC_FILTRE or campagne.kind != CampagneKind.INTRA):
         raise VoeuInvalide(
-            _("Le type d'établissement ne peut pas être restreint sur un voeu de type « %(type)s ».") % {"type": label},
+            _("Le type d'établissement ne peut pas être restreint sur un vœu de type « %(type)s ».") % {"type": label},
             field="filtre",
         )
     if campagne.academie_id and academie_of(cible).pk != campagne.academie_id:
@@ -179,11 +179,11 @@ def check_voeu(*, campagne: Campagne, demande: Demande, voeu_type: str, cible: A
         "rang", flat=True
     )
     for rang in same[:1]:
-        raise VoeuInvalide(_("Ce voeu figure déjà dans votre liste (voeu n° %(rang)s).") % {"rang": rang}, field="code")
+        raise VoeuInvalide(_("Ce vœu figure déjà dans votre liste (vœu n° %(rang)s).") % {"rang": rang}, field="code")
     count = voeux.count()
     if count >= campagne.max_voeux:
         raise VoeuInvalide(
-            _("Vous avez déjà saisi le nombre maximal de voeux (%(max)s) pour cette campagne.")
+            _("Vous avez déjà saisi le nombre maximal de vœux (%(max)s) pour cette campagne.")
             % {"max": campagne.max_voeux}
         )
     return count
@@ -267,7 +267,7 @@ def add_voeu_reported(
         voeu = Voeu.objects.create(
             demande=locked, rang=position, type=voeu_type, filtre=filtre, **{CIBLE_PAR_TYPE[voeu_type]: cible}
         )
-        action = _("Ajout du voeu n° %(rang)s : %(voeu)s") % {"rang": voeu.rang, "voeu": cible}
+        action = _("Ajout du vœu n° %(rang)s\u00a0: %(voeu)s") % {"rang": voeu.rang, "voeu": cible}
         record_change(locked, auteur=auteur, action=action)
         phrase = _("En ajoutant %(voeu)s en %(position)s position") % {
             "voeu": _libelle(voeu),
@@ -292,12 +292,12 @@ def remove_voeu_reported(*, demande: Demande, auteur: Agent, version: int | None
         voeux = voeux_of(locked)
         voeu = next((v for v in voeux if v.pk == voeu_id), None)
         if voeu is None:
-            raise VoeuInvalide(_("Ce voeu ne figure plus dans votre liste."))
+            raise VoeuInvalide(_("Ce vœu ne figure plus dans votre liste."))
         before = _before(voeux)
         undo = {"action": "add", "type": voeu.type, "code": voeu.code, "filtre": voeu.filtre, "rang": voeu.rang}
         voeu.delete()
         Voeu.objects.filter(demande=locked, rang__gt=undo["rang"]).update(rang=F("rang") - 1)
-        record_change(locked, auteur=auteur, action=_("Suppression du voeu n° %(rang)s") % {"rang": undo["rang"]})
+        record_change(locked, auteur=auteur, action=_("Suppression du vœu n° %(rang)s") % {"rang": undo["rang"]})
         phrase = _("En supprimant %(voeu)s (vœu n° %(rang)s)") % {"voeu": _libelle(voeu), "rang": undo["rang"]}
         pertes, gains = _bilan(locked, before, phrase)
     demande.version = locked.version
@@ -316,7 +316,7 @@ def move_voeu_to(*, demande: Demande, auteur: Agent, version: int | None, voeu_i
         voeux = voeux_of(locked)
         voeu = next((v for v in voeux if v.pk == voeu_id), None)
         if voeu is None:
-            raise VoeuInvalide(_("Ce voeu ne figure plus dans votre liste."))
+            raise VoeuInvalide(_("Ce vœu ne figure plus dans votre liste."))
         if not 1 <= rang <= len(voeux):
             raise VoeuInvalide(_("Choisissez un rang entre 1 et %(max)s.") % {"max": len(voeux)}, field="rang")
         old = voeu.rang
@@ -329,9 +329,7 @@ def move_voeu_to(*, demande: Demande, auteur: Agent, version: int | None, voeu_i
         else:
             Voeu.objects.filter(demande=locked, rang__gt=old, rang__lte=rang).update(rang=F("rang") - 1)
         Voeu.objects.filter(pk=voeu.pk).update(rang=rang)
-        record_change(
-            locked, auteur=auteur, action=_("Voeu n° %(old)s placé en n° %(new)s") % {"old": old, "new": rang}
-        )
+        record_change(locked, auteur=auteur, action=_("Vœu n° %(old)s placé en n° %(new)s") % {"old": old, "new": rang})
         phrase = _("En plaçant %(voeu)s en %(position)s position") % {
             "voeu": _libelle(voeu),
             "position": ordinal_f(rang),
@@ -352,9 +350,9 @@ def move_voeu_reported(*, demande: Demande, auteur: Agent, version: int | None, 
         if exc.field != "rang":
             raise
         raise VoeuInvalide(
-            _("Ce voeu est déjà en première position.")
+            _("Ce vœu est déjà en première position.")
             if direction == "up"
-            else _("Ce voeu est déjà en dernière position.")
+            else _("Ce vœu est déjà en dernière position.")
         ) from exc
 
 

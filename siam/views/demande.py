@@ -109,7 +109,7 @@ def motif_add(request: HttpRequest, pk: int) -> HttpResponse:
         return render_demande(request, demande, motif_form=form, status=exc.status)
     messages.success(
         request,
-        _("Motif déclaré : %(motif)s. Pensez à déposer les pièces justificatives.")
+        _("Motif déclaré\u00a0: %(motif)s. Pensez à déposer les pièces justificatives.")
         % {"motif": declared.get_motif_display()},
     )
     return redirect("siam:demande", pk=demande.pk)
@@ -126,7 +126,7 @@ def motif_remove(request: HttpRequest, pk: int) -> HttpResponse:
     except SiamError as exc:
         messages.error(request, exc.message)
         return render_demande(request, motif.demande, status=exc.status)
-    messages.success(request, _("Motif retiré : %(motif)s.") % {"motif": motif.get_motif_display()})
+    messages.success(request, _("Motif retiré\u00a0: %(motif)s.") % {"motif": motif.get_motif_display()})
     return redirect("siam:demande", pk=motif.demande_id)
 
 

@@ -98,5 +98,5 @@ def demande_start(request: HttpRequest, slug: str) -> HttpResponse:
     except SiamError as exc:
         messages.error(request, exc.message)
         return redirect("siam:demande-open", slug=campagne.slug)
-    messages.success(request, _("Votre demande est ouverte : vous pouvez saisir vos vœux."))
+    messages.success(request, _("Votre demande est ouverte\u00a0: vous pouvez saisir vos vœux."))
     return redirect("siam:demande", pk=demande.pk)

@@ -55,7 +55,7 @@ def pieces(request: HttpRequest, pk: int) -> HttpResponse:
         report_error(request, form, exc)
         return render_pieces(request, demande, form=form, status=exc.status)
     messages.success(
-        request, _("Pièce déposée : %(nom)s. Elle sera examinée par le rectorat.") % {"nom": piece.nom_original}
+        request, _("Pièce déposée\u00a0: %(nom)s. Elle sera examinée par le rectorat.") % {"nom": piece.nom_original}
     )
     return redirect("siam:pieces", pk=demande.pk)
 
@@ -82,7 +82,7 @@ def piece_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except SiamError as exc:
         messages.error(request, exc.message)
         return render_pieces(request, piece.demande, status=exc.status)
-    messages.success(request, _("Pièce retirée : %(nom)s.") % {"nom": piece.nom_original})
+    messages.success(request, _("Pièce retirée\u00a0: %(nom)s.") % {"nom": piece.nom_original})
     return redirect("siam:pieces", pk=piece.demande_id)
 
 

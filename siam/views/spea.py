@@ -122,5 +122,5 @@ def retirer(request: HttpRequest, pk: int) -> HttpResponse:
     except SiamError as exc:
         messages.error(request, exc.message)
         return redirect("siam:spea-candidature", pk=found.pk)
-    messages.success(request, _("Candidature retirée : %(poste)s.") % {"poste": found.poste})
+    messages.success(request, _("Candidature retirée\u00a0: %(poste)s.") % {"poste": found.poste})
     return redirect("siam:spea")

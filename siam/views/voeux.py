@@ -162,7 +162,7 @@ def voeu_add(request: HttpRequest, pk: int) -> HttpResponse:
         return render_voeux(request, demande, code_form=form, status=exc.status)
     remember(request, demande, report)
     voeu = report.voeu
-    messages.success(request, _("Vœu n° %(rang)s ajouté : %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
+    messages.success(request, _("Vœu n° %(rang)s ajouté\u00a0: %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
     return redirect(f"{reverse('siam:voeux', args=[demande.pk])}?ajout={voeu.pk}#voeu-{voeu.pk}")
 
 
@@ -177,7 +177,7 @@ def voeu_remove(request: HttpRequest, pk: int) -> HttpResponse:
     except SiamError as exc:
         return refused(request, voeu.demande, exc)
     remember(request, voeu.demande, report)
-    messages.success(request, _("Vœu n° %(rang)s supprimé : %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
+    messages.success(request, _("Vœu n° %(rang)s supprimé\u00a0: %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
     return redirect(f"{reverse('siam:voeux', args=[voeu.demande_id])}#dernier-changement")
 
 
@@ -196,7 +196,7 @@ def voeu_move(request: HttpRequest, pk: int) -> HttpResponse:
         return refused(request, voeu.demande, exc)
     remember(request, voeu.demande, report)
     moved = report.voeu
-    messages.success(request, _("Vœu placé en n° %(rang)s : %(voeu)s.") % {"rang": moved.rang, "voeu": voeu.cible})
+    messages.success(request, _("Vœu placé en n° %(rang)s\u00a0: %(voeu)s.") % {"rang": moved.rang, "voeu": voeu.cible})
     return redirect(f"{reverse('siam:voeux', args=[voeu.demande_id])}?focus={direction}#voeu-{voeu.pk}")
 
 
@@ -207,7 +207,7 @@ def voeu_move_to(request: HttpRequest, pk: int) -> HttpResponse:
     voeu = get_voeu_for_user(request, pk)
     form = MoveToForm(request.POST)
     if not form.is_valid():
-        errors = form.errors.get("rang") or [_("Le formulaire est incomplet : rechargez la page.")]
+        errors = form.errors.get("rang") or [_("Le formulaire est incomplet\u00a0: rechargez la page.")]
         messages.error(request, str(errors[0]))
         return render_voeux(request, voeu.demande, status=400)
     data = form.cleaned_data
@@ -218,7 +218,9 @@ def voeu_move_to(request: HttpRequest, pk: int) -> HttpResponse:
     except SiamError as exc:
         return refused(request, voeu.demande, exc)
     remember(request, voeu.demande, report)
-    messages.success(request, _("Vœu placé en n° %(rang)s : %(voeu)s.") % {"rang": data["rang"], "voeu": voeu.cible})
+    messages.success(
+        request, _("Vœu placé en n° %(rang)s\u00a0: %(voeu)s.") % {"rang": data["rang"], "voeu": voeu.cible}
+    )
     return redirect(f"{reverse('siam:voeux', args=[voeu.demande_id])}#voeu-{voeu.pk}")
 
 
@@ -238,7 +240,7 @@ def poste_voeu_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = PosteVoeuForm(request.POST)
     demande = Demande.objects.for_agent(agent_of(request)).filter(campagne=poste.campagne).first()
     if demande is None:
-        messages.error(request, _("Commencez d'abord votre demande : vous pourrez ensuite y ajouter ce poste."))
+        messages.error(request, _("Commencez d'abord votre demande\u00a0: vous pourrez ensuite y ajouter ce poste."))
         return redirect(back_to_postes(poste, form))
     voeu_type, code = voeu_of_poste(poste)
     version = form.cleaned_data["version"] if form.is_valid() else None
@@ -251,5 +253,5 @@ def poste_voeu_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back_to_postes(poste, form))
     remember(request, demande, report)
     voeu = report.voeu
-    messages.success(request, _("Vœu n° %(rang)s ajouté : %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
+    messages.success(request, _("Vœu n° %(rang)s ajouté\u00a0: %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
     return redirect(back_to_postes(poste, form))

@@ -106,7 +106,7 @@ class AgentImporter(Importer):
             return None, errors
         identifiant = first_free(base_identifier(values["prenom"], values["nom"]), self.taken)
         self.taken.add(identifiant)
-        action = _("création — identifiant prévu : %(id)s") % {"id": identifiant}
+        action = _("création — identifiant prévu\u00a0: %(id)s") % {"id": identifiant}
         return Row(line, action, (), values), []
 
     def _identity(self, line: int, data: dict[str, str], values: dict[str, Any], errors: list[str]) -> None:

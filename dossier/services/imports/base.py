@@ -30,7 +30,7 @@ class LineError:
     message: str
 
     def __str__(self) -> str:
-        return _("Ligne %(line)s : %(message)s") % {"line": self.line, "message": self.message}
+        return _("Ligne %(line)s\u00a0: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass
@@ -56,14 +56,14 @@ class Preview:
 
 class ImportRefused(DossierError):
     def __init__(self, errors: list[LineError]) -> None:
-        super().__init__(_("Import refusé : aucune ligne n'a été enregistrée."))
+        super().__init__(_("Import refusé\u00a0: aucune ligne n'a été enregistrée."))
         self.errors = errors
 
 
 def decode_upload(raw: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 — what a spreadsheet saves as « CSV »."""
     if len(raw) > MAX_BYTES:
-        raise DossierError(_("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."))
+        raise DossierError(_("Le fichier dépasse 2 Mo\u00a0: découpez-le en plusieurs fichiers."))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -118,20 +118,20 @@ def safe_rows(reader: Any) -> Iterator[tuple[int, list[str], str]]:
 
 def _csv_error(detail: str) -> str:
     if "field larger than field limit" in detail:
-        return _("une cellule dépasse %(n)s caractères : ce n'est pas une donnée attendue.") % {
+        return _("une cellule dépasse %(n)s caractères\u00a0: ce n'est pas une donnée attendue.") % {
             "n": f"{csv.field_size_limit():,}".replace(",", "\u202f")
         }
     if "NUL" in detail:
-        return _("la ligne contient un caractère nul (NUL) : ce fichier n'est pas un CSV texte.")
+        return _("la ligne contient un caractère nul (NUL)\u00a0: ce fichier n'est pas un CSV texte.")
     return _("ligne illisible (guillemets ou séparateurs mal placés).")
 
 
 def _cell_problem(cells: list[str]) -> str:
     if any("\x00" in c for c in cells):
-        return _("la ligne contient un caractère nul (NUL) : ce fichier n'est pas un CSV texte.")
+        return _("la ligne contient un caractère nul (NUL)\u00a0: ce fichier n'est pas un CSV texte.")
     if any("\ufffd" in c for c in cells):
         return _(
-            "caractères illisibles : enregistrez le fichier en « CSV UTF-8 » depuis votre tableur, puis déposez-le "
+            "caractères illisibles\u00a0: enregistrez le fichier en « CSV UTF-8 » depuis votre tableur, puis déposez-le "
             "à nouveau."
         )
     return ""
@@ -168,7 +168,7 @@ class Importer:
         header, rows = read_rows(text)
         missing = [c for c in self.required if c not in header]
         if missing:
-            message = _("colonnes obligatoires absentes : %(cols)s (attendu : %(expected)s).") % {
+            message = _("colonnes obligatoires absentes\u00a0: %(cols)s (attendu\u00a0: %(expected)s).") % {
                 "cols": ", ".join(missing),
                 "expected": ";".join(self.columns),
             }
@@ -180,7 +180,7 @@ class Importer:
                 errors.append(LineError(line, problem))
                 continue
             if count > MAX_LINES:
-                errors.append(LineError(line, _("plus de %(n)s lignes : découpez le fichier.") % {"n": MAX_LINES}))
+                errors.append(LineError(line, _("plus de %(n)s lignes\u00a0: découpez le fichier.") % {"n": MAX_LINES}))
                 break
             if len(cells) > len(header):
                 errors.append(

@@ -31,7 +31,7 @@ def uai_problem(uai: str) -> str | None:
     if is_valid_uai(uai):
         return None
     if len(uai) == 8 and uai[:7].isdigit() and uai[7].isalpha():
-        return _("le code UAI « %(uai)s » a une lettre de contrôle fausse (attendu : %(letter)s).") % {
+        return _("le code UAI « %(uai)s » a une lettre de contrôle fausse (attendu\u00a0: %(letter)s).") % {
             "uai": uai,
             "letter": uai_check_letter(uai[:7]),
         }
@@ -66,7 +66,7 @@ class EtablissementImporter(Importer):
         type_ = TYPES.get(data["type"].lower())
         if type_ is None:
             errors.append(
-                _("type « %(value)s » inconnu (attendu : %(choices)s).")
+                _("type « %(value)s » inconnu (attendu\u00a0: %(choices)s).")
                 % {"value": data["type"], "choices": ", ".join(TypeEtablissement.values)}
             )
         commune = self.communes.get(data["commune_insee"].zfill(5))
@@ -75,7 +75,7 @@ class EtablissementImporter(Importer):
         ep = EDUCATION_PRIORITAIRE.get(data.get("education_prioritaire", "").lower())
         if ep is None:
             errors.append(
-                _("éducation prioritaire « %(value)s » inconnue (attendu : vide, REP, REP+ ou PV).")
+                _("éducation prioritaire « %(value)s » inconnue (attendu\u00a0: vide, REP, REP+ ou PV).")
                 % {"value": data["education_prioritaire"]}
             )
         if errors:

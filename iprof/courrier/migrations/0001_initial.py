@@ -23,8 +23,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('libelle', models.CharField(help_text="Ce que voit l'enseignant, ex. « Bureau DPE 2 — mathématiques ».", max_length=150, verbose_name='libellé')),
                 ('agent', models.ForeignKey(blank=True, limit_choices_to={'is_staff': True}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='gestionnaire')),
-                ('departement', models.ForeignKey(blank=True, help_text='Vide : tous les départements.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='dossier.departement', verbose_name='département')),
-                ('discipline', models.ForeignKey(blank=True, help_text='Vide : toutes les disciplines.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='dossier.discipline', verbose_name='discipline')),
+                ('departement', models.ForeignKey(blank=True, help_text='Vide\u00a0: tous les départements.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='dossier.departement', verbose_name='département')),
+                ('discipline', models.ForeignKey(blank=True, help_text='Vide\u00a0: toutes les disciplines.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='dossier.discipline', verbose_name='discipline')),
                 ('groupe', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='auth.group', verbose_name='groupe de gestionnaires')),
             ],
             options={
@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
                 ('conversation', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='courrier.conversation', verbose_name='échange')),
                 ('envoi', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='courrier.envoi', verbose_name='envoi')),
                 ('recipient', models.ForeignKey(blank=True, db_index=False, help_text="Vide pour un message d'enseignant adressé à son correspondant de gestion.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='courriers', to=settings.AUTH_USER_MODEL, verbose_name='destinataire')),
-                ('sender', models.ForeignKey(blank=True, db_index=False, help_text='Vide : la DRH ou le système.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='expéditeur')),
+                ('sender', models.ForeignKey(blank=True, db_index=False, help_text='Vide\u00a0: la DRH ou le système.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='expéditeur')),
             ],
             options={
                 'verbose_name': 'message',

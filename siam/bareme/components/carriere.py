@@ -194,7 +194,7 @@ class StagiaireAcademieStage(Component):
 
 class StagiaireVoeu1(Component):
     code = "stagiaire_voeu_1"
-    label = "Stagiaire, bonification sur le voeu 1"
+    label = "Stagiaire, bonification sur le vœu 1"
     refused = "refusée"
     claimable = True
     PARAMS = {"points": DECIMAL}
@@ -207,7 +207,7 @@ class StagiaireVoeu1(Component):
 
 class AgregeLycee(Component):
     code = "agrege_lycee"
-    label = "Agrégé sur un voeu lycée"
+    label = "Agrégé sur un vœu lycée"
     PARAMS = {"points": DECIMAL, "corps": CODES, "etablissement_types": CODES}
 
     def relevant(self, situation: Situation) -> bool:

@@ -275,7 +275,7 @@ class Separation(Component):
 
 class Preferentiel(Component):
     code = "preferentiel"
-    label = "Voeu préférentiel"
+    label = "Vœu préférentiel"
     claimable = True
     PARAMS = {"par_an": Param("decimal"), "exclu_par": Param("codes")}
 

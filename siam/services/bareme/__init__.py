@@ -59,7 +59,7 @@ def require_modifiable(campagne: Campagne, now: datetime.datetime) -> None:
     """Nothing changes a barème once the campagne's barèmes are définitifs."""
     if now >= campagne.baremes_definitifs:
         raise PhaseFermee(
-            _("Les barèmes sont définitifs depuis le %(date)s : plus aucune modification n'est possible.")
+            _("Les barèmes sont définitifs depuis le %(date)s\u00a0: plus aucune modification n'est possible.")
             % {"date": moment(campagne.baremes_definitifs)}
         )
 
@@ -69,7 +69,7 @@ def require_recompute_open(campagne: Campagne, now: datetime.datetime) -> None:
     if not at_or_after(campagne.phase_at(now), Phase.CLOTURE):
         raise PhaseFermee(
             _(
-                "La saisie des voeux est ouverte jusqu'au %(date)s : les barèmes se calculent à sa fermeture "
+                "La saisie des vœux est ouverte jusqu'au %(date)s\u00a0: les barèmes se calculent à sa fermeture "
                 "(pendant la saisie, chaque participant voit son barème provisoire)."
             )
             % {"date": moment(campagne.saisie_fin)}
@@ -248,14 +248,14 @@ def set_rules(*, campagne: Campagne, rows: list[dict[str, Any]], auteur: Agent |
         stored = baremes_stored(locked)
         if (stored or baremes_shown(locked, timezone.now())) and not motif:
             raise SiamError(
-                _("Indiquez le motif du changement des règles : il est conservé et montré aux participants."),
+                _("Indiquez le motif du changement des règles\u00a0: il est conservé et montré aux participants."),
                 field="motif",
             )
         write_rows(locked, new)
         changed = [REGISTRY[(a or b)["code"]].label for b, a in zip(before, after, strict=True)]
         BaremeChange.objects.create(
             campagne=locked, objet=ObjetChange.REGLES, auteur=auteur,
-            libelle=(_("Règles du barème modifiées : %(composantes)s") % {"composantes": ", ".join(changed)})[:300],
+            libelle=(_("Règles du barème modifiées\u00a0: %(composantes)s") % {"composantes": ", ".join(changed)})[:300],
             avant=before, apres=after, motif=motif or _("Configuration des règles avant le calcul des barèmes."),
         )  # fmt: skip
         if stored:

@@ -45,9 +45,9 @@ def open_contestation(
         raise SiamError(_("Expliquez ce qui vous semble erroné dans votre barème."), field="motif")
     require_affichage(demande.campagne, timezone.now())
     if voeu is not None and voeu.demande_id != demande.pk:
-        raise SiamError(_("Ce voeu n'appartient pas à votre demande."), field="voeu")
+        raise SiamError(_("Ce vœu n'appartient pas à votre demande."), field="voeu")
     content = check_upload(fichier) if fichier is not None else None
-    already = _("Vous avez déjà une demande de correction en cours d'examen : attendez sa réponse.")
+    already = _("Vous avez déjà une demande de correction en cours d'examen\u00a0: attendez sa réponse.")
     try:
         with transaction.atomic():
             locked = Demande.objects.select_for_update(no_key=True, of=("self",)).get(pk=demande.pk)
@@ -93,7 +93,7 @@ def answer_contestation(
     """
     reponse = reponse.strip()
     if not reponse:
-        raise SiamError(_("Rédigez la réponse : elle est envoyée à l'agent."), field="reponse")
+        raise SiamError(_("Rédigez la réponse\u00a0: elle est envoyée à l'agent."), field="reponse")
     if correction is not None and not accepte:
         raise SiamError(_("Une correction accompagne une demande acceptée."), field="correction_code")
     with transaction.atomic():
@@ -112,7 +112,7 @@ def answer_contestation(
         locked.reponse, locked.repondu_par, locked.repondu_le = reponse, staff, timezone.now()
         locked.save(update_fields=["statut", "reponse", "repondu_par", "repondu_le"])
         refresh_demande(demande)
-        libelle = _("Demande de correction du %(date)s : %(statut)s") % {
+        libelle = _("Demande de correction du %(date)s\u00a0: %(statut)s") % {
             "date": moment(locked.creee_le),
             "statut": locked.get_statut_display(),
         }
@@ -142,7 +142,7 @@ def _post_answer(contestation: Contestation, staff: Agent) -> None:
     accepted = contestation.statut == StatutContestation.ACCEPTEE
     corps = _(
         "Votre demande de correction de barème du %(date)s pour « %(campagne)s » a été %(decision)s.\n\n"
-        "Réponse du rectorat : %(reponse)s\n\nVotre barème et l'historique de ses modifications sont dans SIAM, "
+        "Réponse du rectorat\u00a0: %(reponse)s\n\nVotre barème et l'historique de ses modifications sont dans SIAM, "
         "page « Votre barème » de votre demande."
     ) % {
         "date": moment(contestation.creee_le),

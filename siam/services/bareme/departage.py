@@ -57,16 +57,16 @@ def draw_seed(*, campagne: Campagne, staff: Agent | None) -> TirageDepartage:
     """Draw the campagne's seed, once, after the saisie has closed."""
     now = timezone.now()
     if not at_or_after(campagne.phase_at(now), Phase.CLOTURE):
-        raise PhaseFermee(_("Le tirage au sort se fait une fois la saisie des voeux fermée."))
+        raise PhaseFermee(_("Le tirage au sort se fait une fois la saisie des vœux fermée."))
     if at_or_after(campagne.phase_at(now), Phase.RESULTATS):
-        raise PhaseFermee(_("Les résultats sont publiés : le tirage au sort ne peut plus avoir lieu."))
+        raise PhaseFermee(_("Les résultats sont publiés\u00a0: le tirage au sort ne peut plus avoir lieu."))
     try:
         with transaction.atomic():
             return TirageDepartage.objects.create(
                 campagne=campagne, seed=secrets.token_hex(16), drawn_at=now, drawn_by=staff
             )
     except IntegrityError:
-        raise SiamError(_("Le tirage au sort de cette campagne a déjà eu lieu : il ne se refait pas.")) from None
+        raise SiamError(_("Le tirage au sort de cette campagne a déjà eu lieu\u00a0: il ne se refait pas.")) from None
 
 
 def tiebreak_ranks(campagne: Campagne) -> dict[int, int]:

@@ -61,12 +61,12 @@ def check_rows(rows: list[dict[str, Any]]) -> core.Rules:
     """Parse and compile the active rows; a French error naming the component otherwise."""
     orders = [row["ordre"] for row in rows]
     if len(set(orders)) != len(orders):
-        raise ReglesInvalides(_("Deux composantes ont le même ordre : chaque composante doit avoir son rang."))
+        raise ReglesInvalides(_("Deux composantes ont le même ordre\u00a0: chaque composante doit avoir son rang."))
     try:
         rules = core.Rules.from_dicts(active_dicts(rows))
         rules.compile()
     except core.RulesError as exc:
-        raise ReglesInvalides(_("Règles du barème invalides : %(erreur)s") % {"erreur": exc}) from None
+        raise ReglesInvalides(_("Règles du barème invalides\u00a0: %(erreur)s") % {"erreur": exc}) from None
     return rules
 
 

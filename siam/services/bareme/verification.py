@@ -62,7 +62,7 @@ def decide_claim(*, motif: MotifDeclare, staff: Agent, statut: str, motif_refus:
         if (before.statut, before.motif_refus) == (decided.statut, decided.motif_refus):
             return decided
         label = decided.get_motif_display()
-        libelle = _("%(motif)s : %(statut)s") % {
+        libelle = _("%(motif)s\u00a0: %(statut)s") % {
             "motif": label[:1].upper() + label[1:],
             "statut": decided.get_statut_display(),
         }
@@ -104,7 +104,7 @@ _NOLINE = core.BaremeLine("", core.LineState.NOT_APPLICABLE, Decimal(0), Decimal
 def _participant(demande: Demande) -> tuple[Participant, core.CompiledRules, Corrections]:
     found = load_participants(demande.campagne, [demande.pk])
     if not found or found[0].situation is None:
-        raise SiamError(_("Cet agent n'a pas de dossier administratif : son barème ne peut pas être calculé."))
+        raise SiamError(_("Cet agent n'a pas de dossier administratif\u00a0: son barème ne peut pas être calculé."))
     own = corrections_by_demande([demande.pk], demande.campagne).get(demande.pk, NONE)
     return found[0], compiled_rules(demande.campagne), own
 
@@ -113,7 +113,7 @@ def _check_line_applies(demande: Demande, code: str, voeu: Voeu | None) -> None:
     """A line override may only change points the rule gives: refuse it where the rule gives none."""
     participant, rules, own = _participant(demande)
     if not participant.facts:
-        raise SiamError(_("Cette demande n'a aucun vœu : il n'y a pas de ligne à corriger."), field="code")
+        raise SiamError(_("Cette demande n'a aucun vœu\u00a0: il n'y a pas de ligne à corriger."), field="code")
     # The lines as the rule gives them, on the corrected facts but before any line override.
     facts_only = Corrections(facts=own.facts)
     assert participant.situation is not None  # _participant refuses a demande without a dossier
@@ -126,7 +126,7 @@ def _check_line_applies(demande: Demande, code: str, voeu: Voeu | None) -> None:
             why = line.detail if line is not None else _("aucune ligne pour cette composante")
             raise SiamError(
                 _(
-                    "La ligne « %(ligne)s » ne donne pas de points sur le vœu n° %(rang)s (%(raison)s) : une correction "
+                    "La ligne « %(ligne)s » ne donne pas de points sur le vœu n° %(rang)s (%(raison)s)\u00a0: une correction "
                     "ne peut changer que les points d'une ligne que la règle applique. Corrigez plutôt la donnée "
                     "(années de séparation, enfants…) ou la décision sur la bonification."
                 )
@@ -136,7 +136,7 @@ def _check_line_applies(demande: Demande, code: str, voeu: Voeu | None) -> None:
     elif not any((b.line(code) or _NOLINE).state is core.LineState.APPLIED for b in baremes):
         raise SiamError(
             _(
-                "La ligne « %(ligne)s » ne donne de points sur aucun vœu : une correction ne peut changer que les "
+                "La ligne « %(ligne)s » ne donne de points sur aucun vœu\u00a0: une correction ne peut changer que les "
                 "points d'une ligne que la règle applique. Corrigez plutôt la donnée ou la décision sur la bonification."
             )
             % {"ligne": label},
@@ -163,7 +163,7 @@ def set_line(
     label = dict(COMPOSANTES).get(code, code)
     where = _("vœu n° %(rang)s") % {"rang": voeu.rang} if voeu else _("sur chaque vœu où la règle s'applique")
     return Changement(
-        _("Ligne « %(ligne)s » corrigée (%(ou)s) : %(points)s")
+        _("Ligne « %(ligne)s » corrigée (%(ou)s)\u00a0: %(points)s")
         % {"ligne": label, "ou": where, "points": format_points(value)},
         {"code": code, "points": format(existing.points, "f") if existing and existing.points is not None else None},
         {"code": code, "points": format(value, "f")},
@@ -194,7 +194,7 @@ def set_fact(demande: Demande, *, staff: Agent, fait: str, valeur: object, justi
     label = FaitCorrige(fait).label
     if value == current:
         raise SiamError(
-            _("%(fait)s : la valeur retenue est déjà %(valeur)s.")
+            _("%(fait)s\u00a0: la valeur retenue est déjà %(valeur)s.")
             % {"fait": label[:1].upper() + label[1:], "valeur": value},
             field="valeur",
         )
@@ -204,7 +204,7 @@ def set_fact(demande: Demande, *, staff: Agent, fait: str, valeur: object, justi
                   "date": timezone.now()},
     )  # fmt: skip
     return Changement(
-        _("Donnée corrigée, « %(fait)s » : %(avant)s → %(apres)s (barème recalculé sur chaque vœu)")
+        _("Donnée corrigée, « %(fait)s »\u00a0: %(avant)s → %(apres)s (barème recalculé sur chaque vœu)")
         % {"fait": label, "avant": current, "apres": value},
         {"fait": fait, "valeur": current},
         {"fait": fait, "valeur": value},
@@ -214,7 +214,7 @@ def set_fact(demande: Demande, *, staff: Agent, fait: str, valeur: object, justi
 def _justified(justification: str) -> str:
     justification = justification.strip()
     if not justification:
-        raise SiamError(_("Justifiez la correction : elle est communiquée à l'agent."), field="justification")
+        raise SiamError(_("Justifiez la correction\u00a0: elle est communiquée à l'agent."), field="justification")
     return justification
 
 
@@ -259,11 +259,11 @@ def remove_override(*, correction: BaremeCorrection, staff: Agent, justification
         voeu = correction.voeu
         BaremeCorrection.objects.filter(pk=correction.pk).delete()
         if correction.fait:
-            libelle = _("Correction retirée : donnée « %(fait)s »") % {"fait": correction.get_fait_display()}
+            libelle = _("Correction retirée\u00a0: donnée « %(fait)s »") % {"fait": correction.get_fait_display()}
             avant = {"fait": correction.fait, "valeur": correction.valeur}
             apres = {"fait": correction.fait, "valeur": correction.valeur_avant}
         else:
-            libelle = _("Correction retirée : ligne « %(ligne)s »") % {"ligne": correction.get_code_display()}
+            libelle = _("Correction retirée\u00a0: ligne « %(ligne)s »") % {"ligne": correction.get_code_display()}
             points = format(correction.points, "f") if correction.points is not None else None
             avant, apres = {"code": correction.code, "points": points}, {"code": correction.code, "points": None}
         _record(

@@ -65,7 +65,7 @@ def start_run(*, campagne: Campagne, by: Agent | None, exchange: bool = False, e
     if campagne.kind not in (CampagneKind.INTER, CampagneKind.INTRA):
         raise MouvementError(_("Les postes à profil (SPEN, SPEA) sont pourvus hors barème, sans calcul du mouvement."))
     if not at_or_after(campagne.phase_at(timezone.now()), Phase.CLOTURE):
-        raise MouvementError(_("La saisie des voeux n'est pas close : le mouvement se calcule après sa fermeture."))
+        raise MouvementError(_("La saisie des vœux n'est pas close\u00a0: le mouvement se calcule après sa fermeture."))
     if campagne.kind == CampagneKind.INTER and extension:
         check_capacities(campagne)
     return _start(campagne, by, exchange=exchange, extension=extension)
@@ -77,7 +77,7 @@ def complete_run(*, run: MouvementRun, progress: Progress | None = None) -> Mouv
         with transaction.atomic():  # every write of a run, the posts it creates included, or none
             _run(run, progress)
     except Exception as exc:
-        message = exc.message if isinstance(exc, SiamError) else _("Erreur interne : %(e)r") % {"e": exc}
+        message = exc.message if isinstance(exc, SiamError) else _("Erreur interne\u00a0: %(e)r") % {"e": exc}
         MouvementRun.objects.filter(pk=run.pk).update(
             statut=StatutRun.FAILED, finished_at=timezone.now(), erreur=message
         )
@@ -88,7 +88,7 @@ def complete_run(*, run: MouvementRun, progress: Progress | None = None) -> Mouv
 def _start(campagne: Campagne, by: Agent | None, *, exchange: bool, extension: bool) -> MouvementRun:
     now = timezone.now()
     MouvementRun.objects.filter(campagne=campagne, statut=StatutRun.RUNNING, started_at__lt=now - STALE_AFTER).update(
-        statut=StatutRun.FAILED, finished_at=now, erreur=_("Interrompu : le calcul ne s'est jamais terminé.")
+        statut=StatutRun.FAILED, finished_at=now, erreur=_("Interrompu\u00a0: le calcul ne s'est jamais terminé.")
     )
     try:
         with transaction.atomic():
@@ -286,7 +286,7 @@ def snapshot_of(market: Market, c: Computation, *, params: dict[str, Any]) -> by
 def load_snapshot(blob: bytes) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(gzip.decompress(blob))
     if data.get("version") != SNAPSHOT_VERSION:
-        raise MouvementError(_("Instantané d'une version inconnue : %(v)s.") % {"v": data.get("version")})
+        raise MouvementError(_("Instantané d'une version inconnue\u00a0: %(v)s.") % {"v": data.get("version")})
     return data
 
 

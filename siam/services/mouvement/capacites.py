@@ -57,10 +57,10 @@ def parse_capacites_csv(text: str) -> CapaciteImport:
     reader = csv.reader(io.StringIO(text), delimiter=";" if first.count(";") >= first.count(",") else ",")
     header = [h.strip().lower() for h in next(reader, [])]
     if tuple(header[: len(COLUMNS)]) != COLUMNS:
-        return CapaciteImport([], [(1, _("En-tête attendu : %(cols)s.") % {"cols": ";".join(COLUMNS)})])
+        return CapaciteImport([], [(1, _("En-tête attendu\u00a0: %(cols)s.") % {"cols": ";".join(COLUMNS)})])
     rows = list(reader)
     if len(rows) > MAX_LINES:
-        return CapaciteImport([], [(1, _("Fichier trop long : %(max)s lignes au plus.") % {"max": MAX_LINES})])
+        return CapaciteImport([], [(1, _("Fichier trop long\u00a0: %(max)s lignes au plus.") % {"max": MAX_LINES})])
     academies = {a.code.upper(): a for a in Academie.objects.all()}
     disciplines = {d.code.upper(): d for d in Discipline.objects.all()}
     lignes: list[LigneCapacite] = []
@@ -73,16 +73,16 @@ def parse_capacites_csv(text: str) -> CapaciteImport:
         code_aca, code_disc, places_raw = cells[: len(COLUMNS)]
         academie, discipline = academies.get(code_aca.upper()), disciplines.get(code_disc.upper())
         if academie is None:
-            erreurs.append((number, _("Académie inconnue : « %(code)s ».") % {"code": code_aca}))
+            erreurs.append((number, _("Académie inconnue\u00a0: « %(code)s ».") % {"code": code_aca}))
             continue
         if discipline is None:
-            erreurs.append((number, _("Discipline inconnue : « %(code)s ».") % {"code": code_disc}))
+            erreurs.append((number, _("Discipline inconnue\u00a0: « %(code)s ».") % {"code": code_disc}))
             continue
         if not places_raw.isdigit() or int(places_raw) > MAX_PLACES:
             erreurs.append(
                 (
                     number,
-                    _("Nombre de places invalide : « %(v)s » (entier de 0 à %(max)s).")
+                    _("Nombre de places invalide\u00a0: « %(v)s » (entier de 0 à %(max)s).")
                     % {"v": places_raw, "max": MAX_PLACES},
                 )
             )
@@ -102,7 +102,7 @@ def import_capacites(*, campagne: Campagne, result: CapaciteImport) -> tuple[int
     if not campagne.is_inter:
         raise MouvementError(_("Les capacités d'accueil ne concernent que le mouvement inter-académique."))
     if result.erreurs:
-        raise MouvementError(_("Import refusé : le fichier contient des erreurs."))
+        raise MouvementError(_("Import refusé\u00a0: le fichier contient des erreurs."))
     created = updated = 0
     with transaction.atomic():
         for ligne in result.lignes:
@@ -141,7 +141,7 @@ class CapaciteDiscipline:
     def message(self) -> str:
         who = ngettext("%(n)s participant obligatoire", "%(n)s participants obligatoires", french(self.obligatoires))
         where = ngettext("%(p)s place", "%(p)s places", french(self.places))
-        text = _("%(d)s : %(who)s, %(where)s") % {
+        text = _("%(d)s\u00a0: %(who)s, %(where)s") % {
             "d": self.discipline,
             "who": who % {"n": self.obligatoires},
             "where": where % {"p": self.places},
@@ -205,6 +205,6 @@ def check_capacities(campagne: Campagne) -> None:
     short = [r.message for r in capacity_report(campagne) if r.bloquant]
     if short:
         raise MouvementError(
-            _("Capacités d'accueil insuffisantes, le mouvement ne peut pas être lancé : %(d)s.")
+            _("Capacités d'accueil insuffisantes, le mouvement ne peut pas être lancé\u00a0: %(d)s.")
             % {"d": " ; ".join(short)}
         )

@@ -158,10 +158,10 @@ def _close_leavers(run: MouvementRun, intra: Campagne, leavers: dict[int, int], 
     corps = {
         d.agent_id: "\n\n".join(
             [
-                _("Campagne : %(campagne)s.") % {"campagne": intra.libelle},
+                _("Campagne\u00a0: %(campagne)s.") % {"campagne": intra.libelle},
                 _(
                     "Vous avez obtenu l'académie de %(academie)s au mouvement inter-académique (%(inter)s). "
-                    "Votre demande au mouvement intra-académique de %(ours)s est donc close : vous n'y participez "
+                    "Votre demande au mouvement intra-académique de %(ours)s est donc close\u00a0: vous n'y participez "
                     "plus, vos vœux ne seront pas examinés et la saisie ne vous est plus ouverte. Vous participerez "
                     "au mouvement intra-académique de l'académie de %(academie)s."
                 )

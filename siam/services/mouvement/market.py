@@ -66,7 +66,7 @@ def to_score(total: Decimal) -> int:
     scaled = total * SCORE_SCALE
     if scaled != scaled.to_integral_value():
         raise MouvementError(
-            _("Barème %(total)s : le mouvement compare les barèmes au dixième de point près.") % {"total": total}
+            _("Barème %(total)s\u00a0: le mouvement compare les barèmes au dixième de point près.") % {"total": total}
         )
     return int(scaled)
 
@@ -83,7 +83,7 @@ def build_market(data: MarketData, progress: Progress | None = None) -> Market:
                 % {"n": found.missing_dossiers}
             )
         if found.missing_scores:
-            problems.append(_("%(n)s voeu(x) sans barème calculé") % {"n": found.missing_scores})
+            problems.append(_("%(n)s vœu(x) sans barème calculé") % {"n": found.missing_scores})
         if found.missing_tiebreak:
             problems.append(_("%(n)s participant(s) sans rang de départage") % {"n": found.missing_tiebreak})
         if found.missing_extension:
@@ -91,7 +91,7 @@ def build_market(data: MarketData, progress: Progress | None = None) -> Market:
                 _("%(n)s participant(s) obligatoire(s) sans barème d'extension") % {"n": found.missing_extension}
             )
         raise MouvementError(
-            _("Le mouvement ne peut pas être calculé : %(p)s.") % {"p": " ; ".join(problems)}
+            _("Le mouvement ne peut pas être calculé\u00a0: %(p)s.") % {"p": " ; ".join(problems)}
         ) from None
 
 
@@ -383,7 +383,7 @@ def _table_from_rows(rows: Sequence[tuple[str, list[str]]], ids: Mapping[str, in
     unknown = sorted({code for zone, voisins in rows for code in (zone, *voisins) if code not in ids})
     if unknown:
         raise MouvementError(
-            _("Table d'extension : zone(s) inconnue(s) pour cette campagne : %(codes)s.")
+            _("Table d'extension\u00a0: zone(s) inconnue(s) pour cette campagne\u00a0: %(codes)s.")
             % {"codes": ", ".join(unknown)}
         )
     return {ids[zone]: tuple(ids[v] for v in voisins) for zone, voisins in rows}

@@ -56,40 +56,43 @@ def result_text(resultat: MouvementResultat, *, exchange: bool, obligatory: bool
     poste, rang = resultat.poste, resultat.voeu_rang
     if exchange and resultat.poste_echange_id is not None:
         poste, rang = resultat.poste_echange, resultat.voeu_rang_echange
-        return _("Vous avez obtenu votre voeu n° %(rang)s : %(poste)s.") % {"rang": rang, "poste": poste_label(poste)}  # type: ignore[arg-type]
+        return _("Vous avez obtenu votre vœu n° %(rang)s\u00a0: %(poste)s.") % {
+            "rang": rang,
+            "poste": poste_label(poste),
+        }  # type: ignore[arg-type]
     if poste is None:
         if obligatory:
             return _(
-                "Vous n'avez obtenu aucun de vos voeux et la procédure d'extension n'a trouvé aucun poste libre. "
+                "Vous n'avez obtenu aucun de vos vœux et la procédure d'extension n'a trouvé aucun poste libre. "
                 "Les services du rectorat vont prendre contact avec vous."
             )
-        return _("Vous n'avez obtenu aucun de vos voeux.")
+        return _("Vous n'avez obtenu aucun de vos vœux.")
     if resultat.extended:
         return _(
-            "Vous n'avez obtenu aucun de vos voeux. Au titre de la procédure d'extension, vous êtes affecté(e) : "
+            "Vous n'avez obtenu aucun de vos vœux. Au titre de la procédure d'extension, vous êtes affecté(e)\u00a0: "
             "%(poste)s."
         ) % {"poste": poste_label(poste)}
     if resultat.kept and rang is not None:
         return _(
-            "Vous n'avez obtenu aucun des voeux classés avant votre poste actuel ; vous restez affecté(e) sur "
-            "votre poste actuel : %(poste)s (voeu n° %(rang)s)."
+            "Vous n'avez obtenu aucun des vœux classés avant votre poste actuel\u00a0; vous restez affecté(e) sur "
+            "votre poste actuel\u00a0: %(poste)s (vœu n° %(rang)s)."
         ) % {"poste": poste_label(poste), "rang": rang}
     if resultat.kept:
         return _(
-            "Vous n'avez obtenu aucun de vos voeux ; vous restez affecté(e) sur votre poste actuel : %(poste)s."
+            "Vous n'avez obtenu aucun de vos vœux\u00a0; vous restez affecté(e) sur votre poste actuel\u00a0: %(poste)s."
         ) % {"poste": poste_label(poste)}
-    return _("Vous avez obtenu votre voeu n° %(rang)s : %(poste)s.") % {"rang": rang, "poste": poste_label(poste)}
+    return _("Vous avez obtenu votre vœu n° %(rang)s\u00a0: %(poste)s.") % {"rang": rang, "poste": poste_label(poste)}
 
 
 def courrier_text(resultat: MouvementResultat, *, exchange: bool, obligatory: bool, url: str) -> str:
     campagne = resultat.run.campagne
     return "\n\n".join(
         [
-            _("Campagne : %(campagne)s.") % {"campagne": campagne.libelle},
+            _("Campagne\u00a0: %(campagne)s.") % {"campagne": campagne.libelle},
             result_text(resultat, exchange=exchange, obligatory=obligatory),
             _(
-                "Pour chaque voeu classé avant votre résultat, SIAM vous montre votre barème sur ce voeu, "
-                "la barre à laquelle il s'est fermé (le plus petit barème admis) et la raison : "
+                "Pour chaque vœu classé avant votre résultat, SIAM vous montre votre barème sur ce vœu, "
+                "la barre à laquelle il s'est fermé (le plus petit barème admis) et la raison\u00a0: "
                 "Les services → SIAM → « Consulter votre résultat » (%(url)s)."
             )
             % {"url": url},
@@ -110,7 +113,7 @@ def publish_run(*, run: MouvementRun, by: Agent, exchange: bool = False) -> Publ
         cancelled = sum(1 for r in resultats if r.demande.etat == EtatDemande.ANNULEE)
         if cancelled:
             raise PublicationRefusee(
-                _("%(n)s demande(s) ont été annulées depuis ce calcul : relancez le mouvement avant de publier.")
+                _("%(n)s demande(s) ont été annulées depuis ce calcul\u00a0: relancez le mouvement avant de publier.")
                 % {"n": cancelled}
             )
         url = reverse("siam:resultat", args=[campagne.slug])
@@ -155,13 +158,13 @@ def _check_publishable(run: MouvementRun, exchange: bool) -> None:
             % {"date": moment(campagne.resultats)}
         )
     if run.statut != StatutRun.DONE or run.verdict_ok is not True:
-        raise PublicationRefusee(_("Ce run n'est pas certifié par le vérificateur : il ne peut pas être publié."))
+        raise PublicationRefusee(_("Ce run n'est pas certifié par le vérificateur\u00a0: il ne peut pas être publié."))
     other = MouvementRun.objects.published().filter(campagne=campagne).exclude(pk=run.pk).first()
     if other is not None:
-        raise PublicationRefusee(_("Un autre run de cette campagne est déjà publié : %(run)s.") % {"run": other})
+        raise PublicationRefusee(_("Un autre run de cette campagne est déjà publié\u00a0: %(run)s.") % {"run": other})
     if run.published_at is not None and run.published_exchange != exchange:
-        raise PublicationRefusee(_("Ce run est déjà publié avec l'autre résultat : il ne peut pas changer."))
+        raise PublicationRefusee(_("Ce run est déjà publié avec l'autre résultat\u00a0: il ne peut pas changer."))
     if exchange and not (run.exchange_report and run.exchange_report.get("sound")):
         raise PublicationRefusee(
-            _("Ce run n'a pas d'étape d'échanges vérifiée : seul le résultat du mouvement peut être publié.")
+            _("Ce run n'a pas d'étape d'échanges vérifiée\u00a0: seul le résultat du mouvement peut être publié.")
         )
