@@ -58,8 +58,8 @@ def result_text(resultat: MouvementResultat, *, exchange: bool, obligatory: bool
         poste, rang = resultat.poste_echange, resultat.voeu_rang_echange
         return _("Vous avez obtenu votre vœu n° %(rang)s\u00a0: %(poste)s.") % {
             "rang": rang,
-            "poste": poste_label(poste),
-        }  # type: ignore[arg-type]
+            "poste": poste_label(poste),  # type: ignore[arg-type]
+        }
     if poste is None:
         if obligatory:
             return _(
