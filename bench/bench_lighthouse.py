@@ -6,7 +6,8 @@ A throwaway database `bench_lighthouse` (demo data + 1 bench teacher), collectst
 production storage (hashed names, gzip + brotli) into var/bench-static, and gunicorn with make
 run's environment (IPROF_ENV=dev DEBUG=1 IPROF_PLAIN_STATIC=0). Lighthouse 12.2.3 (npm, installed
 under var/lighthouse on first use, never committed) audits login, home, dossier, voeux and barème,
-each with a cold cache, the teacher's session cookie sent as an extra header. Printed per page:
+each with a cold cache, the teacher's session cookie sent as an extra header (BENCH_LIGHTHOUSE_PAGES=dossier,voeux
+audits only those; the JSON reports stay in var/lighthouse/reports/). Printed per page:
 performance and accessibility scores (targets >= 90 and 100), FCP, LCP, TBT, bytes transferred,
 and the title of every failed accessibility audit.
 """
@@ -33,6 +34,7 @@ SLUG = "intra-2027-clermont"
 LIGHTHOUSE_VERSION = "12.2.3"  # 13 wants Node 22; Debian 12 ships Node 20
 TOOLS = server.ROOT / "var" / "lighthouse"
 CLI = TOOLS / "node_modules" / "lighthouse" / "cli" / "index.js"
+REPORTS = TOOLS / "reports"  # the full JSON reports of the last run
 STATIC_ROOT = server.ROOT / "var" / "bench-static"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = (
@@ -97,7 +99,7 @@ def teacher_pages(port: int) -> tuple[str, dict[str, str]]:
     }
 
 
-def audit(cli: Path, url: str, cookie: str | None) -> dict[str, object]:
+def audit(cli: Path, name: str, url: str, cookie: str | None) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="bench-lighthouse-") as tmp:
         out = Path(tmp) / "report.json"
         command = [
@@ -113,6 +115,8 @@ def audit(cli: Path, url: str, cookie: str | None) -> dict[str, object]:
         if cookie:
             command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
         subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROME}, check=True, timeout=180)
+        REPORTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(out, REPORTS / f"{name}.json")
         return dict(json.loads(out.read_text()))
 
 
@@ -137,7 +141,13 @@ def line(name: str, report: dict[str, object]) -> str:
         for ref in categories["accessibility"]["auditRefs"]
         if ref["weight"] and audits[ref["id"]]["score"] is not None and audits[ref["id"]]["score"] < 1
     ]
-    return text + "".join(f"\n           accessibility failed: {title}" for title in failed)
+    shifts = audits.get("layout-shifts", {}).get("details", {}).get("items", [])
+    culprits = [f"{i['node'].get('selector', '?')} ({i['score']:.3f})" for i in shifts[:3] if "node" in i]
+    return (
+        text
+        + "".join(f"\n           accessibility failed: {title}" for title in failed)
+        + (f"\n           layout shifts: {', '.join(culprits)}" if cls > 0.1 else "")
+    )
 
 
 def main() -> None:
@@ -151,8 +161,11 @@ def main() -> None:
         with server.gunicorn(url, workers=2, env=make_run_env(url)) as g:
             cookie, pages = teacher_pages(g.port)
             print(f"Lighthouse {LIGHTHOUSE_VERSION}, mobile preset (simulated slow 4G, 4x CPU slowdown), {CHROME}")
+            only = [n for n in os.environ.get("BENCH_LIGHTHOUSE_PAGES", "").split(",") if n]
             for name, page in pages.items():
-                report = audit(cli, page, None if name == "login" else cookie)
+                if only and name not in only:
+                    continue
+                report = audit(cli, name, page, None if name == "login" else cookie)
                 final = str(report.get("finalDisplayedUrl") or report.get("finalUrl"))
                 if final.rstrip("/") != page.rstrip("/"):
                     print(f"{name:<8} redirected to {final}: not audited")
