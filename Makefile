@@ -10,7 +10,7 @@ export DATABASE_URL ?= $(shell ./scripts/postgres.sh url)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: lock help install db migrate demo communes-refresh run stop test test-fast lint format bench browser clean
+.PHONY: lock help install db migrate demo communes-refresh run stop test test-fast lint format bench bench-tools browser clean
 
 help:
 	@echo "make run    — installe, démarre PostgreSQL, charge la démo et sert le portail sur http://$(HOST):$(PORT)"
@@ -85,7 +85,15 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: install db
+# bench_scaleout runs Debian's haproxy and redis-server as throwaways on loopback ports; bench_lighthouse
+# drives Debian's Chromium with Lighthouse from npm (installed under var/lighthouse on first use).
+bench-tools:
+	@if ! command -v haproxy >/dev/null || ! command -v redis-server >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy redis-server >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy redis-server >/dev/null; fi; \
+	fi
+
+bench: install db browser bench-tools
 	IPROF_ENV=test $(PY) bench/run.py
 
 # After changing the dependency lists of pyproject.toml: recompile both locks (keeps existing pins).

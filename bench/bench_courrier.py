@@ -25,8 +25,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.server import DB_SUFFIX  # noqa: E402 - the path above makes it importable
 
-BENCH_DB = "bench_courrier"
+BENCH_DB = "bench_courrier" + DB_SUFFIX  # named after the checkout (bench/server.py)
 AGENTS = 50_000
 DEFAULT_URL = "postgres://iprof@127.0.0.1:54329/iprof"
 

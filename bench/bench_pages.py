@@ -8,7 +8,8 @@ and CaptureQueriesContext, the SQL queries of each page (and any statement repea
 an N+1). Then CLIENTS logged-in clients hit one page each for BENCH_PAGE_SECONDS (4 s), in turn:
 /sante/ (a trivial view: no database, no template), home, dossier, voeux page, voeu save (POST);
 /sante/ is measured before and after, and each page's requests/s is printed as a ratio to the
-mean of the two (target >= 0.5). The database is dropped at the end.
+mean of the two (target >= 0.5). Also base.html rendered alone (the shell every page pays) and every
+page's Django CPU as a multiple of /sante/'s against issue 14's budgets. The database is dropped at the end.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def count_queries(identifiant: str, targets: list[tuple[str, str]]) -> dict[str,
     for label, path in (("home", "/"), ("dossier", "/dossier/"), ("SIAM home", "/siam/")):
         client.get(path)
         measure(label, "GET", path, repeat=REPEAT)
+    shell(client.get("/").wsgi_request, cpu)
     measure("demande page, none yet", "GET", f"/siam/{SLUG}/demande/")
     opened = measure("demande start POST", "POST", f"/siam/{SLUG}/demande/commencer/", {})
     demande = opened["Location"].strip("/").split("/")[-1]
@@ -124,6 +126,40 @@ def count_queries(identifiant: str, targets: list[tuple[str, str]]) -> dict[str,
     measure("logout POST", "POST", "/compte/deconnexion/")
     connection.close()
     return cpu
+
+
+def shell(request: Any, cpu: dict[str, float]) -> None:
+    """The floor every page pays: base.html alone (header, banner, menu, footer) for the logged-in teacher."""
+    from django.db import connection
+    from django.template.loader import render_to_string
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        render_to_string("base.html", request=request)
+    started = time.process_time()
+    for _ in range(REPEAT):
+        render_to_string("base.html", request=request)
+    cpu["shell"] = (time.process_time() - started) / REPEAT
+    print(
+        f"  {'shell (base.html alone)':<26} {'':<4} {'':<34} {'':3}  {len(captured.captured_queries):>3} queries  "
+        f"{cpu['shell'] * 1000:6.1f} ms CPU"
+    )
+
+
+# issue 14's budgets, as multiples of /sante/'s CPU in the same run (the voeux page here shows 5 voeux, not 31)
+BUDGETS = {"home": 8, "SIAM home": 8, "dossier": 15, "voeux page (5 voeux)": 20, "voeu save POST (6th voeu)": 12}
+
+
+def budgets(cpu: dict[str, float]) -> None:
+    floor = cpu["sante (reference)"]
+    print(f"Django CPU per request as a multiple of /sante/ ({floor * 1000:.2f} ms):")
+    for label in ("shell", *BUDGETS):
+        ratio = cpu[label] / floor
+        budget = BUDGETS.get(label)
+        verdict = (
+            f"(budget {budget}x: {'met' if ratio <= budget else 'MISSED'})" if budget else "(the floor of every page)"
+        )
+        print(f"  {label:<26} {ratio:6.1f}x {verdict}")
 
 
 @dataclass
@@ -221,6 +257,7 @@ def main() -> None:
 
         targets, cap = campagne_targets(url, SLUG)
         cpu = count_queries("bench0001", targets)
+        budgets(cpu)
         names = [f"bench{n:04d}" for n in range(2, 2 + CLIENTS * (ACCOUNTS_PER_CLIENT + 1))]
         readers = [login_cookie(name) for name in names[:CLIENTS]]
         writers = [

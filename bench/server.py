@@ -12,6 +12,7 @@ storage (IPROF_PLAIN_STATIC=1) so that no collectstatic writes into the checkout
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import signal
 import socket
@@ -40,11 +41,21 @@ def machine_line() -> str:
     return f"machine: {os.cpu_count()} cores, load average {load1:.2f} {load5:.2f} {load15:.2f} (1/5/15 min)"
 
 
+# Several checkouts share one PostgreSQL: every throwaway database is named after the checkout
+# (bench_load_prod for /work/wt/prod), so that two benches never drop each other's database.
+DB_SUFFIX = os.environ.get("BENCH_DB_SUFFIX", "_" + re.sub(r"[^a-z0-9]+", "_", ROOT.name.lower()).strip("_"))
+
+
+def scoped(name: str) -> str:
+    return name if name.endswith(DB_SUFFIX) else name + DB_SUFFIX
+
+
 def database_url(name: str) -> str:
-    return BASE_URL.rsplit("/", 1)[0] + "/" + name
+    return BASE_URL.rsplit("/", 1)[0] + "/" + scoped(name)
 
 
 def recreate_database(name: str) -> str:
+    name = scoped(name)
     with psycopg.connect(BASE_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
         conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
@@ -52,6 +63,7 @@ def recreate_database(name: str) -> str:
 
 
 def drop_database(name: str) -> None:
+    name = scoped(name)
     for attempt in range(10):  # after a PostgreSQL restart the server may need a moment
         try:
             with psycopg.connect(BASE_URL, autocommit=True, connect_timeout=5) as conn:
@@ -172,11 +184,11 @@ def portal_database(name: str, teachers: int = 500) -> Iterator[str]:
     url = recreate_database(name)
     try:
         made = setup_portal(url, teachers)
-        print(f"setup: database {name} {made}, {time.perf_counter() - started:.1f} s in all")
+        print(f"setup: database {scoped(name)} {made}, {time.perf_counter() - started:.1f} s in all")
         yield url
     finally:
         drop_database(name)
-        print(f"cleanup: database {name} dropped")
+        print(f"cleanup: database {scoped(name)} dropped")
 
 
 def sql(url: str, query: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
@@ -196,9 +208,13 @@ class Gunicorn:
 
 
 @contextmanager
-def gunicorn(url: str, workers: int | None = None) -> Iterator[Gunicorn]:
-    """`gunicorn iprof.wsgi` (the production command) on a free loopback port; always stopped."""
-    port = free_port()
+def gunicorn(
+    url: str, workers: int | None = None, *, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[Gunicorn]:
+    """`gunicorn iprof.wsgi` (the production command) on a free loopback port; always stopped.
+
+    `env` replaces the production environment (bench_lighthouse serves what `make run` serves)."""
+    port = port or free_port()
     workers = workers or gunicorn_workers()
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
@@ -213,7 +229,7 @@ def gunicorn(url: str, workers: int | None = None) -> Iterator[Gunicorn]:
             "warning",
         ],
         cwd=ROOT,
-        env=env_for(url, production=True),
+        env=env or env_for(url, production=True),
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -6,6 +6,7 @@ production and refuses to start without a real secret key.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -127,14 +128,21 @@ if env("TEST_DATABASE_NAME"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.Agent"
 
-# One cache every gunicorn worker sees: allauth keeps its login rate limits here.
+# One cache every gunicorn worker sees: allauth keeps its login rate limits here. By default the database
+# cache (table iprof_cache, created by migrate: nothing else to run); CACHE_URL=redis://host:6379/0 when
+# several nodes serve the portal, so that they share one count (DEPLOY.md, "Plusieurs nœuds").
+CACHE_URL = env("CACHE_URL")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "iprof_cache",
-        # Rate-limit counters must not be culled on closing day (default: 300 entries).
-        "OPTIONS": {"MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "200000")), "CULL_FREQUENCY": 10},
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "iprof"}
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "iprof_cache",
+            # Rate-limit counters must not be culled on closing day (default: 300 entries).
+            "OPTIONS": {"MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "200000")), "CULL_FREQUENCY": 10},
+        }
+    )
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -162,14 +170,29 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Static files as in production, also under `make run` (DEBUG=1): collectstatic writes hashed names
+# with gzip and brotli copies (brotli installed), whitenoise serves them from STATIC_ROOT with
+# `max-age=315360000, public, immutable`; unhashed names (none linked by the pages) get WHITENOISE_MAX_AGE.
+# IPROF_PLAIN_STATIC=1 (the default when DEBUG=1 without make run: tests, runserver) serves the
+# source files through the finders instead, uncached, with no collectstatic needed.
+HASHED_STATIC = not env_bool("IPROF_PLAIN_STATIC", DEBUG)
+WHITENOISE_USE_FINDERS = not HASHED_STATIC
+WHITENOISE_AUTOREFRESH = not HASHED_STATIC
+WHITENOISE_MAX_AGE = int(env("WHITENOISE_MAX_AGE", "3600")) if HASHED_STATIC else 0
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Private files (pièces justificatives, contestations, courrier attachments) all go through this backend:
+    # the file system under MEDIA_ROOT, or an object store shared by every node, e.g.
+    # FILE_STORAGE_BACKEND=storages.backends.s3.S3Storage with FILE_STORAGE_OPTIONS={"bucket_name": …} (DEPLOY.md).
+    "default": {
+        "BACKEND": env("FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(env("FILE_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not env_bool("IPROF_PLAIN_STATIC", DEBUG)
+            "iprof.staticfiles.HashedStaticFilesStorage"
+            if HASHED_STATIC
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },

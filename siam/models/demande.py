@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -265,18 +265,10 @@ class MotifDeclare(models.Model):
         return f"{self.get_motif_display()} ({self.get_statut_display()})"
 
 
-class PrivateStorage(FileSystemStorage):
-    """MEDIA_ROOT (var/media), which no URL serves: files go out only through views that check who asks."""
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("Les pièces justificatives n'ont pas d'adresse publique.")
-
-
-_private_storage = PrivateStorage()
-
-
-def private_storage() -> PrivateStorage:
-    return _private_storage
+def private_storage() -> Storage:
+    """STORAGES["default"]: MEDIA_ROOT (var/media), which no URL serves, or an object store; files go out only
+    through views that check who asks and read them through the storage (never a path on a local disk)."""
+    return storages["default"]
 
 
 def piece_path(instance: PieceJustificative, filename: str) -> str:
