@@ -110,7 +110,7 @@ def test_the_rectorat_sees_answers_and_the_teacher_is_notified(
     assert reply.sender == rectorat and reply.conversation == conversation
     assert [m.to for m in mail.outbox] == [[teacher_a.email]]
     inbox = _text(client_a.get("/courrier/"))
-    assert "Réponse : Erreur sur mon échelon" in inbox
+    assert "Réponse\u00a0: Erreur sur mon échelon" in inbox
     thread = _text(client_a.get(f"/courrier/correspondant/{conversation.pk}/"))
     assert "C'est corrigé, merci." in thread
     assert Message.objects.get(pk=reply.pk).read_at is not None

@@ -75,7 +75,7 @@ def test_the_preview_shows_the_recipient_count_and_posts_nothing(
 ) -> None:
     body, fields = _preview(_login(drh))
     assert "2 destinataires" in body
-    assert "Discipline : Mathématiques" in body
+    assert "Discipline\u00a0: Mathématiques" in body
     assert re.fullmatch(r"diffusion-[0-9a-f]{32}", fields["key"])
     assert not Message.objects.exists() and not Envoi.objects.exists()
 
@@ -92,7 +92,9 @@ def test_sending_posts_once_even_when_the_button_is_pressed_twice(
     assert Message.objects.count() == 2 and Envoi.objects.count() == 1
     assert len(mail.outbox) == 2
     envoi = Envoi.objects.get()
-    assert envoi.posted_by == drh and envoi.recipient_count == 2 and envoi.description == "Discipline : Mathématiques"
+    assert (
+        envoi.posted_by == drh and envoi.recipient_count == 2 and envoi.description == "Discipline\u00a0: Mathématiques"
+    )
     message = Message.objects.get(recipient=teacher_a)
     assert message.corps == "Une réunion aura lieu le 4 décembre.\nVenez nombreux."
     assert message.sender is None and message.expediteur == "Rectorat — DRH"

@@ -55,4 +55,4 @@ def test_a_staff_reply_to_a_200_character_subject_fits_its_column(
     assert response.status_code == 302
     reply = Message.objects.get(recipient=teacher_a)
     assert len(reply.sujet) == 200
-    assert reply.sujet == "Réponse : " + "É" * 189 + "…"
+    assert reply.sujet == "Réponse\u00a0: " + "É" * 189 + "…"

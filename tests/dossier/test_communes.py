@@ -205,10 +205,10 @@ def test_a_renamed_commune_is_updated_and_one_no_longer_listed_is_kept(referenti
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (("99999", "Nulle-part", "099"), "département inconnu : 099"),
-        (("3155", "Toulouse", "031"), "code INSEE ou nom invalide : 3155"),
-        (("31555", "", "031"), "code INSEE ou nom invalide : 31555"),
-        (("63113", "Clermont", "063"), "code INSEE en double : 63113"),
+        (("99999", "Nulle-part", "099"), "département inconnu\u00a0: 099"),
+        (("3155", "Toulouse", "031"), "code INSEE ou nom invalide\u00a0: 3155"),
+        (("31555", "", "031"), "code INSEE ou nom invalide\u00a0: 31555"),
+        (("63113", "Clermont", "063"), "code INSEE en double\u00a0: 63113"),
     ],
 )
 def test_a_bad_file_is_refused_with_a_french_reason_and_writes_nothing(

@@ -17,17 +17,17 @@ HEADER = "uai;nom;type;commune_insee;education_prioritaire\n"
 MALFORMED = [
     pytest.param(
         (HEADER + "0630019D;Lycée;LGT;63113;\n" + "0630020E;" + "x" * 200_000 + ";LGT;63113;\n").encode(),
-        "Ligne 3 : une cellule dépasse 131\u202f072 caractères",
+        "Ligne 3\u00a0: une cellule dépasse 131\u202f072 caractères",
         id="huge-cell",
     ),
     pytest.param(
         (HEADER + "0630019D;Lycée;LGT;63113;\n0630020E;Ly\x00cée;LGT;63113;\n").encode(),
-        "Ligne 3 : la ligne contient un caractère nul (NUL)",
+        "Ligne 3\u00a0: la ligne contient un caractère nul (NUL)",
         id="nul",
     ),
     pytest.param(
         HEADER.encode() + b"0630019D;Lyc\xe9e;LGT;63113;\n0630020E;Lyc\x81e;LGT;63113;\n",
-        "Ligne 3 : caractères illisibles",
+        "Ligne 3\u00a0: caractères illisibles",
         id="bad-encoding",
     ),
 ]

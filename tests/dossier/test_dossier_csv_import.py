@@ -73,20 +73,20 @@ def test_valid_etablissements_file_previews_then_creates_and_updates() -> None:
     [
         (
             "0630019E;Lycée;LGT;63113;",
-            "Ligne 3 : le code UAI « 0630019E » a une lettre de contrôle fausse (attendu : D).",
+            "Ligne 3\u00a0: le code UAI « 0630019E » a une lettre de contrôle fausse (attendu\u00a0: D).",
         ),
         (
             "063001D;Lycée;LGT;63113;",
-            "Ligne 3 : le code UAI « 063001D » doit comporter 7 chiffres suivis d'une lettre.",
+            "Ligne 3\u00a0: le code UAI « 063001D » doit comporter 7 chiffres suivis d'une lettre.",
         ),
-        ("0630019D;;LGT;63113;", "Ligne 3 : le nom est obligatoire."),
-        ("0630019D;Lycée;UNIV;63113;", "Ligne 3 : type « UNIV » inconnu"),
-        ("0630019D;Lycée;LGT;99999;", "Ligne 3 : commune de code INSEE « 99999 » inconnue."),
-        ("0630019D;Lycée;LGT;63113;ZEP", "Ligne 3 : éducation prioritaire « ZEP » inconnue"),
-        ("0630020E;Lycée;LGT;63113;;en trop", "Ligne 3 : trop de colonnes"),
+        ("0630019D;;LGT;63113;", "Ligne 3\u00a0: le nom est obligatoire."),
+        ("0630019D;Lycée;UNIV;63113;", "Ligne 3\u00a0: type « UNIV » inconnu"),
+        ("0630019D;Lycée;LGT;99999;", "Ligne 3\u00a0: commune de code INSEE « 99999 » inconnue."),
+        ("0630019D;Lycée;LGT;63113;ZEP", "Ligne 3\u00a0: éducation prioritaire « ZEP » inconnue"),
+        ("0630020E;Lycée;LGT;63113;;en trop", "Ligne 3\u00a0: trop de colonnes"),
         (
             "0630018C;Doublon;LGT;63113;\n0630018C;Encore;LGT;63113;",
-            "Ligne 4 : le code UAI 0630018C figure déjà ligne 3.",
+            "Ligne 4\u00a0: le code UAI 0630018C figure déjà ligne 3.",
         ),
     ],
 )
@@ -103,8 +103,8 @@ def test_one_bad_line_writes_nothing_and_names_its_line(line: str, message: str)
 def test_missing_columns_are_reported_on_the_header_line() -> None:
     preview = EtablissementImporter().preview("uai;nom\n0630019D;Lycée\n")
     assert [str(e) for e in preview.errors] == [
-        "Ligne 1 : colonnes obligatoires absentes : type, commune_insee "
-        "(attendu : uai;nom;type;commune_insee;education_prioritaire)."
+        "Ligne 1\u00a0: colonnes obligatoires absentes\u00a0: type, commune_insee "
+        "(attendu\u00a0: uai;nom;type;commune_insee;education_prioritaire)."
     ]
 
 
@@ -150,8 +150,8 @@ def test_agents_are_created_with_their_dossier_and_an_assigned_identifier(rector
     preview = AgentImporter().preview(text)
     assert preview.errors == []
     assert [r.action for r in preview.rows] == [
-        "création — identifiant prévu : adurand",
-        "création — identifiant prévu : fdupont1",
+        "création — identifiant prévu\u00a0: adurand",
+        "création — identifiant prévu\u00a0: fdupont1",
     ]
     assert AgentImporter().apply(text, auteur=rectorat) == 2
     alice = Agent.objects.get(numen="15E0300001ABC")
@@ -194,7 +194,7 @@ def test_one_bad_agent_line_writes_no_agent(teacher_a: Agent, overrides: dict[st
     text = AGENT_HEADER + agent_line("Martin", "Julie", "15E0300009ABC") + agent_line(**overrides)
     with pytest.raises(ImportRefused) as exc:
         AgentImporter().apply(text, auteur=None)
-    assert f"Ligne 3 : {message}" in [str(e) for e in exc.value.errors]
+    assert f"Ligne 3\u00a0: {message}" in [str(e) for e in exc.value.errors]
     assert not Agent.objects.filter(nom__in=["Martin", "Durand"]).exists()
     assert Dossier.objects.count() == 1
 
@@ -202,7 +202,7 @@ def test_one_bad_agent_line_writes_no_agent(teacher_a: Agent, overrides: dict[st
 def test_the_same_numen_twice_in_a_file_is_refused() -> None:
     text = AGENT_HEADER + agent_line() + agent_line("Autre", "Paul")
     errors = [str(e) for e in AgentImporter().preview(text).errors]
-    assert errors == ["Ligne 3 : ce NUMEN figure déjà ligne 2."]
+    assert errors == ["Ligne 3\u00a0: ce NUMEN figure déjà ligne 2."]
 
 
 # --- the admin views ----------------------------------------------------------------------
@@ -227,7 +227,7 @@ def test_staff_see_line_numbered_errors_and_nothing_is_written(staff_client: Cli
     text = ETAB_HEADER + "0630019D;Lycée Sidoine-Apollinaire;LGT;63113;\n0630020F;Lycée Jeanne-d'Arc;LGT;63113;\n"
     response = staff_client.post(url, {"fichier": upload(text)})
     body = html.unescape(response.content.decode())
-    assert "Ligne 3 : le code UAI « 0630020F » a une lettre de contrôle fausse (attendu : E)." in body
+    assert "Ligne 3\u00a0: le code UAI « 0630020F » a une lettre de contrôle fausse (attendu\u00a0: E)." in body
     assert "payload" not in response.context or not response.context.get("payload")
     assert not Etablissement.objects.filter(uai="0630019D").exists()
 
@@ -245,14 +245,14 @@ def test_confirm_revalidates_what_changed_since_the_preview(staff_client: Client
     Agent.objects.filter(pk=teacher_a.pk).update(numen="15E0300001ABC")  # somebody took the NUMEN meanwhile
     response = staff_client.post(url, {"payload": preview.context["payload"]})
     body = html.unescape(response.content.decode())
-    assert "Ligne 2 : un agent a déjà ce NUMEN (identifiant fdupont)." in body
+    assert "Ligne 2\u00a0: un agent a déjà ce NUMEN (identifiant fdupont)." in body
     assert not Agent.objects.filter(nom="Durand").exists()
 
 
 def test_staff_import_agents_through_the_dossier_admin(staff_client: Client) -> None:
     url = reverse("admin:dossier_dossier_import")
     preview = staff_client.post(url, {"fichier": upload(AGENT_HEADER + agent_line())})
-    assert "identifiant prévu : adurand" in html.unescape(preview.content.decode())
+    assert "identifiant prévu\u00a0: adurand" in html.unescape(preview.content.decode())
     staff_client.post(url, {"payload": preview.context["payload"]})
     assert Dossier.objects.filter(agent__identifiant="adurand").exists()
 

@@ -35,7 +35,7 @@ def test_dossier_shows_the_echelon_its_date_and_seniority_on_the_first_screen(cl
     body = response.content.decode()
     resume = body[body.index('data-testid="resume"') : body.index('id="identite"')]
     assert "7e échelon" in resume
-    assert "Date d'effet : 1er septembre 2023 — depuis 3 ans 2 mois" in resume
+    assert "Date d'effet\u00a0: 1er septembre 2023 — depuis 3 ans 2 mois" in resume
     assert "Lycée Blaise-Pascal" in resume
 
 

@@ -79,7 +79,7 @@ def test_drafts_are_404_for_teachers_and_visible_to_the_rectorat(client_a: Clien
     staff.force_login(rectorat)
     response = staff.get("/guides/brouillon/")
     assert response.status_code == 200
-    assert "Brouillon : visible du rectorat seulement" in _text(response)
+    assert "Brouillon\u00a0: visible du rectorat seulement" in _text(response)
     assert "Brouillon secret" in _text(staff.get("/guides/"))
 
 
@@ -88,7 +88,7 @@ def test_drafts_are_404_for_teachers_and_visible_to_the_rectorat(client_a: Clien
     [("bareme", True), ("BARÈME", True), ("mutations", True), ("échelon points", True), ("hors-sujet", False)],
 )
 def test_search_ignores_case_and_accents_and_stems_french(client_a: Client, q: str, found: bool) -> None:
-    _guide(titre="Le barème", corps="Les points d'échelon comptent sur chaque voeu de mutation.")
+    _guide(titre="Le barème", corps="Les points d'échelon comptent sur chaque vœu de mutation.")
     _guide(titre="Se connecter", slug="connexion", section=Section.PORTAIL, corps="Identifiant et mot de passe.")
     body = _text(client_a.get("/guides/", {"q": q}))
     assert ("Le barème" in body) is found

@@ -22,9 +22,9 @@ def test_csv_with_errors_lists_them_by_line_and_writes_nothing(intra: Campagne, 
     result = parse_postes_csv(intra, BAD)
     assert [line for line, _ in result.erreurs] == [3, 4, 5, 6, 7]
     messages = dict(result.erreurs)
-    assert "Discipline inconnue : « XXXX »" in messages[3]
-    assert "Lieu inconnu pour cette campagne : « 0690026D »" in messages[4]  # Lyon, outside the intra
-    assert "Nombre de postes invalide : « deux »" in messages[5]
+    assert "Discipline inconnue\u00a0: « XXXX »" in messages[3]
+    assert "Lieu inconnu pour cette campagne\u00a0: « 0690026D »" in messages[4]  # Lyon, outside the intra
+    assert "Nombre de postes invalide\u00a0: « deux »" in messages[5]
     assert "vacant (nombre > 0) ou susceptible" in messages[6]
     assert "oui ou non" in messages[7]
 
@@ -134,4 +134,4 @@ def test_demande_admin_shows_voeux_inline_and_history(
 
     add_voeu(demande=demande_a, auteur=teacher_a, version=0, voeu_type="COM", code="63113")
     page = text(client_for(rectorat, staff=True).get(f"/admin/siam/demande/{demande_a.pk}/change/"))
-    assert "Clermont-Ferrand" in page and "Ajout du voeu n° 1" in page
+    assert "Clermont-Ferrand" in page and "Ajout du vœu n° 1" in page

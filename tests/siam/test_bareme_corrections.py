@@ -1,7 +1,7 @@
 """Staff corrections go through the calculator: a fact or one line's points, never a line where the rule gives none.
 
-teacher_a's inter demande (bareme_cast): RC validated towards Lyon (voeu 1), Grenoble (voeu 2) is next to it,
-Paris (voeu 3) is neither: on Paris the RC, its children and its years of separation give nothing.
+teacher_a's inter demande (bareme_cast): RC validated towards Lyon (vœu 1), Grenoble (vœu 2) is next to it,
+Paris (vœu 3) is neither: on Paris the RC, its children and its years of separation give nothing.
 """
 
 # ruff: noqa: F811 - the cast's fixtures are imported by name and requested as arguments
@@ -55,7 +55,7 @@ def lines_of(demande: Demande, rang: int) -> dict[str, BaremeLigne]:
 def test_an_accepted_separation_correction_adds_nothing_on_a_voeu_where_the_rc_does_not_apply(
     affiche: Demande, rectorat: Agent
 ) -> None:
-    """The issue's reproduction: « Années de séparation = 475, tous les voeux » gave 475 on a voeu without RC."""
+    """The issue's reproduction: « Années de séparation = 475, tous les vœux » gave 475 on a vœu without RC."""
     contestation = open_contestation(demande=affiche, motif="Trois années de séparation, pas deux.")
     answer_contestation(
         contestation=contestation, staff=rectorat, accepte=True, reponse="Trois années justifiées.",
@@ -99,7 +99,7 @@ def test_a_corrected_fact_recomputes_every_voeu_by_the_rules(affiche: Demande, r
     )  # fmt: skip
     change = BaremeChange.objects.get(demande=affiche)
     assert change.avant["valeur"] == 2 and change.apres["valeur"] == 3
-    assert change.libelle.startswith("Donnée corrigée, « années de séparation » : 2 → 3")
+    assert change.libelle.startswith("Donnée corrigée, « années de séparation »\u00a0: 2 → 3")
 
 
 def test_a_child_added_by_staff_counts_only_on_the_rc_voeux(affiche: Demande, rectorat: Agent) -> None:

@@ -1,4 +1,4 @@
-"""The teacher's barème page, the provisional barème on the voeux page and in the confirmation PDF."""
+"""The teacher's barème page, the provisional barème on the vœux page and in the confirmation PDF."""
 
 # ruff: noqa: F811 - the cast's fixtures are imported by name and requested as arguments
 from __future__ import annotations
@@ -65,8 +65,8 @@ def test_the_teacher_reads_each_voeu_its_lines_and_the_history(affiche: Demande,
     assert "corrigée par le rectorat" in page
     assert "Modifié par le rectorat le" in page
     assert "Affectation au 1er septembre 2015, non 2016 : arrêté du 3 juillet 2015" in page
-    assert f"Voeu n° 1 : 1{NBSP}044,2 → 1{NBSP}064,2 points" in page
-    assert "provisoire" not in page.lower().split("votre barème, voeu par voeu")[1]
+    assert f"Vœu n° 1 : 1{NBSP}044,2 → 1{NBSP}064,2 points" in page
+    assert "provisoire" not in page.lower().split("votre barème, vœu par vœu")[1]
 
 
 def test_before_the_display_date_the_barème_is_provisional_and_labelled_so(

@@ -151,7 +151,7 @@ def test_changing_a_value_once_computed_requires_a_motif_and_recomputes(
     change = BaremeChange.objects.get(objet=ObjetChange.REGLES)
     assert change.auteur == rectorat and change.motif == "Erreur de saisie de la note de service"
     assert change.avant[0]["params"]["points"] == "150.2" and change.apres[0]["params"]["points"] == "160.2"
-    assert change.libelle == "Règles du barème modifiées : Rapprochement de conjoints"
+    assert change.libelle == "Règles du barème modifiées\u00a0: Rapprochement de conjoints"
 
 
 def test_invalid_rules_are_refused_with_a_french_message_and_nothing_changes(inter: Campagne, rectorat: Agent) -> None:

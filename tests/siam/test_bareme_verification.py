@@ -53,7 +53,7 @@ def test_validating_a_claim_recomputes_the_demande_and_is_kept_in_its_history(
     assert totals_by_rang(declared)[1] == VOEU_1
     change = BaremeChange.objects.get(demande=declared)
     assert change.objet == ObjetChange.MOTIF and change.auteur == rectorat
-    assert change.libelle == "Rapprochement de conjoints : validé"
+    assert change.libelle == "Rapprochement de conjoints\u00a0: validé"
     assert change.avant == {"motif": "rc", "statut": "declared", "totaux": {"1": "369.0", "2": "369.0", "3": "369.0"}}
     assert change.apres["totaux"]["1"] == "1044.2"
 
@@ -110,7 +110,7 @@ def test_an_override_on_one_voeu_only(declared: Demande, rectorat: Agent) -> Non
 def test_an_override_cannot_give_a_pending_bonus_points(declared: Demande, rectorat: Agent) -> None:
     """The RC is only declared: its line gives no points yet, and an override cannot give it any."""
     with pytest.raises(SiamError, match="ne donne de points sur aucun vœu"):
-        override_line(demande=declared, staff=rectorat, code="rc", points="150.2", justification="Paris : erreur")
+        override_line(demande=declared, staff=rectorat, code="rc", points="150.2", justification="Paris\u00a0: erreur")
     assert set(totals_by_rang(declared).values()) == {SANS_FAMILLE}
 
 

@@ -96,7 +96,7 @@ def test_a_published_campagne_stays_closed_whatever_its_dates(
     assert list(Voeu.objects.filter(demande=filled_published).order_by("rang").values_list("pk", "rang")) == before
     for url in (f"/siam/demandes/{filled_published.pk}/", f"/siam/demandes/{filled_published.pk}/voeux/", "/siam/"):
         page = text(client.get(url))
-        assert "saisie des voeux ouverte" not in page.lower(), url
+        assert "saisie des vœux ouverte" not in page.lower(), url
         assert "saisie ouverte" not in page.lower(), url
     assert "résultats" in text(client.get("/siam/")).lower()
 
@@ -117,7 +117,7 @@ def test_the_service_refuses_to_move_a_locked_date_into_the_future(
 ) -> None:
     campagne = Campagne.objects.get(pk=filled_published.campagne_id)
     at(PUBLIE)
-    with pytest.raises(CalendrierVerrouille, match="ne peut plus être reportée dans le futur : les accusés"):
+    with pytest.raises(CalendrierVerrouille, match="ne peut plus être reportée dans le futur\u00a0: les accusés"):
         update_calendar(campagne=campagne, by=rectorat, dates=reopened(), motif="erreur de saisie")
     assert Campagne.objects.get(pk=campagne.pk).saisie_fin == CALENDRIER["saisie_fin"]
     assert not ChangementCalendrier.objects.exists()

@@ -81,7 +81,7 @@ def test_from_the_inter_saisie_to_the_intra_result_in_the_courrier(
     assert inter_demande.participation == Participation.OBLIGATOIRE
 
     compute_and_publish(inter, closed=CONFIRMATION, results=RESULTS_OPEN, at=at, drh=drh)
-    assert "Vous avez obtenu votre voeu n° 1 : Clermont-Ferrand" in Message.objects.get(recipient=estelle).corps
+    assert "Vous avez obtenu votre vœu n° 1\u00a0: Clermont-Ferrand" in Message.objects.get(recipient=estelle).corps
 
     # the intra saisie opens: SIAM shows her obligatory demande, as an entrant
     at(paris(2027, 6, 25, 10))
@@ -97,7 +97,7 @@ def test_from_the_inter_saisie_to_the_intra_result_in_the_courrier(
     compute_and_publish(intra, closed=paris(2027, 7, 6, 10), results=paris(2027, 7, 21, 10), at=at, drh=drh)
     result = Message.objects.get(recipient=estelle, sujet__contains=intra.libelle)
     assert result.categorie == Categorie.RESULTAT
-    assert "Vous avez obtenu votre voeu n° 1 : Collège Albert-Camus" in result.corps
+    assert "Vous avez obtenu votre vœu n° 1\u00a0: Collège Albert-Camus" in result.corps
 
 
 def test_fdupont_obtains_lyon_at_the_inter_and_his_intra_demande_for_clermont_is_closed_with_a_courrier(

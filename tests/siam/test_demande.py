@@ -78,8 +78,8 @@ def test_declaring_and_withdrawing_a_motif(demande_a: Demande, teacher_a: Agent,
     assert client.post(f"/siam/motifs/{motif.pk}/retirer/", {"version": 1}).status_code == 302
     assert not MotifDeclare.objects.exists()
     assert [v.action for v in DemandeVersion.objects.filter(demande=demande_a).order_by("version")] == [
-        "Motif déclaré : rapprochement de conjoints",
-        "Motif retiré : rapprochement de conjoints",
+        "Motif déclaré\u00a0: rapprochement de conjoints",
+        "Motif retiré\u00a0: rapprochement de conjoints",
     ]
 
 

@@ -24,23 +24,23 @@ def test_home_welcomes_and_lists_the_open_campagnes_with_phase_end_and_own_deman
     assert "Bienvenue sur SIAM 2nd degré" in page
     for slug in ("note-de-service", "informations-generales", "guide-regles-mouvement", "information-academique"):
         assert f'href="/guides/{slug}/"' in page
-    assert "saisie des voeux ouverte" in page and "2 avril 2027 à 12 h" in page
+    assert "saisie des vœux ouverte" in page and "2 avril 2027 à 12 h" in page
     intra_card = page.split('data-testid="campagne-intra-2027"')[1].split('data-testid="campagne-')[0]
-    assert "en cours de saisie" in intra_card and "1 voeu" in intra_card
+    assert "en cours de saisie" in intra_card and "1 vœu" in intra_card
     inter_card = page.split('data-testid="campagne-inter-2027"')[1]
     assert "pas encore de demande" in inter_card
 
 
 def test_services_phrase_follows_the_calendar(intra: Campagne, at: Any) -> None:
-    assert phrase(intra, PENDANT).replace("\xa0", " ") == "saisie des voeux ouverte jusqu'au 2 avril à 12 h"
-    assert phrase(intra, AVANT).replace("\xa0", " ") == "saisie des voeux à partir du 10 mars à 12 h"
+    assert phrase(intra, PENDANT).replace("\xa0", " ") == "saisie des vœux ouverte jusqu'au 2 avril à 12 h"
+    assert phrase(intra, AVANT).replace("\xa0", " ") == "saisie des vœux à partir du 10 mars à 12 h"
     assert phrase(intra, APRES).replace("\xa0", " ") == "saisie close jusqu'au 3 avril à 8 h"
 
 
 def test_les_services_lists_siam_with_its_sentence(intra: Campagne, teacher_a: Agent) -> None:
     page = text(client_for(teacher_a).get("/services/"))
     assert "SIAM — Mouvement intra-académique 2027" in page
-    assert "saisie des voeux ouverte jusqu'au 2 avril à 12 h" in page
+    assert "saisie des vœux ouverte jusqu'au 2 avril à 12 h" in page
     assert 'href="/siam/"' in page
 
 

@@ -36,7 +36,7 @@ def test_the_rectorat_launches_a_run_and_reads_its_statistics_and_certificate(
     assert response.status_code == 302 and response["Location"].endswith(f"{RUNS}{run.pk}/change/")
     page = text(staff.get(response["Location"]))
     assert "Résultat certifié" in page
-    assert "voeu 1 : 3" in page and "voeu 2 : 1" in page
+    assert "vœu 1 : 3" in page and "vœu 2 : 1" in page
     assert "Publier" not in page  # the rectorat does not publish
 
 
@@ -46,7 +46,7 @@ def test_a_run_refused_at_launch_is_explained_on_the_launch_page(
     at(PENDANT)
     response = client_for(rectorat, staff=True).post(f"{RUNS}lancer/", {"campagne": scenario_closed.pk})
     assert response.status_code == 200
-    assert "La saisie des voeux n'est pas close" in text(response)
+    assert "La saisie des vœux n'est pas close" in text(response)
     assert not MouvementRun.objects.exists()
 
 
@@ -139,7 +139,7 @@ def test_the_comparison_names_who_obtains_something_else(scenario_closed: Campag
     changed = re.search(r"(\d+) participants obtiennent un autre résultat", page)
     assert changed and int(changed.group(1)) >= 5
     row = page[page.index("FABRE Fanny") :]
-    assert "maintenu : Collège Mendès-France" in row and "voeu n° 1 : Lycée Virlogeux" in row
+    assert "maintenu : Collège Mendès-France" in row and "vœu n° 1 : Lycée Virlogeux" in row
 
 
 def test_the_run_page_reports_the_exchange_stage(scenario_closed: Campagne, rectorat: Agent) -> None:

@@ -31,9 +31,9 @@ BAD = "academie;discipline;places\nLYON;L1300;2\nNULLEPART;L1300;1\nLYON;XXXX;1\
 def test_every_bad_line_is_named_in_french_and_nothing_is_written(inter: Campagne) -> None:
     result = parse_capacites_csv(BAD)
     assert result.erreurs == [
-        (3, "Académie inconnue : « NULLEPART »."),
-        (4, "Discipline inconnue : « XXXX »."),
-        (5, "Nombre de places invalide : « deux » (entier de 0 à 100000)."),
+        (3, "Académie inconnue\u00a0: « NULLEPART »."),
+        (4, "Discipline inconnue\u00a0: « XXXX »."),
+        (5, "Nombre de places invalide\u00a0: « deux » (entier de 0 à 100000)."),
         (6, "Cette académie et cette discipline figurent déjà plus haut dans le fichier."),
     ]
     with pytest.raises(MouvementError, match="le fichier contient des erreurs"):
@@ -43,7 +43,7 @@ def test_every_bad_line_is_named_in_french_and_nothing_is_written(inter: Campagn
 
 def test_a_wrong_header_and_an_intra_campagne_are_refused(intra: Campagne) -> None:
     assert parse_capacites_csv("aca;disc;n\nLYON;L1300;2\n").erreurs == [
-        (1, "En-tête attendu : academie;discipline;places.")
+        (1, "En-tête attendu\u00a0: academie;discipline;places.")
     ]
     with pytest.raises(MouvementError, match="ne concernent que le mouvement inter"):
         import_capacites(campagne=intra, result=parse_capacites_csv(GOOD))
@@ -103,7 +103,7 @@ def test_before_a_run_each_discipline_shows_its_obligatory_participants_and_plac
     assert (line.discipline, line.obligatoires, line.volontaires_sans_poste, line.places) == ("SVT", 3, 0, 6)
     assert line.bloquant
     assert line.message == (
-        "SVT : 3 participants obligatoires, 6 places, dont 1 hors Corse et DOM (l'extension n'y affecte jamais)"
+        "SVT\u00a0: 3 participants obligatoires, 6 places, dont 1 hors Corse et DOM (l'extension n'y affecte jamais)"
     )
 
 
@@ -111,7 +111,7 @@ def test_a_run_whose_capacities_cannot_place_every_obligatory_participant_is_ref
     inter: Campagne, svt: dict[str, Any], at: Any
 ) -> None:
     at(AFTER_CLOSING)
-    with pytest.raises(MouvementError, match=r"Capacités d.accueil insuffisantes.*SVT : 3 participants obligatoires"):
+    with pytest.raises(MouvementError, match=r"Capacités d.accueil insuffisantes.*SVT : 3 participants obligatoires"):
         run_mouvement(campagne=inter, by=None)
     assert not MouvementRun.objects.exists() and not Poste.objects.exists()
 
@@ -125,11 +125,11 @@ def test_the_launch_page_shows_the_blocking_warning(inter: Campagne, svt: dict[s
 @pytest.mark.parametrize(
     ("counts", "message"),
     [
-        ((0, 0, 0, 1, 1), "SVT : 0 participant obligatoire, 1 place"),
-        ((1, 1, 1, 2, 0), "SVT : 1 participant obligatoire, 2 places (et 1 volontaire sans poste à conserver)"
+        ((0, 0, 0, 1, 1), "SVT\u00a0: 0 participant obligatoire, 1 place"),
+        ((1, 1, 1, 2, 0), "SVT\u00a0: 1 participant obligatoire, 2 places (et 1 volontaire sans poste à conserver)"
          " (et 1 titulaire de Corse ou des DOM qui peut venir sur le continent), dont 0 hors Corse et DOM"
          " (l'extension n'y affecte jamais)"),
-        ((120, 0, 0, 80, 80), "SVT : 120 participants obligatoires, 80 places"),
+        ((120, 0, 0, 80, 80), "SVT\u00a0: 120 participants obligatoires, 80 places"),
     ],
 )  # fmt: skip
 def test_the_warning_agrees_with_its_counts(counts: tuple[int, int, int, int, int], message: str) -> None:

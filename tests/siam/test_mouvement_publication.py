@@ -37,13 +37,15 @@ def test_each_participant_receives_their_result_and_where_to_read_its_explanatio
     scenario, run = computed
     done = publish_run(run=run, by=drh)
     assert (done.created, done.already_posted) == (6, 0)
-    assert "Vous avez obtenu votre voeu n° 1 : Collège Albert-Camus" in corps_of(scenario.agents["A"])
-    assert "Vous avez obtenu votre voeu n° 2 : Lycée Blaise-Pascal" in corps_of(scenario.agents["D"])
+    assert "Vous avez obtenu votre vœu n° 1\u00a0: Collège Albert-Camus" in corps_of(scenario.agents["A"])
+    assert "Vous avez obtenu votre vœu n° 2\u00a0: Lycée Blaise-Pascal" in corps_of(scenario.agents["D"])
     assert (
-        "Vous n'avez obtenu aucun de vos voeux ; vous restez affecté(e) sur votre poste actuel : Collège Mendès-France"
+        "Vous n'avez obtenu aucun de vos vœux\u00a0; vous restez affecté(e) sur votre poste actuel\u00a0: Collège Mendès-France"
         in corps_of(scenario.agents["F"])
     )
-    assert "procédure d'extension, vous êtes affecté(e) : Collège Emile-Guillaumin" in corps_of(scenario.agents["G"])
+    assert "procédure d'extension, vous êtes affecté(e)\u00a0: Collège Emile-Guillaumin" in corps_of(
+        scenario.agents["G"]
+    )
     assert "/siam/intra-2027/resultat/" in corps_of(scenario.agents["A"])
     run.refresh_from_db()
     assert run.published_by == drh and run.published_at is not None and not run.published_exchange

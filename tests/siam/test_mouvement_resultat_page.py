@@ -47,17 +47,17 @@ def test_before_publication_a_participant_is_told_to_wait_and_sees_no_result(
 
 def test_a_teacher_who_obtained_a_voeu_reads_it(published: Scenario) -> None:
     page = text(client_for(published.agents["A"]).get(URL))
-    assert "Voeu n° 1 obtenu" in page
-    assert "Vous avez obtenu votre voeu n° 1 : Collège Albert-Camus" in page
-    assert "Vous avez obtenu votre premier voeu" in page
+    assert "Vœu n° 1 obtenu" in page
+    assert "Vous avez obtenu votre vœu n° 1 : Collège Albert-Camus" in page
+    assert "Vous avez obtenu votre premier vœu" in page
 
 
 def test_a_kept_teacher_reads_why_not_with_their_bareme_and_the_barre(published: Scenario) -> None:
     response = client_for(published.agents["F"]).get(URL)
     page = text(response)
-    assert "Aucun voeu obtenu" in page
+    assert "Aucun vœu obtenu" in page
     assert "vous restez affecté(e) sur votre poste actuel : Collège Mendès-France" in page
-    row = page[page.index("Voeu n° 1") :]
+    row = page[page.index("Vœu n° 1") :]
     assert "Lycée Virlogeux" in row
     assert "200,5" in row and "300" in row
     assert "barème inférieur à la barre" in row
@@ -65,7 +65,7 @@ def test_a_kept_teacher_reads_why_not_with_their_bareme_and_the_barre(published:
 
 def test_an_extended_teacher_reads_the_extension_and_why_not(published: Scenario) -> None:
     page = text(client_for(published.agents["G"]).get(URL))
-    assert "Aucun voeu obtenu" in page
+    assert "Aucun vœu obtenu" in page
     assert "Au titre de la procédure d'extension, vous êtes affecté(e) : Collège Emile-Guillaumin" in page
     assert "Collège Albert-Camus" in page and "500" in page
 
@@ -100,7 +100,7 @@ def test_the_page_costs_a_fixed_number_of_queries(published: Scenario, django_as
     client = client_for(published.agents["D"])
     with django_assert_max_num_queries(12):
         response = client.get(URL)
-    assert "Voeu n° 2 obtenu" in text(response)
+    assert "Vœu n° 2 obtenu" in text(response)
 
 
 def test_the_siam_home_links_to_the_result_in_the_results_phase(published: Scenario) -> None:

@@ -143,7 +143,7 @@ def test_missing_baremes_refuse_the_run(intra: Campagne, ref: dict[str, Any], at
     chain_scenario(intra, ref)
     BaremeVoeu.objects.filter(voeu__demande__agent__nom="Fabre").delete()
     at(AFTER_CLOSING)
-    with pytest.raises(MouvementError, match=r"1 voeu.*sans barème"):
+    with pytest.raises(MouvementError, match=r"1 vœu.*sans barème"):
         run_mouvement(campagne=intra, by=None)
 
 

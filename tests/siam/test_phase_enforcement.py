@@ -112,7 +112,7 @@ def test_the_same_posts_inside_the_saisie_are_accepted(filled: Demande, teacher_
 def test_voeux_page_after_closing_shows_no_change_controls(filled: Demande, teacher_a: Agent, at: Any) -> None:
     at(APRES)
     page = text(client_for(teacher_a).get(f"/siam/demandes/{filled.pk}/voeux/"))
-    assert "La saisie des voeux est fermée depuis le" in page
+    assert "La saisie des vœux est fermée depuis le" in page
     assert "/deplacer/" not in page and "/supprimer/" not in page and "voeu-code-form" not in page
 
 
@@ -162,6 +162,6 @@ def test_no_new_demande_is_opened_once_the_saisie_is_closed(intra: Campagne, tea
     response = client.post("/siam/intra-2027/demande/commencer/")
     assert response.status_code == 302 and response["Location"] == "/siam/intra-2027/demande/"
     page = text(client.get(response["Location"]))
-    assert "La saisie des voeux est fermée depuis le 2 avril 2027 à 12 h" in page
+    assert "La saisie des vœux est fermée depuis le 2 avril 2027 à 12 h" in page
     assert "Commencer ma demande" not in page
     assert not Demande.objects.filter(agent=teacher_b).exists()

@@ -1,4 +1,4 @@
-"""Entering voeux through the pages: add by code and by search, remove, move, history, warnings."""
+"""Entering vœux through the pages: add by code and by search, remove, move, history, warnings."""
 
 from __future__ import annotations
 
@@ -126,7 +126,7 @@ def test_voeux_page_with_31_voeux_holds_its_query_count(
     with django_assert_max_num_queries(16):  # one reads the campagne's jalons (calendar locks)
         response = client.get(f"/siam/demandes/{demande.pk}/voeux/")
     assert text(response).count('data-testid="voeu"') == 31
-    assert "nombre maximal de voeux" in text(response)
+    assert "nombre maximal de vœux" in text(response)
 
 
 @pytest.mark.parametrize(

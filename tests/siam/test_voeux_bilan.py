@@ -39,7 +39,7 @@ def nb(value: str) -> str:
 
 @pytest.fixture
 def dossier_rc(inter: Campagne, teacher_a: Agent, ref: dict[str, Any]) -> Demande:
-    """The barème cast's inter demande: RC validated, conjoint in Lyon, voeux Lyon, Grenoble, Paris."""
+    """The barème cast's inter demande: RC validated, conjoint in Lyon, vœux Lyon, Grenoble, Paris."""
     family(teacher_a, ref)
     places = {
         "lyon": ref["lyon_academie"],
@@ -52,7 +52,7 @@ def dossier_rc(inter: Campagne, teacher_a: Agent, ref: dict[str, Any]) -> Demand
 
 @pytest.fixture
 def lyon_grenoble(dossier_rc: Demande) -> Demande:
-    """The issue's reproduction: RC validated towards Lyon, Lyon voeu 1, Grenoble (limitrophe) voeu 2."""
+    """The issue's reproduction: RC validated towards Lyon, Lyon vœu 1, Grenoble (limitrophe) vœu 2."""
     Voeu.objects.filter(demande=dossier_rc, rang=3).delete()
     return dossier_rc
 
@@ -86,7 +86,7 @@ def test_moving_the_conjoints_academie_to_2_warns_with_both_totals_and_undo_puts
     actions = list(
         DemandeVersion.objects.filter(demande=lyon_grenoble).order_by("version").values_list("action", flat=True)
     )
-    assert actions == ["Voeu n° 1 placé en n° 2", "Voeu n° 2 placé en n° 1"]
+    assert actions == ["Vœu n° 1 placé en n° 2", "Vœu n° 2 placé en n° 1"]
 
 
 def test_moving_with_the_arrows_warns_too_and_names_only_the_voeux_that_lose(

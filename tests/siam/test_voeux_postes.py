@@ -67,7 +67,7 @@ def test_refusals_are_said_in_french_on_the_list_and_write_nothing(
     post(client, postes["college"], demande_a)
     client.get("/siam/intra-2027/postes/")  # the success message, read
     post(client, postes["college"], demande_a)
-    assert "Ce voeu figure déjà dans votre liste (voeu n° 1)." in text(client.get("/siam/intra-2027/postes/"))
+    assert "Ce vœu figure déjà dans votre liste (vœu n° 1)." in text(client.get("/siam/intra-2027/postes/"))
     assert Voeu.objects.filter(demande=demande_a).count() == 1
 
 
@@ -93,7 +93,7 @@ def test_after_the_saisie_no_button_and_the_post_is_refused(
     client = client_for(teacher_a)
     assert 'data-testid="poste-ajouter"' not in text(client.get("/siam/intra-2027/postes/"))
     response = post(client, postes["college"], demande_a)
-    assert "La saisie des voeux est fermée" in text(client.get(response["Location"]))
+    assert "La saisie des vœux est fermée" in text(client.get(response["Location"]))
     assert not Voeu.objects.filter(demande=demande_a).exists()
 
 

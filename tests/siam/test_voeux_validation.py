@@ -1,4 +1,4 @@
-"""Every voeu is checked against the reference data and the campagne before it joins the list."""
+"""Every vœu is checked against the reference data and the campagne before it joins the list."""
 
 from __future__ import annotations
 
@@ -35,10 +35,10 @@ pytestmark = pytest.mark.django_db
             "ETB",
             "0631018P",
             "CLG",
-            "Le type d'établissement ne peut pas être restreint sur un voeu de type « établissement ».",
+            "Le type d'établissement ne peut pas être restreint sur un vœu de type « établissement ».",
         ),
         ("ZRE", "ZR063CLF", "LYC", "Le type d'établissement ne peut pas être restreint"),
-        ("ETB", "", "TOUT", "Saisissez le code du voeu."),
+        ("ETB", "", "TOUT", "Saisissez le code du vœu."),
     ],
 )
 def test_invalid_voeu_is_refused_with_a_french_message(
@@ -56,7 +56,7 @@ def test_duplicate_voeu_is_refused_but_same_place_with_another_type_filter_is_al
     demande_a: Demande, teacher_a: Agent, ref: Any
 ) -> None:
     add_voeu(demande=demande_a, auteur=teacher_a, version=0, voeu_type="COM", code="63113")
-    with pytest.raises(VoeuInvalide, match=r"Ce voeu figure déjà dans votre liste \(voeu n° 1\)"):
+    with pytest.raises(VoeuInvalide, match=r"Ce vœu figure déjà dans votre liste \(vœu n° 1\)"):
         add_voeu(demande=demande_a, auteur=teacher_a, version=1, voeu_type="COM", code="63113")
     add_voeu(demande=demande_a, auteur=teacher_a, version=1, voeu_type="COM", code="63113", filtre="CLG")
     assert Voeu.objects.filter(demande=demande_a).count() == 2
@@ -80,7 +80,7 @@ def test_no_more_than_the_maximum_number_of_voeux(inter: Campagne, teacher_a: Ag
     Academie.objects.create(code="PARIS", nom="Paris")
     add_voeu(demande=demande, auteur=teacher_a, version=0, voeu_type="ACA", code="LYON")
     add_voeu(demande=demande, auteur=teacher_a, version=1, voeu_type="ACA", code="DIJON")
-    with pytest.raises(VoeuInvalide, match=r"nombre maximal de voeux \(2\)"):
+    with pytest.raises(VoeuInvalide, match=r"nombre maximal de vœux \(2\)"):
         add_voeu(demande=demande, auteur=teacher_a, version=2, voeu_type="ACA", code="PARIS")
     assert Voeu.objects.filter(demande=demande).count() == 2
 
