@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Agent
 from lib.roles import DRH, RECTORAT
@@ -115,3 +116,9 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
         "timezone_id": "Europe/Paris",
         "viewport": {"width": 1280, "height": 900},
     }
+
+
+# Property tests time their examples by CPU, not by the clock: on a shared 2-core machine (CI) the
+# default 200 ms deadline makes them fail for load alone, which proves nothing about the code.
+hypothesis_settings.register_profile("iprof", deadline=None)
+hypothesis_settings.load_profile("iprof")

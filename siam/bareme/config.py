@@ -1,4 +1,4 @@
-"""The shapes of a campagne's rules: component rows, voeu filters, typed parameters.
+"""The shapes of a campagne's rules: component rows, vœu filters, typed parameters.
 
 Staff edit these as JSON (one row per component), so every value is parsed
 and checked here once, with a French message naming the component and the
@@ -140,7 +140,7 @@ def palier(steps: Paliers, value: int) -> Decimal | None:
 
 @dataclass(frozen=True, slots=True)
 class AppliesTo:
-    """Which voeux a component may apply to, before its own logic is asked.
+    """Which vœux a component may apply to, before its own logic is asked.
 
     Empty sets mean "no restriction". ``filtres`` lists the établissement type
     filters a wide voeu may carry and keep the bonus (e.g. only "TOUT").
@@ -164,7 +164,7 @@ class AppliesTo:
         exclus = frozenset(_parse_codes(data.get("types_exclus", []), f"{where}.types_exclus"))
         bad = (types | exclus) - set(TypeVoeu)
         if bad:
-            raise RulesError(f"{where} : type de voeu inconnu {sorted(bad)}")
+            raise RulesError(f"{where} : type de vœu inconnu {sorted(bad)}")
         filtres = frozenset(_parse_codes(data.get("filtres", []), f"{where}.filtres"))
         return cls(rangs="voeu_1" if rangs == "voeu_1" else "tous", types=types, types_exclus=exclus, filtres=filtres)
 

@@ -44,7 +44,7 @@ class FactCorrection:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LineOverride:
-    """New points for the line ``code``: on the voeu of rank ``rang``, or every voeu when None."""
+    """New points for the line ``code``: on the vœu of rank ``rang``, or every vœu when None."""
 
     code: str
     points: Decimal
@@ -91,7 +91,7 @@ def corrected_situation(situation: Situation, corrections: Iterable[FactCorrecti
 
 
 def overrides_for(overrides: Iterable[LineOverride], rang: int) -> dict[str, LineOverride]:
-    """The overrides that concern the voeu of rank ``rang``: its own win over those of every voeu."""
+    """The overrides that concern the vœu of rank ``rang``: its own win over those of every voeu."""
     chosen: dict[str, LineOverride] = {}
     for o in overrides:
         if o.rang is None:
@@ -133,7 +133,7 @@ def corrected_baremes(
     facts: Iterable[FactCorrection] = (),
     overrides: Sequence[LineOverride] = (),
 ) -> tuple[Bareme, ...]:
-    """Each voeu's barème computed on the corrected situation, with the line overrides that apply."""
+    """Each vœu's barème computed on the corrected situation, with the line overrides that apply."""
     baremes = rules.baremes(corrected_situation(situation, facts), voeux)
     if not overrides:
         return baremes
@@ -152,7 +152,7 @@ def corrected_extension(
 ) -> ExtensionBareme:
     """The extension barème (lowest stripped barème) once the corrections are applied."""
     if not voeux:
-        raise ValueError("le barème d'extension se calcule sur les voeux du participant : aucun voeu")
+        raise ValueError("le barème d'extension se calcule sur les vœux du participant : aucun vœu")
     stripped = rules.stripped()
     baremes = corrected_baremes(situation, voeux, stripped, facts=facts, overrides=overrides)
     bareme, voeu = min(zip(baremes, voeux, strict=True), key=lambda pair: (pair[0].total, pair[1].rang))

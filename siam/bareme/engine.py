@@ -1,4 +1,4 @@
-"""Compiled rules: the barèmes of a participant's voeux, the extension barème, the warnings.
+"""Compiled rules: the barèmes of a participant's vœux, the extension barème, the warnings.
 
 Built once per campagne by ``Rules.compile``. For each participant the
 components that concern them are picked once (a plan). Lines that cannot
@@ -58,7 +58,7 @@ class CompiledRules:
     # -- barèmes ------------------------------------------------------------------
 
     def baremes(self, situation: Situation, voeux: Sequence[VoeuFacts]) -> tuple[Bareme, ...]:
-        """The barème of each voeu, in the order given (the bulk path)."""
+        """The barème of each vœu, in the order given (the bulk path)."""
         if not voeux:
             return ()
         prepared = self._prepare(situation, voeu_1_of(voeux))
@@ -67,22 +67,22 @@ class CompiledRules:
         return tuple(self._compute(prepared, voeu) for voeu in voeux)
 
     def bareme(self, situation: Situation, voeu: VoeuFacts, *, all_voeux: Sequence[VoeuFacts]) -> Bareme:
-        """One voeu; ``all_voeux`` tells which is voeu 1 (``voeu`` itself may be it, or be new)."""
+        """One vœu; ``all_voeux`` tells which is vœu 1 (``voeu`` itself may be it, or be new)."""
         voeu_1 = voeu if voeu.rang == 1 else voeu_1_of(all_voeux)
         prepared = self._prepare(situation, voeu_1)
         return prepared.constant or self._compute(prepared, voeu)
 
     def extension(self, situation: Situation, voeux: Sequence[VoeuFacts]) -> ExtensionBareme:
-        """The lowest barème among the voeux once the voeu-specific bonuses are dropped."""
+        """The lowest barème among the vœux once the voeu-specific bonuses are dropped."""
         if not voeux:
-            raise ValueError("le barème d'extension se calcule sur les voeux du participant : aucun voeu")
+            raise ValueError("le barème d'extension se calcule sur les vœux du participant : aucun vœu")
         stripped = self.stripped()
         ranked = zip(stripped.baremes(situation, voeux), voeux, strict=True)
         bareme, voeu = min(ranked, key=lambda pair: (pair[0].total, pair[1].rang))
         return ExtensionBareme(rang=voeu.rang, bareme=bareme)
 
     def warnings(self, situation: Situation, voeu: VoeuFacts, *, all_voeux: Sequence[VoeuFacts]) -> tuple[str, ...]:
-        """Bonuses this voeu's type or établissement filter makes the participant lose."""
+        """Bonuses this vœu's type or établissement filter makes the participant lose."""
         actual = self.bareme(situation, voeu, all_voeux=all_voeux)
         possible = self.relaxed().bareme(situation, voeu, all_voeux=all_voeux)
         lost = []
@@ -93,7 +93,7 @@ class CompiledRules:
             if line is not None and line.state is LineState.NOT_APPLICABLE:
                 noun = "perdu" if could.potential < 2 else "perdus"
                 label = self.labels[could.code]
-                lost.append(f"{label} : {format_points(could.potential)} {noun} sur ce voeu — {line.detail}")
+                lost.append(f"{label} : {format_points(could.potential)} {noun} sur ce vœu — {line.detail}")
         return tuple(lost)
 
     def stripped(self) -> CompiledRules:

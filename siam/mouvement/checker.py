@@ -128,7 +128,7 @@ def _check_teacher(instance: Instance, result: Result, t: int, found: _Findings)
             else instance.voeu_ranks[t][expected]
         )
         if result.voeu_rank[t] != rank:
-            found.add(Kind.INCONSISTENT, t, got, f"Enseignant {t} : rang de voeu erroné sur son propre poste.")
+            found.add(Kind.INCONSISTENT, t, got, f"Enseignant {t} : rang de vœu erroné sur son propre poste.")
         return cut
     if pos is None or not 0 <= pos < len(posts) or posts[pos] != got:
         found.add(Kind.NOT_LISTED, t, got, f"Enseignant {t} : affecté au poste {got} hors de sa liste.")
@@ -137,7 +137,7 @@ def _check_teacher(instance: Instance, result: Result, t: int, found: _Findings)
         found.add(Kind.TENURED_WORSE, t, got, f"Enseignant {t} : le poste {got} est après son propre poste.")
     expected_rank = pos + 1 if instance.voeu_ranks is None else instance.voeu_ranks[t][pos]
     if result.voeu_rank[t] != expected_rank:
-        found.add(Kind.INCONSISTENT, t, got, f"Enseignant {t} : rang de voeu erroné.")
+        found.add(Kind.INCONSISTENT, t, got, f"Enseignant {t} : rang de vœu erroné.")
     return min(pos, cut)
 
 

@@ -59,7 +59,7 @@ def family(agent: Agent, ref: dict[str, Any]) -> Dossier:
 
 
 def inter_demande(agent: Agent, campagne: Campagne, academies: dict[str, Any], *, rc: str | None) -> Demande:
-    """Voeux Lyon, Grenoble, Paris; an RC claim in the given status (or none)."""
+    """Vœux Lyon, Grenoble, Paris; an RC claim in the given status (or none)."""
     demande = Demande.objects.create(agent=agent, campagne=campagne)
     for rang, key in enumerate(("lyon", "grenoble", "paris"), start=1):
         Voeu.objects.create(demande=demande, rang=rang, type="ACA", academie=academies[key])
@@ -73,7 +73,7 @@ def inter_demande(agent: Agent, campagne: Campagne, academies: dict[str, Any], *
 
 @pytest.fixture
 def dossier_rc(inter: Campagne, teacher_a: Agent, ref: dict[str, Any], academies: dict[str, Any]) -> Demande:
-    """teacher_a's inter demande: RC validated, conjoint in Lyon, Lyon as voeu 1."""
+    """teacher_a's inter demande: RC validated, conjoint in Lyon, Lyon as vœu 1."""
     family(teacher_a, ref)
     return inter_demande(teacher_a, inter, academies, rc=StatutMotif.VALIDE)
 

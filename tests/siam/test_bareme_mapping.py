@@ -42,7 +42,7 @@ def test_rc_towards_lyon_as_voeu_1_gives_150_2_children_and_separation(dossier_r
     assert lyon["echelon"].points == ECHELON and lyon["poste"].points == POSTE
     assert lyon["rc"].points == RC
     assert lyon["rc"].sentence == (
-        "Rapprochement de conjoints : 150,2 points — académie de résidence professionnelle du conjoint (Lyon), en voeu 1"
+        "Rapprochement de conjoints : 150,2 points — académie de résidence professionnelle du conjoint (Lyon), en vœu 1"
     )
     assert lyon["enfants"].points == ENFANTS  # two under 18 on 1 September 2027, the third is 22
     assert lyon["separation"].points == SEPARATION
@@ -84,7 +84,7 @@ def test_a_declared_claim_is_pending_and_adds_nothing_yet(
 
 
 def test_the_bulk_mapping_gives_the_same_facts_as_the_saisie_warnings_mapping(dossier_rc: Demande) -> None:
-    """One meaning for the ORM, whether read in bulk (barèmes) or per demande (the voeux page warnings)."""
+    """One meaning for the ORM, whether read in bulk (barèmes) or per demande (the vœux page warnings)."""
     (participant,) = load_participants(dossier_rc.campagne, [dossier_rc.pk])
     motifs = motifs_of(dossier_rc)
     expected = situation_for(dossier_for_bareme(dossier_rc.agent), motifs, campagne=dossier_rc.campagne)

@@ -59,7 +59,7 @@ def test_the_teacher_reads_each_voeu_its_lines_and_the_history(affiche: Demande,
     page = text(response)
     assert f"1{NBSP}064,2 points" in page  # 1 044,2 + 20 corrected on the poste line
     assert (
-        "Rapprochement de conjoints 150,2 Académie de résidence professionnelle du conjoint (Lyon), en voeu 1"
+        "Rapprochement de conjoints 150,2 Académie de résidence professionnelle du conjoint (Lyon), en vœu 1"
         in plain(page)
     )
     assert "corrigée par le rectorat" in page

@@ -1,4 +1,4 @@
-"""Voeux on where one already is are refused by the add service, in French, and nothing is written."""
+"""Vœux on where one already is are refused by the add service, in French, and nothing is written."""
 
 from __future__ import annotations
 

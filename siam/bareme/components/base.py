@@ -1,4 +1,4 @@
-"""How one component turns a participant and a voeu into a line.
+"""How one component turns a participant and a vœu into a line.
 
 A component classifies the voeu into a small *outcome key* (cheap: a few
 comparisons), then explains that outcome once per participant: the line is
@@ -28,7 +28,7 @@ Previous = Mapping[str, BaremeLine]
 
 
 class Participant:
-    """One situation prepared for all its voeux (the memo lives as long as it does)."""
+    """One situation prepared for all its vœux (the memo lives as long as it does)."""
 
     __slots__ = ("memos", "pre", "situation", "voeu_1")
 
@@ -82,7 +82,7 @@ class Component:
         return True
 
     def prepare(self, p: Participant) -> Hashable:
-        """Whatever ``outcome`` needs that does not depend on the voeu, computed once."""
+        """Whatever ``outcome`` needs that does not depend on the vœu, computed once."""
         return None
 
     def outcome(self, p: Participant, voeu: VoeuFacts, previous: Previous) -> Hashable:
@@ -92,7 +92,7 @@ class Component:
         raise NotImplementedError
 
     def facts(self, situation: Situation) -> Hashable:
-        """Everything the line of a component that ignores the voeu depends on."""
+        """Everything the line of a component that ignores the vœu depends on."""
         raise NotImplementedError
 
     # -- the line -----------------------------------------------------------------
@@ -114,7 +114,7 @@ class Component:
         return line
 
     def fixed_line(self, p: Participant, claim: Claim) -> BaremeLine:
-        """The line of a component that ignores the voeu, shared by all who have the same facts."""
+        """The line of a component that ignores the vœu, shared by all who have the same facts."""
         key = (claim.status, self.facts(p.situation))
         line = self._fixed.get(key)
         if line is None:
@@ -159,26 +159,26 @@ class Component:
     def blocking_reason(self, voeu: VoeuFacts) -> str | None:
         scope = self.rule.applique_a
         if scope.rangs == "voeu_1" and voeu.rang != 1:
-            return "ne s'applique qu'au voeu 1"
+            return "ne s'applique qu'au vœu 1"
         if voeu.type in scope.types_exclus:
-            return f"ne s'applique pas aux voeux de type {type_phrase(voeu.type)}"
+            return f"ne s'applique pas aux vœux de type {type_phrase(voeu.type)}"
         if scope.types and voeu.type not in scope.types:
             allowed = join_fr((type_phrase(t) for t in TypeVoeu if t in scope.types), "ou")
-            return f"ne s'applique qu'aux voeux de type {allowed}"
+            return f"ne s'applique qu'aux vœux de type {allowed}"
         if scope.filtres and voeu.filtre not in scope.filtres:
             allowed = join_fr((filtre_phrase(f) for f in sorted(scope.filtres)), "ou")
-            return f"exige un voeu {allowed} : le filtre {filtre_phrase(voeu.filtre)} de ce voeu le fait perdre"
+            return f"exige un vœu {allowed} : le filtre {filtre_phrase(voeu.filtre)} de ce vœu le fait perdre"
         return None
 
     # -- shared helpers -----------------------------------------------------------
 
     def flat_points(self, voeu_type: str) -> Decimal:
-        """``points``, unless ``points_par_type`` gives this voeu type another value."""
+        """``points``, unless ``points_par_type`` gives this vœu type another value."""
         return self.rule.decimals("points_par_type").get(voeu_type, self.rule.decimal("points"))
 
 
 def covers(voeu: VoeuFacts, lieu: Lieu) -> str | None:
-    """The level at which ``voeu`` covers ``lieu`` (a place is inside the voeu), or None."""
+    """The level at which ``voeu`` covers ``lieu`` (a place is inside the vœu), or None."""
     kind = voeu.type
     if kind is TypeVoeu.ETB:
         return "etablissement" if voeu.etablissement and voeu.etablissement == lieu.etablissement else None

@@ -220,11 +220,11 @@ class AgregeLycee(Component):
         kinds = join_fr((FILTRE_LABELS.get(t, t) for t in self.rule.codes("etablissement_types")), "ou")
         if not key:
             return ZERO, f"seulement sur un établissement de type {kinds}"
-        return self.rule.decimal("points"), f"agrégé, voeu sur un établissement de type {kinds}"
+        return self.rule.decimal("points"), f"agrégé, vœu sur un établissement de type {kinds}"
 
 
 class RepPlusEntree(Component):
-    """A bonus carried by the voeu's target, so only voeux on such a target get a line."""
+    """A bonus carried by the vœu's target, so only vœux on such a target get a line."""
 
     code = "rep_plus_entree"
     label = "Entrée en REP+"
@@ -236,7 +236,7 @@ class RepPlusEntree(Component):
         return super().line(p, claim, voeu, previous)
 
     def explain(self, p: Participant, key: Hashable) -> tuple[Decimal, str]:
-        return self.rule.decimal("points"), "voeu sur un établissement classé REP+"
+        return self.rule.decimal("points"), "vœu sur un établissement classé REP+"
 
 
 class Tzr(Component):

@@ -41,7 +41,7 @@ def _check_family(rule: ComponentRule, codes: tuple[str, ...] | list[str]) -> No
 
 
 class FamilyZone(Component):
-    """A bonus on the voeux at (or next to) a reference place: the conjoint's, the children's…"""
+    """A bonus on the vœux at (or next to) a reference place: the conjoint's, the children's…"""
 
     claimable = True
     PARAMS = {
@@ -71,7 +71,7 @@ class FamilyZone(Component):
         raise NotImplementedError
 
     def precondition(self, p: Participant) -> Hashable:
-        """A key that voids the bonus on every voeu, or None."""
+        """A key that voids the bonus on every vœu, or None."""
         return None
 
     def match(self, ref: Lieu, voeu: VoeuFacts) -> str | None:
@@ -108,7 +108,7 @@ class FamilyZone(Component):
     def explain(self, p: Participant, key: Hashable) -> tuple[Decimal, str]:
         ref = self.reference(p)
         if isinstance(key, tuple) and key[0] == "cumul":
-            return ZERO, f"non cumulable avec {NOUNS[key[1]]}, déjà retenu sur ce voeu"
+            return ZERO, f"non cumulable avec {NOUNS[key[1]]}, déjà retenu sur ce vœu"
         if ref is None:
             return ZERO, f"lieu {self.of_place} non renseigné dans le dossier"
         if not isinstance(key, tuple):
@@ -121,17 +121,17 @@ class FamilyZone(Component):
             return points, f"académie limitrophe de celle {self.of_whom} ({self.geo.academie(ref.academie)})"
         if self.by_academie or wide:
             where = f"académie {self.of_place} ({self.geo.academie(ref.academie)})"
-            return points, where + (", en voeu 1" if self.en_voeu_1 else "")
+            return points, where + (", en vœu 1" if self.en_voeu_1 else "")
         return points, f"département {self.of_place} ({self.geo.departement(ref.departement)})"
 
     def voided(self, p: Participant, ref: Lieu, key: Hashable) -> str:
-        """Why the bonus cannot apply anywhere (the voeu 1 is not the reference place)."""
+        """Why the bonus cannot apply anywhere (the vœu 1 is not the reference place)."""
         if self.by_academie:
-            said = f"l'académie {self.of_whom} ({self.geo.academie(ref.academie)}) doit être le voeu 1"
+            said = f"l'académie {self.of_whom} ({self.geo.academie(ref.academie)}) doit être le vœu 1"
             if p.voeu_1 is None:
-                return f"{said} : aucun voeu 1"
-            return f"{said} ; le voeu 1 porte sur {self.geo.academie(p.voeu_1.academie)}"
-        return f"le voeu 1 doit porter sur le département {self.of_whom} ({self.geo.departement(ref.departement)})"
+                return f"{said} : aucun vœu 1"
+            return f"{said} ; le vœu 1 porte sur {self.geo.academie(p.voeu_1.academie)}"
+        return f"le vœu 1 doit porter sur le département {self.of_whom} ({self.geo.departement(ref.departement)})"
 
     def missed(self, ref: Lieu, wide: bool) -> str:
         if self.by_academie or wide:
@@ -172,13 +172,13 @@ class AutoriteParentaleConjointe(FamilyZone):
 
 
 class MutationSimultanee(FamilyZone):
-    """Two titulaires moving together: the bonus follows the voeu 1 and its neighbours."""
+    """Two titulaires moving together: the bonus follows the vœu 1 and its neighbours."""
 
     code = "mutation_simultanee"
     label = "Mutation simultanée"
     refused = "refusée"
-    of_place = "du voeu 1"
-    of_whom = "du voeu 1"
+    of_place = "du vœu 1"
+    of_whom = "du vœu 1"
 
     def reference(self, p: Participant) -> Lieu | None:
         v1 = p.voeu_1
@@ -186,7 +186,7 @@ class MutationSimultanee(FamilyZone):
 
     def explain(self, p: Participant, key: Hashable) -> tuple[Decimal, str]:
         if p.voeu_1 is None:
-            return ZERO, "aucun voeu 1"
+            return ZERO, "aucun vœu 1"
         return super().explain(p, key)
 
 
@@ -300,13 +300,13 @@ class Preferentiel(Component):
         if isinstance(key, str):
             return ZERO, f"non cumulable avec les bonifications familiales ({VALIDATED[key]})"
         if not key:
-            return ZERO, f"le voeu 1 n'est pas l'académie du voeu préférentiel ({name}) : la série recommence"
+            return ZERO, f"le vœu 1 n'est pas l'académie du vœu préférentiel ({name}) : la série recommence"
         years = claim.annees_precedentes
         if years <= 0:
-            return ZERO, f"1re année avec {name} en voeu 1 : les points commencent à la 2e année consécutive"
+            return ZERO, f"1re année avec {name} en vœu 1 : les points commencent à la 2e année consécutive"
         per_year = self.rule.decimal("par_an")
         return per_year * years, (
-            f"{name} en voeu 1 pour la {ordinal_f(years + 1)} année consécutive "
+            f"{name} en vœu 1 pour la {ordinal_f(years + 1)} année consécutive "
             f"({format_decimal(per_year)} points par année à partir de la 2e)"
         )
 
@@ -314,11 +314,11 @@ class Preferentiel(Component):
 def _where_claimed(p: Participant, codes: Iterable[str]) -> str:
     claims = p.situation.claims
     nouns = join_fr((NOUNS[code] for code in codes if getattr(claims, code) is not None), "ou")
-    return f"sur les voeux où s'applique {nouns}"
+    return f"sur les vœux où s'applique {nouns}"
 
 
 def _carrier(previous: Previous, codes: tuple[str, ...]) -> tuple[str, LineState] | None:
-    """The family line this voeu's dependent bonus rides on: applied first, else pending."""
+    """The family line this vœu's dependent bonus rides on: applied first, else pending."""
     for state in _CARRIERS:
         for code in codes:
             line = previous.get(code)

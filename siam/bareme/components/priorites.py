@@ -84,7 +84,7 @@ class Cimm(Component):
 
 
 class CarteScolaire(Component):
-    """A post closed by the rectorat: priority on the voeux that cover it, widest first."""
+    """A post closed by the rectorat: priority on the vœux that cover it, widest first."""
 
     code = "carte_scolaire"
     label = "Mesure de carte scolaire"
@@ -101,11 +101,11 @@ class CarteScolaire(Component):
         if poste is None:
             return ZERO, "poste supprimé non renseigné dans le dossier"
         if key is None:
-            return ZERO, "seulement sur les voeux qui couvrent le poste supprimé"
+            return ZERO, "seulement sur les vœux qui couvrent le poste supprimé"
         where = {
             "etablissement": "l'établissement du poste supprimé",
             "commune": "la commune du poste supprimé",
             "departement": f"le département du poste supprimé ({self.geo.departement(poste.departement)})",
             "academie": f"l'académie du poste supprimé ({self.geo.academie(poste.academie)})",
         }[str(key)]
-        return self.rule.decimal("points"), f"voeu sur {where}"
+        return self.rule.decimal("points"), f"vœu sur {where}"

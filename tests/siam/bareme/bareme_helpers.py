@@ -1,4 +1,4 @@
-"""Builders shared by the barème tests: places, voeux and situations on plain data."""
+"""Builders shared by the barème tests: places, vœux and situations on plain data."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def academies(*codes: str) -> list[VoeuFacts]:
 
 
 def voeu(rang: int, type_: TypeVoeu, **fields: Any) -> VoeuFacts:
-    """An intra voeu in the académie de Clermont-Ferrand."""
+    """An intra vœu in the académie de Clermont-Ferrand."""
     return VoeuFacts(rang=rang, type=type_, **{"academie": CLERMONT, **fields})
 
 

@@ -98,12 +98,12 @@ RC_LYON = situation(Claims(rc=VALIDATED), famille=Famille(conjoint=Lieu(academie
 @pytest.mark.parametrize(
     ("codes", "rang", "points", "why"),
     [
-        ([LYON, GRENOBLE, LILLE], 1, "150.2", "académie de résidence professionnelle du conjoint (Lyon), en voeu 1"),
+        ([LYON, GRENOBLE, LILLE], 1, "150.2", "académie de résidence professionnelle du conjoint (Lyon), en vœu 1"),
         ([LYON, GRENOBLE, LILLE], 2, "150.2", "académie limitrophe de celle du conjoint (Lyon)"),
         ([LYON, CLERMONT, LILLE], 2, "150.2", "académie limitrophe de celle du conjoint (Lyon)"),
         ([LYON, GRENOBLE, LILLE], 3, "0", "ni l'académie du conjoint (Lyon) ni une académie limitrophe"),
-        ([GRENOBLE, LYON], 1, "0", "l'académie du conjoint (Lyon) doit être le voeu 1 ; le voeu 1 porte sur Grenoble"),
-        ([GRENOBLE, LYON], 2, "0", "l'académie du conjoint (Lyon) doit être le voeu 1 ; le voeu 1 porte sur Grenoble"),
+        ([GRENOBLE, LYON], 1, "0", "l'académie du conjoint (Lyon) doit être le vœu 1 ; le vœu 1 porte sur Grenoble"),
+        ([GRENOBLE, LYON], 2, "0", "l'académie du conjoint (Lyon) doit être le vœu 1 ; le vœu 1 porte sur Grenoble"),
     ],
 )
 def test_rc_needs_the_conjoints_academie_as_voeu_1_and_covers_its_limitrophes(codes, rang, points, why):
@@ -114,7 +114,9 @@ def test_rc_needs_the_conjoints_academie_as_voeu_1_and_covers_its_limitrophes(co
 
 def test_rc_sentence_names_the_academie_and_the_voeu_1():
     line = inter_line(RC_LYON, "rc", [LYON])
-    expected = "Rapprochement de conjoints : 150,2 points — académie de résidence professionnelle du conjoint (Lyon), en voeu 1"
+    expected = (
+        "Rapprochement de conjoints : 150,2 points — académie de résidence professionnelle du conjoint (Lyon), en vœu 1"
+    )
     assert line.sentence == expected
 
 
@@ -143,7 +145,7 @@ def test_a_declared_claim_is_pending_shows_its_worth_and_adds_nothing():
     assert (rc.state, rc.points, rc.potential) == (LineState.PENDING, 0, D("150.2"))
     assert rc.sentence == (
         "Rapprochement de conjoints : 150,2 points en attente de validation par le rectorat — "
-        "académie de résidence professionnelle du conjoint (Lyon), en voeu 1"
+        "académie de résidence professionnelle du conjoint (Lyon), en vœu 1"
     )
     assert (enfants.state, enfants.potential) == (LineState.PENDING, D(100))
     assert bareme.total == BASE_TOTAL
@@ -196,10 +198,10 @@ def test_enfants_and_apc_lines_explain_the_first_child_and_the_non_cumul():
         "Enfants : 100 points — 2 enfants de moins de 18 ans, le premier déjà compté dans l'autorité parentale conjointe"
     )
     both = compute_baremes(situation(Claims(rc=VALIDATED, apc=VALIDATED), famille=famille), academies(LYON), INTER)[0]
-    assert line_of(both, "apc").detail == "non cumulable avec le rapprochement de conjoints, déjà retenu sur ce voeu"
+    assert line_of(both, "apc").detail == "non cumulable avec le rapprochement de conjoints, déjà retenu sur ce vœu"
     lille = compute_baremes(situation(Claims(rc=VALIDATED), famille=famille), academies(LYON, LILLE), INTER)[1]
     assert line_of(lille, "enfants").detail == (
-        "2 enfants de moins de 18 ans, comptés seulement sur les voeux où s'applique le rapprochement de conjoints"
+        "2 enfants de moins de 18 ans, comptés seulement sur les vœux où s'applique le rapprochement de conjoints"
     )
 
 
@@ -297,17 +299,17 @@ def test_other_stagiaire_gets_0_1_on_the_academie_de_stage_and_the_optional_10_o
         "Stagiaire, académie de stage : 0,1 point — académie de stage (Clermont-Ferrand)"
     )
     assert (line_of(first, "stagiaire_voeu_1").points, line_of(second, "stagiaire_voeu_1").points) == (D(10), 0)
-    assert line_of(second, "stagiaire_voeu_1").detail == "ne s'applique qu'au voeu 1"
+    assert line_of(second, "stagiaire_voeu_1").detail == "ne s'applique qu'au vœu 1"
 
 
 @pytest.mark.parametrize(
     ("previous_years", "codes", "rang", "points", "why"),
     [
-        (0, [BORDEAUX], 1, "0", "1re année avec Bordeaux en voeu 1 : les points commencent à la 2e année consécutive"),
-        (1, [BORDEAUX], 1, "20", "Bordeaux en voeu 1 pour la 2e année consécutive (20 points par année à partir de la 2e)"),
-        (3, [BORDEAUX], 1, "60", "Bordeaux en voeu 1 pour la 4e année consécutive (20 points par année à partir de la 2e)"),
-        (3, [TOULOUSE, BORDEAUX], 1, "0", "le voeu 1 n'est pas l'académie du voeu préférentiel (Bordeaux) : la série recommence"),
-        (3, [BORDEAUX, TOULOUSE], 2, "0", "ne s'applique qu'au voeu 1"),
+        (0, [BORDEAUX], 1, "0", "1re année avec Bordeaux en vœu 1 : les points commencent à la 2e année consécutive"),
+        (1, [BORDEAUX], 1, "20", "Bordeaux en vœu 1 pour la 2e année consécutive (20 points par année à partir de la 2e)"),
+        (3, [BORDEAUX], 1, "60", "Bordeaux en vœu 1 pour la 4e année consécutive (20 points par année à partir de la 2e)"),
+        (3, [TOULOUSE, BORDEAUX], 1, "0", "le vœu 1 n'est pas l'académie du vœu préférentiel (Bordeaux) : la série recommence"),
+        (3, [BORDEAUX, TOULOUSE], 2, "0", "ne s'applique qu'au vœu 1"),
     ],
 )  # fmt: skip
 def test_voeu_preferentiel_gives_20_per_consecutive_year_from_the_second(previous_years, codes, rang, points, why):
@@ -343,7 +345,7 @@ def test_voeu_preferentiel_is_not_combined_with_a_validated_family_bonus(family,
     ("cimm", "codes", "rang", "points", "why"),
     [
         (MARTINIQUE, [MARTINIQUE, LYON], 1, "1000", "académie du centre des intérêts matériels et moraux (Martinique)"),
-        (MARTINIQUE, [LYON, MARTINIQUE], 2, "0", "ne s'applique qu'au voeu 1"),
+        (MARTINIQUE, [LYON, MARTINIQUE], 2, "0", "ne s'applique qu'au vœu 1"),
         (MARTINIQUE, [LYON, MARTINIQUE], 1, "0", "seulement sur l'académie du centre des intérêts matériels et moraux (Martinique)"),
         (LYON, [LYON], 1, "0", "Lyon n'est pas une académie d'outre-mer"),
     ],

@@ -1,7 +1,7 @@
 """Invariants of staff corrections (hypothesis): random situations × corrected facts × line overrides.
 
 The calculator stays the only source of points: an override changes only a line the rule applied on that
-voeu, a bonus (or one of its sub-lines: enfants, années de séparation) never appears where its rule does not
+vœu, a bonus (or one of its sub-lines: enfants, années de séparation) never appears where its rule does not
 apply, and every total is the sum of its counted lines.
 """
 

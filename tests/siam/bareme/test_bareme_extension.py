@@ -1,4 +1,4 @@
-"""The extension barème: the lowest barème among the voeux, without voeu-specific bonuses."""
+"""The extension barème: the lowest barème among the vœux, without vœu-specific bonuses."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_extension_bareme_is_never_above_any_voeus_bareme():
 
 
 def test_a_participant_without_voeux_has_no_extension_bareme():
-    with pytest.raises(ValueError, match="aucun voeu"):
+    with pytest.raises(ValueError, match="aucun vœu"):
         compute_extension_bareme(situation(), [], INTER)
 
 

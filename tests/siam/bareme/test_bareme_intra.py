@@ -1,4 +1,4 @@
-"""Intra rules (Clermont-Ferrand, on the Amiens model): restrictions by voeu type and filter."""
+"""Intra rules (Clermont-Ferrand, on the Amiens model): restrictions by vœu type and filter."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def intra_line(s, v, code):
 @pytest.mark.parametrize(
     ("v", "rc", "enfants", "why"),
     [
-        (voeu(1, T.ETB, departement="063", etablissement="0630002B"), "0", "0", "ne s'applique pas aux voeux de type établissement (ETB)"),
+        (voeu(1, T.ETB, departement="063", etablissement="0630002B"), "0", "0", "ne s'applique pas aux vœux de type établissement (ETB)"),
         (voeu(1, T.COM, departement="063", communes=frozenset({"63113"})), "90.2", "200", "département de résidence professionnelle du conjoint (Puy-de-Dôme)"),
         (voeu(1, T.GEO, departement="063", communes=frozenset({"63014", "63032"})), "90.2", "200", "département de résidence professionnelle du conjoint (Puy-de-Dôme)"),
         (voeu(1, T.DPT, departement="063"), "150.2", "200", "département de résidence professionnelle du conjoint (Puy-de-Dôme)"),
@@ -50,7 +50,7 @@ def intra_line(s, v, code):
         (voeu(1, T.ACA), "150.2", "200", "académie de résidence professionnelle du conjoint (Clermont-Ferrand)"),
         (voeu(1, T.ZRA), "90.2", "200", "académie de résidence professionnelle du conjoint (Clermont-Ferrand)"),
         (voeu(1, T.DPT, departement="003"), "0", "0", "hors du département du conjoint (Puy-de-Dôme)"),
-        (voeu(1, T.COM, departement="063", communes=frozenset({"63113"}), filtre="LYC"), "0", "0", "exige un voeu « tout type d'établissement » : le filtre « lycée » de ce voeu le fait perdre"),
+        (voeu(1, T.COM, departement="063", communes=frozenset({"63113"}), filtre="LYC"), "0", "0", "exige un vœu « tout type d'établissement » : le filtre « lycée » de ce vœu le fait perdre"),
     ],
 )  # fmt: skip
 def test_intra_rc_is_never_on_etb_is_raised_on_dpt_zrd_aca_and_needs_tout_type(v, rc, enfants, why):
@@ -62,7 +62,7 @@ def test_intra_rc_is_never_on_etb_is_raised_on_dpt_zrd_aca_and_needs_tout_type(v
 def test_lost_rc_on_an_etb_voeu_reads_as_the_portal_shows_it():
     v = voeu(1, T.ETB, departement="063", etablissement="0630002B")
     assert intra_line(RC_63, v, "rc").sentence == (
-        "Rapprochement de conjoints : 0 point — ne s'applique pas aux voeux de type établissement (ETB)"
+        "Rapprochement de conjoints : 0 point — ne s'applique pas aux vœux de type établissement (ETB)"
     )
 
 
@@ -111,8 +111,8 @@ def test_rep_plus_entry_is_600_on_a_rep_plus_etablissement_and_absent_elsewhere(
         (2, voeu(1, T.DPT, departement="063"), "40", "2 ans comme titulaire sur zone de remplacement"),
         (3, voeu(1, T.COM, communes=frozenset({"63113"})), "70", "3 ans comme titulaire sur zone de remplacement"),
         (6, voeu(1, T.GEO, communes=frozenset({"63113"})), "90", "6 ans comme titulaire sur zone de remplacement"),
-        (6, voeu(1, T.ETB, etablissement="0630001A"), "0", "ne s'applique qu'aux voeux de type commune (COM), groupement de communes (GEO) ou département (DPT)"),
-        (6, voeu(1, T.ZRD, departement="063"), "0", "ne s'applique qu'aux voeux de type commune (COM), groupement de communes (GEO) ou département (DPT)"),
+        (6, voeu(1, T.ETB, etablissement="0630001A"), "0", "ne s'applique qu'aux vœux de type commune (COM), groupement de communes (GEO) ou département (DPT)"),
+        (6, voeu(1, T.ZRD, departement="063"), "0", "ne s'applique qu'aux vœux de type commune (COM), groupement de communes (GEO) ou département (DPT)"),
     ],
 )  # fmt: skip
 def test_tzr_stabilisation_is_40_70_90_on_com_geo_dpt_voeux(years, v, points, why):
@@ -124,9 +124,9 @@ def test_tzr_stabilisation_is_40_70_90_on_com_geo_dpt_voeux(years, v, points, wh
 def test_warnings_name_each_bonus_an_etb_voeu_makes_the_participant_lose():
     v = voeu(2, T.ETB, departement="063", etablissement="0630002B")
     assert warnings_for_voeu(RC_63, v, INTRA, all_voeux=[voeu(1, T.DPT, departement="063"), v]) == (
-        "Rapprochement de conjoints : 90,2 points perdus sur ce voeu — ne s'applique pas aux voeux de type établissement (ETB)",
-        "Enfants : 200 points perdus sur ce voeu — 2 enfants de moins de 18 ans, "
-        "comptés seulement sur les voeux où s'applique le rapprochement de conjoints",
+        "Rapprochement de conjoints : 90,2 points perdus sur ce vœu — ne s'applique pas aux vœux de type établissement (ETB)",
+        "Enfants : 200 points perdus sur ce vœu — 2 enfants de moins de 18 ans, "
+        "comptés seulement sur les vœux où s'applique le rapprochement de conjoints",
     )
 
 
@@ -134,8 +134,8 @@ def test_warnings_name_the_etablissement_filter_that_costs_a_bonus():
     s = situation(Claims(tzr=TzrClaim(status=ClaimStatus.DECLARED, annees=4)))
     v = voeu(1, T.DPT, departement="063", filtre="CLG")
     assert warnings_for_voeu(s, v, INTRA, all_voeux=[v]) == (
-        "Stabilisation des TZR : 70 points perdus sur ce voeu — exige un voeu « tout type d'établissement » : "
-        "le filtre « collège » de ce voeu le fait perdre",
+        "Stabilisation des TZR : 70 points perdus sur ce vœu — exige un vœu « tout type d'établissement » : "
+        "le filtre « collège » de ce vœu le fait perdre",
     )
 
 

@@ -1,4 +1,4 @@
-"""Invariants of the calculator on random situations and voeux (hypothesis)."""
+"""Invariants of the calculator on random situations and vœux (hypothesis)."""
 
 from __future__ import annotations
 

@@ -75,7 +75,7 @@ def _rows_with(code, **changes):
         ([{"code": "rqth", "params": {"points": "100"}, "voeu_specific": "non"}], "true ou false est attendu"),
         (
             [{"code": "rqth", "params": {"points": "100"}, "applique_a": {"types": ["XYZ"]}}],
-            "type de voeu inconnu ['XYZ']",
+            "type de vœu inconnu ['XYZ']",
         ),
         ([{"code": "rqth", "params": {"points": "100"}, "applique_a": {"rangs": "voeu_2"}}], "« tous » ou « voeu_1 »"),
         (_rows_with("separation", paliers=[[2, "325"], [1, "190"]]), "strictement croissants"),

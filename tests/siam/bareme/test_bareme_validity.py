@@ -1,4 +1,4 @@
-"""Voeux that cannot be right: the rules on plain data, one case per line."""
+"""Vœux that cannot be right: the rules on plain data, one case per line."""
 
 from __future__ import annotations
 

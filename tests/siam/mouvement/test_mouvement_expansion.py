@@ -1,4 +1,4 @@
-"""Large voeux become posts nearest first; extension walks the table."""
+"""Large vœux become posts nearest first; extension walks the table."""
 
 from __future__ import annotations
 

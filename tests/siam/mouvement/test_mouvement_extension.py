@@ -1,4 +1,4 @@
-"""The extension pass: after every voeu, on the seats left, never elsewhere."""
+"""The extension pass: after every vœu, on the seats left, never elsewhere."""
 
 from __future__ import annotations
 
