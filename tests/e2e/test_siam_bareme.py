@@ -66,7 +66,7 @@ def test_a_teacher_reads_each_line_of_their_barème_and_the_history_then_asks_fo
     expect(first).to_be_visible()
     expect(first.locator("[data-code=rc]")).to_contain_text("150,2")
     expect(first.locator("[data-code=rc]")).to_contain_text(
-        "Académie de résidence professionnelle du conjoint (Lyon), en voeu 1"
+        "Académie de résidence professionnelle du conjoint (Lyon), en vœu 1"
     )
     expect(first.locator("[data-code=poste]")).to_contain_text("corrigée par le rectorat")
     expect(page.get_by_test_id("historique")).to_contain_text("Modifié par le rectorat le")
@@ -79,7 +79,7 @@ def test_a_teacher_reads_each_line_of_their_barème_and_the_history_then_asks_fo
     assert violations == [], [(v["id"], v["nodes"][0]["target"]) for v in violations]
 
     paris = demande.voeux.get(rang=3)
-    page.get_by_role("button", name="Voeu n° 3 : Paris").click()
+    page.get_by_role("button", name="Vœu n° 3 : Paris").click()
     lines = page.locator(f"#lignes-{paris.pk}")
     expect(lines.locator("[data-code=rc]")).to_contain_text(
         "Ni l'académie du conjoint (Lyon) ni une académie limitrophe"
@@ -87,7 +87,7 @@ def test_a_teacher_reads_each_line_of_their_barème_and_the_history_then_asks_fo
     shoot("siam-bareme-02-voeu-3")
 
     form = page.get_by_test_id("contestation-form")
-    form.get_by_label("Voeu concerné").select_option(label=str(paris))
+    form.get_by_label("Vœu concerné").select_option(label=str(paris))
     form.get_by_label("Ce qui vous semble erroné, et pourquoi").fill(
         "Mes trois années de séparation ne sont pas comptées."
     )

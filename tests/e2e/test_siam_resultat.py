@@ -54,7 +54,7 @@ def test_a_teacher_reads_their_result_and_why_they_did_not_obtain_their_voeu(
 
     page.goto(f"{live_server.url}/siam/")
     page.get_by_test_id("campagne-intra-2027").get_by_role("link", name="Consulter votre résultat").click()
-    expect(page.get_by_role("heading", name="Aucun voeu obtenu")).to_be_visible()
+    expect(page.get_by_role("heading", name="Aucun vœu obtenu")).to_be_visible()
     table = page.get_by_test_id("why-not")
     expect(table).to_contain_text("Lycée Virlogeux")
     expect(table).to_contain_text("200,5")

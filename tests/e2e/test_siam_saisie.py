@@ -66,22 +66,22 @@ def test_teacher_enters_voeux_reorders_sees_a_warning_downloads_the_confirmation
     shoot("siam-02-demande-motif")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Vos voeux").click()
+    page.get_by_role("link", name="Vos vœux").click()
     # by code: an établissement (not his own lycée: SIAM refuses that one), which loses the family bonus
     by_code = page.get_by_test_id("voeu-code-form")
-    by_code.get_by_label("Type de voeu").select_option("ETB")
+    by_code.get_by_label("Type de vœu").select_option("ETB")
     by_code.get_by_label("Code", exact=False).fill("0630018C")
-    by_code.get_by_role("button", name="Ajouter ce voeu").click()
+    by_code.get_by_role("button", name="Ajouter ce vœu").click()
     expect(page.get_by_text("est votre établissement actuel")).to_be_visible()
     by_code = page.get_by_test_id("voeu-code-form")
     by_code.get_by_label("Code", exact=False).fill("0631018P")
-    by_code.get_by_role("button", name="Ajouter ce voeu").click()
+    by_code.get_by_role("button", name="Ajouter ce vœu").click()
     expect(page.get_by_test_id("voeu-warnings")).to_contain_text("Rapprochement de conjoints")
     shoot("siam-03-voeu-etb-avertissement")
 
     # by search: a commune, without JavaScript needed
     search = page.get_by_test_id("voeu-search-form")
-    search.get_by_label("Type de voeu").select_option("COM")
+    search.get_by_label("Type de vœu").select_option("COM")
     search.get_by_label("Nom ou code").fill("Riom")
     search.get_by_role("button", name="Chercher").click()
     expect(page.get_by_test_id("resultats")).to_contain_text("Riom")
@@ -90,20 +90,20 @@ def test_teacher_enters_voeux_reorders_sees_a_warning_downloads_the_confirmation
     page.get_by_test_id("resultats").get_by_role("button", name="Ajouter Riom").click()
 
     by_code = page.get_by_test_id("voeu-code-form")
-    by_code.get_by_label("Type de voeu").select_option("DPT")
+    by_code.get_by_label("Type de vœu").select_option("DPT")
     by_code.get_by_label("Code", exact=False).fill("63")
-    by_code.get_by_role("button", name="Ajouter ce voeu").click()
+    by_code.get_by_role("button", name="Ajouter ce vœu").click()
     assert [v.split(" — ")[0] for v in voeux_in_order(page)] == ["1", "2", "3"]
     assert Voeu.objects.filter(demande__agent=teacher_a).count() == 3
 
     # reorder with the keyboard: focus « Monter le voeu n° 3 », press Enter twice (focus comes back to it)
-    page.get_by_role("button", name="Monter le voeu n° 3").focus()
+    page.get_by_role("button", name="Monter le vœu n° 3").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Monter le voeu n° 2")).to_be_focused()
+    expect(page.get_by_role("button", name="Monter le vœu n° 2")).to_be_focused()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.get_by_role("button", name="Descendre le voeu n° 1")).to_be_focused()
+    expect(page.get_by_role("button", name="Descendre le vœu n° 1")).to_be_focused()
     order = list(Voeu.objects.filter(demande__agent=teacher_a).order_by("rang").values_list("type", flat=True))
     assert order == ["DPT", "ETB", "COM"]
     expect(page.get_by_test_id("voeu").first).to_contain_text("Puy-de-Dôme")
@@ -182,7 +182,7 @@ def test_moving_the_conjoints_academie_warns_with_both_totals_and_annuler_works_
     page.screenshot(path=str(ARTIFACTS / "siam-09-perte-rc-annulee.png"), full_page=True)
 
     # removing Lyon: the same warning, and « Annuler » puts it back at rank 1
-    page.get_by_role("button", name="Supprimer le voeu n° 1").click()
+    page.get_by_role("button", name="Supprimer le vœu n° 1").click()
     expect(page.get_by_test_id("dernier-changement")).to_contain_text("En supprimant Lyon (vœu n° 1), vous perdez")
     page.get_by_role("button", name="Annuler : rétablir ce vœu au rang 1").click()
     assert list(Voeu.objects.filter(demande=demande).order_by("rang").values_list("academie__code", flat=True)) == [
