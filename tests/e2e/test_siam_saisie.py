@@ -131,7 +131,7 @@ def test_teacher_enters_voeux_reorders_sees_a_warning_downloads_the_confirmation
     assert content.startswith(b"%PDF-")
     words = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
     assert "DUPONT Frédéric" in words
-    voeux = words.split("Voeux, dans l'ordre de préférence")[1].split("Motifs déclarés")[0]
+    voeux = words.split("Vœux, dans l'ordre de préférence")[1].split("Motifs déclarés")[0]
     assert voeux.index("Puy-de-Dôme") < voeux.index("0631018P") < voeux.index("63300")
 
     page.get_by_test_id("logout").click()
