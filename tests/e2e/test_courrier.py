@@ -76,7 +76,9 @@ def test_the_drh_previews_then_posts_to_a_discipline_once(
     page.locator("label", has_text="Les enseignants d'une discipline").click()  # DSFR draws the radio on the label
     page.get_by_label("Discipline", exact=True).select_option(label="Mathématiques")
     page.get_by_label("Objet").fill("Réunion d'information sur le mouvement intra")
-    page.get_by_role("textbox", name="Message").fill("Une réunion aura lieu le 4 décembre à 17 h au lycée Blaise-Pascal.")
+    page.get_by_role("textbox", name="Message").fill(
+        "Une réunion aura lieu le 4 décembre à 17 h au lycée Blaise-Pascal."
+    )
     shoot("courrier-03-diffusion-form")
     page.get_by_role("button", name="Prévisualiser").click()
     expect(page.get_by_test_id("preview-count")).to_contain_text("2 destinataires")
