@@ -19,23 +19,11 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from lib.dates import MOIS
+
 register = template.Library()
 
 NBSP = "\u00a0"
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def jour(day: int) -> str:
