@@ -48,7 +48,7 @@ ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEV el
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "iprof.admin_apps.IProfAdminConfig",  # the Django admin on iprof.admin_site (the staff home)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

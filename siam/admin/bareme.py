@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Agent
+from lib.queues import QueueFilter
 from siam.admin.demandes import MotifDeclareAdmin
 from siam.errors import SiamError
 from siam.models import MotifDeclare, StatutMotif, Voeu
@@ -575,7 +576,7 @@ class ReponseForm(forms.ModelForm):
 class ContestationAdmin(ServiceErrorsAsMessages):
     form = ReponseForm
     list_display = ("demande", "campagne", "creee_le", "voeu", "statut", "repondu_par")
-    list_filter = ("statut", "demande__campagne")
+    list_filter = (QueueFilter, "statut", "demande__campagne")
     search_fields = ("demande__agent__nom", "demande__agent__identifiant")
     list_select_related = ("demande__agent", "demande__campagne", "voeu", "repondu_par")
     date_hierarchy = "creee_le"

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.queues import QueueFilter
 from siam.errors import SiamError
 from siam.models import Demande, DemandeVersion, MotifDeclare, StatutMotif, Voeu
 from siam.selectors import agent_of
@@ -59,7 +60,7 @@ class VersionInline(ReadOnlyInline):
 @admin.register(Demande)
 class DemandeAdmin(admin.ModelAdmin):
     list_display = ("agent", "campagne", "etat", "participation", "nb_voeux", "version", "modifiee_le")
-    list_filter = ("campagne", "etat", "participation", "entrant_inter")
+    list_filter = (QueueFilter, "campagne", "etat", "participation", "entrant_inter")
     search_fields = ("agent__nom", "agent__prenom", "agent__identifiant", "agent__numen")
     list_select_related = ("agent", "campagne")
 
@@ -123,7 +124,7 @@ class MotifDecisionForm(forms.ModelForm):
 class MotifDeclareAdmin(admin.ModelAdmin):
     form = MotifDecisionForm
     list_display = ("demande", "motif", "statut", "decided_by", "decided_at")
-    list_filter = ("demande__campagne", "motif", "statut")
+    list_filter = (QueueFilter, "demande__campagne", "motif", "statut")
     search_fields = ("demande__agent__nom", "demande__agent__identifiant")
     list_select_related = ("demande__agent", "demande__campagne", "decided_by")
     readonly_fields = (

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.queues import QueueFilter
 from siam.models import PieceJustificative, StatutPiece
 from siam.selectors import agent_of
 from siam.services.pieces import decide_piece
@@ -38,7 +39,7 @@ class RefusForm(forms.Form):
 class PieceJustificativeAdmin(admin.ModelAdmin):
     form = PieceDecisionForm
     list_display = ("nom_original", "demande", "motif", "content_type", "deposee_le", "statut")
-    list_filter = ("statut", "demande__campagne", "content_type")
+    list_filter = (QueueFilter, "statut", "demande__campagne", "content_type")
     search_fields = ("nom_original", "demande__agent__nom", "demande__agent__identifiant")
     list_select_related = ("demande__agent", "demande__campagne", "motif")
     readonly_fields = (
