@@ -10,3 +10,8 @@ def accord(n: int, singulier: str, pluriel: str) -> str:
     come here already translated (gettext) and carry a %(n)s placeholder.
     """
     return (singulier if abs(n) < 2 else pluriel) % {"n": n}
+
+
+def bilan(traitees: str, deja: int, deja_singulier: str, deja_pluriel: str) -> str:
+    """« 12 pièces acceptées, 2 déjà traitées »: the second part only when something was already done."""
+    return traitees if not deja else f"{traitees}, {accord(deja, deja_singulier, deja_pluriel)}"

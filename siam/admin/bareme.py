@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Agent
 from lib.queues import QueueFilter
-from siam.admin.demandes import MotifDeclareAdmin
 from siam.errors import SiamError
 from siam.models import MotifDeclare, StatutMotif, Voeu
 from siam.models.bareme import (
@@ -491,27 +490,6 @@ class VerificationBaremeAdmin(ServiceErrorsAsMessages):
                     demande=demande, staff=staff, code=data["code"], points=data["points"], justification=why,
                     voeu=data.get("voeu"),
                 )  # fmt: skip
-
-
-class VerifyingMotifDeclareAdmin(MotifDeclareAdmin):
-    """The SIAM motifs page, with each decision recorded in the barème history and recomputed."""
-
-    def save_model(self, request: HttpRequest, obj: MotifDeclare, form: Any, change: bool) -> None:
-        decide_claim(motif=obj, staff=staff_of(request), statut=obj.statut, motif_refus=obj.motif_refus)
-
-    @admin.action(description=gettext_lazy("Valider les motifs sélectionnés"), permissions=["change"])
-    def valider(self, request: HttpRequest, queryset: QuerySet[MotifDeclare]) -> None:
-        try:
-            for motif in queryset:
-                decide_claim(motif=motif, staff=staff_of(request), statut=StatutMotif.VALIDE)
-        except SiamError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return
-        self.message_user(request, _("%(n)s motif(s) validé(s).") % {"n": queryset.count()}, messages.SUCCESS)
-
-
-admin.site.unregister(MotifDeclare)
-admin.site.register(MotifDeclare, VerifyingMotifDeclareAdmin)
 
 
 # --- contestations ---------------------------------------------------------------------------------

@@ -5,15 +5,18 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.admin_actions import reason_form, reason_page
 from lib.queues import QueueFilter
+from lib.text import accord, bilan
 from siam.errors import SiamError
 from siam.models import Demande, DemandeVersion, MotifDeclare, StatutMotif, Voeu
 from siam.selectors import agent_of
-from siam.services.motifs import decide_motif
+from siam.services.bareme.verification import decide_claim
+from siam.services.decisions import decide_claims
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -151,20 +154,37 @@ class MotifDeclareAdmin(admin.ModelAdmin):
         "decided_at",
         "declare_le",
     )
-    actions = ("valider",)
+    actions = ("valider", "refuser")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # teachers declare their motifs themselves
 
     def save_model(self, request: HttpRequest, obj: MotifDeclare, form: Any, change: bool) -> None:
-        decide_motif(motif=obj, staff=agent_of(request), statut=obj.statut, motif_refus=obj.motif_refus)
+        # decide_claim records the decision in the barème history and recomputes, whatever the page
+        decide_claim(motif=obj, staff=agent_of(request), statut=obj.statut, motif_refus=obj.motif_refus)
 
     @admin.action(description=gettext_lazy("Valider les motifs sélectionnés"), permissions=["change"])
     def valider(self, request: HttpRequest, queryset: QuerySet[MotifDeclare]) -> None:
+        self._decide(request, queryset, StatutMotif.VALIDE, "", _("%(n)s motif validé"), _("%(n)s motifs validés"))
+
+    @admin.action(description=gettext_lazy("Refuser les motifs sélectionnés (avec un motif)…"), permissions=["change"])
+    def refuser(self, request: HttpRequest, queryset: QuerySet[MotifDeclare]) -> HttpResponse | None:
+        form = reason_form(request)
+        if not form.is_valid():
+            return reason_page(self, request, queryset, action="refuser", title=_("Refuser des motifs"), form=form)
+        raison = form.cleaned_data["motif_refus"]
+        self._decide(request, queryset, StatutMotif.REFUSE, raison, _("%(n)s motif refusé"), _("%(n)s motifs refusés"))
+        return None
+
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[MotifDeclare], statut: str, raison: str, one: str, many: str
+    ) -> None:
         try:
-            for motif in queryset:
-                decide_motif(motif=motif, staff=agent_of(request), statut=StatutMotif.VALIDE)
+            done = decide_claims(
+                motifs=queryset.values_list("pk", flat=True), staff=agent_of(request), statut=statut, motif_refus=raison
+            )
         except SiamError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return
-        self.message_user(request, _("%(n)s motif(s) validé(s).") % {"n": queryset.count()}, messages.SUCCESS)
+        text = bilan(accord(done.traitees, one, many), done.deja, _("%(n)s déjà traité"), _("%(n)s déjà traités"))
+        self.message_user(request, text, messages.SUCCESS)
