@@ -33,7 +33,14 @@ class AgentAdmin(UserAdmin):
     add_form = AgentCreationForm
     list_display = ("identifiant", "nom", "prenom", "email", "is_staff", "is_active")
     list_filter = ("is_staff", "is_active", "groups")
-    search_fields = ("identifiant", "nom", "prenom", "numen", "email")
+    search_fields = (
+        "=identifiant",
+        "nom__unaccent",
+        "prenom__unaccent",
+        "=numen",
+        "email",
+        "=dossier__etablissement__uai",
+    )
     ordering = ("nom", "prenom")
     readonly_fields = ("identifiant", "last_login", "date_joined")
     fieldsets = (

@@ -85,7 +85,7 @@ class ConversationMessageInline(admin.StackedInline):
 class ConversationAdmin(ReadOnlyAdmin):
     list_display = ("sujet", "agent", "correspondant", "last_message_at")
     list_filter = (QueueFilter, "correspondant")
-    search_fields = ("sujet", "agent__identifiant", "agent__nom")
+    search_fields = ("sujet__unaccent", "=agent__identifiant", "=agent__numen", "agent__nom__unaccent")
     list_select_related = ("agent", "correspondant")
     inlines = [ConversationMessageInline]
 

@@ -64,7 +64,14 @@ class VersionInline(ReadOnlyInline):
 class DemandeAdmin(admin.ModelAdmin):
     list_display = ("agent", "campagne", "etat", "participation", "nb_voeux", "version", "modifiee_le")
     list_filter = (QueueFilter, "campagne", "etat", "participation", "entrant_inter")
-    search_fields = ("agent__nom", "agent__prenom", "agent__identifiant", "agent__numen")
+    search_fields = (
+        "agent__nom__unaccent",
+        "agent__prenom__unaccent",
+        "=agent__identifiant",
+        "=agent__numen",
+        "=agent__dossier__etablissement__uai",
+        "agent__dossier__etablissement__nom__unaccent",
+    )
     list_select_related = ("agent", "campagne")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -128,7 +135,14 @@ class MotifDeclareAdmin(admin.ModelAdmin):
     form = MotifDecisionForm
     list_display = ("demande", "motif", "statut", "decided_by", "decided_at")
     list_filter = (QueueFilter, "demande__campagne", "motif", "statut")
-    search_fields = ("demande__agent__nom", "demande__agent__identifiant")
+    search_fields = (
+        "demande__agent__nom__unaccent",
+        "demande__agent__prenom__unaccent",
+        "=demande__agent__identifiant",
+        "=demande__agent__numen",
+        "=demande__agent__dossier__etablissement__uai",
+        "demande__agent__dossier__etablissement__nom__unaccent",
+    )
     list_select_related = ("demande__agent", "demande__campagne", "decided_by")
     readonly_fields = (
         "demande",

@@ -36,7 +36,15 @@ class PieceJustificativeAdmin(admin.ModelAdmin):
     form = PieceDecisionForm
     list_display = ("nom_original", "demande", "motif", "content_type", "deposee_le", "statut")
     list_filter = (QueueFilter, "statut", "demande__campagne", "content_type")
-    search_fields = ("nom_original", "demande__agent__nom", "demande__agent__identifiant")
+    search_fields = (
+        "nom_original",
+        "demande__agent__nom__unaccent",
+        "demande__agent__prenom__unaccent",
+        "=demande__agent__identifiant",
+        "=demande__agent__numen",
+        "=demande__agent__dossier__etablissement__uai",
+        "demande__agent__dossier__etablissement__nom__unaccent",
+    )
     list_select_related = ("demande__agent", "demande__campagne", "motif")
     readonly_fields = (
         "demande",
