@@ -8,10 +8,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.admin import ExportMixin
 
 from lib.admin_actions import reason_form, reason_page
+from lib.exports import FORMATS
 from lib.queues import QueueFilter
 from lib.text import accord, bilan
+from siam.admin.exports import DemandeResource
 from siam.errors import SiamError
 from siam.models import Demande, DemandeVersion, MotifDeclare, StatutMotif, Voeu
 from siam.selectors import agent_of
@@ -61,7 +64,10 @@ class VersionInline(ReadOnlyInline):
 
 
 @admin.register(Demande)
-class DemandeAdmin(admin.ModelAdmin):
+class DemandeAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [DemandeResource]
+    formats = FORMATS
+    show_full_result_count = False
     list_display = ("agent", "campagne", "etat", "participation", "nb_voeux", "version", "modifiee_le")
     list_filter = (QueueFilter, "campagne", "etat", "participation", "entrant_inter")
     search_fields = (
