@@ -32,6 +32,7 @@ class AgentCreationForm(forms.ModelForm[Agent]):
 class AgentAdmin(UserAdmin):
     add_form = AgentCreationForm
     list_display = ("identifiant", "nom", "prenom", "email", "is_staff", "is_active")
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     list_filter = ("is_staff", "is_active", "groups")
     search_fields = (
         "=identifiant",

@@ -87,6 +87,7 @@ class ConversationAdmin(ReadOnlyAdmin):
     list_filter = (QueueFilter, "correspondant")
     search_fields = ("sujet__unaccent", "=agent__identifiant", "=agent__numen", "agent__nom__unaccent")
     list_select_related = ("agent", "correspondant")
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     inlines = [ConversationMessageInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Conversation]:

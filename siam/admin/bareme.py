@@ -557,6 +557,7 @@ class ContestationAdmin(ServiceErrorsAsMessages):
     list_filter = (QueueFilter, "statut", "demande__campagne")
     search_fields = ("demande__agent__nom", "demande__agent__identifiant")
     list_select_related = ("demande__agent", "demande__campagne", "voeu", "repondu_par")
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     date_hierarchy = "creee_le"
     readonly_fields = ("demande_link", "voeu", "motif", "piece_link", "creee_le", "statut", "repondu_par", "repondu_le")
 

@@ -67,7 +67,7 @@ class VersionInline(ReadOnlyInline):
 class DemandeAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [DemandeResource]
     formats = FORMATS
-    show_full_result_count = False
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     list_display = ("agent", "campagne", "etat", "participation", "nb_voeux", "version", "modifiee_le")
     list_filter = (QueueFilter, "campagne", "etat", "participation", "entrant_inter")
     search_fields = (
@@ -150,6 +150,7 @@ class MotifDeclareAdmin(admin.ModelAdmin):
         "demande__agent__dossier__etablissement__nom__unaccent",
     )
     list_select_related = ("demande__agent", "demande__campagne", "decided_by")
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     readonly_fields = (
         "demande",
         "motif",

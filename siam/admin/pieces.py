@@ -46,6 +46,7 @@ class PieceJustificativeAdmin(admin.ModelAdmin):
         "demande__agent__dossier__etablissement__nom__unaccent",
     )
     list_select_related = ("demande__agent", "demande__campagne", "motif")
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     readonly_fields = (
         "demande",
         "motif",
