@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 
 class RefusForm(forms.Form):
@@ -24,7 +25,14 @@ def reason_form(request: HttpRequest) -> RefusForm:
 
 
 def reason_page(
-    model_admin: Any, request: HttpRequest, queryset: QuerySet[Any], *, action: str, title: str, form: forms.Form
+    model_admin: Any,
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    *,
+    action: str,
+    title: str,
+    form: forms.Form,
+    submit: str = "",
 ) -> TemplateResponse:
     context = {
         **model_admin.admin_site.each_context(request),
@@ -33,7 +41,21 @@ def reason_page(
         "count": queryset.count(),
         "form": form,
         "action": action,
+        "submit": submit or gettext("Refuser"),
         "opts": model_admin.model._meta,
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/iprof/reason_action.html", context)
+
+
+class RappelForm(forms.Form):
+    sujet = forms.CharField(label=gettext_lazy("Objet"), max_length=200)
+    corps = forms.CharField(label=gettext_lazy("Message"), widget=forms.Textarea, max_length=5000)
+    key = forms.RegexField(regex=r"^rappel-[0-9a-f]{32}$", widget=forms.HiddenInput)
+
+
+def rappel_form(request: HttpRequest) -> RappelForm:
+    """Bound once the preview is confirmed; on the first click, a fresh idempotency key."""
+    if "corps" in request.POST:
+        return RappelForm(request.POST)
+    return RappelForm(initial={"key": f"rappel-{uuid.uuid4().hex}"})

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 
-from lib.admin_actions import reason_form, reason_page
+from iprof.courrier.services import CourrierError
+from lib.admin_actions import rappel_form, reason_form, reason_page
 from lib.exports import FORMATS
 from lib.queues import QueueFilter
 from lib.text import accord, bilan
@@ -20,6 +21,7 @@ from siam.models import Demande, DemandeVersion, MotifDeclare, StatutMotif, Voeu
 from siam.selectors import agent_of
 from siam.services.bareme.verification import decide_claim
 from siam.services.decisions import decide_claims
+from siam.services.rappels import send_rappel
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -111,6 +113,33 @@ class DemandeAdmin(ExportMixin, admin.ModelAdmin):
     )
     inlines = (VoeuInline, MotifInline, VersionInline)
     raw_id_fields = ("agent",)
+
+    actions = ("rappeler",)
+
+    def has_rappel_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("courrier.post_courrier")
+
+    @admin.action(description=gettext_lazy("Envoyer un rappel aux agents sélectionnés…"), permissions=["rappel"])
+    def rappeler(self, request: HttpRequest, queryset: QuerySet[Demande]) -> HttpResponse | None:
+        form = rappel_form(request)
+        if not form.is_valid():
+            title = _("Envoyer un rappel par le courrier")
+            return reason_page(self, request, queryset, action="rappeler", title=title, form=form, submit=_("Envoyer"))
+        data = form.cleaned_data
+        try:
+            sent = send_rappel(
+                demandes=queryset.values_list("pk", flat=True),
+                staff=agent_of(request),
+                sujet=data["sujet"],
+                corps=data["corps"],
+                key=data["key"],
+            )
+        except CourrierError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return None
+        text = accord(sent.created, _("%(n)s rappel envoyé"), _("%(n)s rappels envoyés"))
+        self.message_user(request, bilan(text, sent.already_posted, _("%(n)s déjà reçu"), _("%(n)s déjà reçus")))
+        return None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Demande]:
         return super().get_queryset(request).with_nb_voeux()  # type: ignore[attr-defined]
