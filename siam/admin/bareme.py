@@ -23,7 +23,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Agent
 from lib.queues import QueueFilter
 from siam.errors import SiamError
 from siam.models import MotifDeclare, StatutMotif, Voeu
@@ -39,6 +38,7 @@ from siam.models.bareme import (
     TirageDepartage,
     VerificationBareme,
 )
+from siam.selectors import agent_of as staff_of  # one helper for the logged-in agent
 from siam.services.bareme import (
     baremes_shown,
     baremes_stored,
@@ -53,13 +53,6 @@ from siam.services.bareme.departage import draw_seed
 from siam.services.bareme.display import bareme_page
 from siam.services.bareme.rules import ReglesInvalides, check_rows
 from siam.services.bareme.verification import correct_fact, decide_claim, override_line, remove_override
-
-
-def staff_of(request: HttpRequest) -> Agent:
-    """The admin only lets staff in: the user is an Agent."""
-    user = request.user
-    assert isinstance(user, Agent)
-    return user
 
 
 class ServiceErrorsAsMessages(admin.ModelAdmin):
