@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.text import accord
 from siam.admin.charts import saves_per_day
 from siam.errors import CalendrierVerrouille
 from siam.models import Campagne, Poste, TypeVoeu
@@ -187,7 +188,9 @@ class PosteAdmin(admin.ModelAdmin):
                 created, updated = import_postes(campagne, result)
                 self.message_user(
                     request,
-                    _("%(c)s poste(s) créé(s), %(u)s mis à jour.") % {"c": created, "u": updated},
+                    accord(created, _("%(n)s poste créé"), _("%(n)s postes créés"))
+                    + ", "
+                    + accord(updated, _("%(n)s mis à jour"), _("%(n)s mis à jour")),
                     messages.SUCCESS,
                 )
                 return redirect("admin:siam_poste_changelist")
