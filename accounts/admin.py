@@ -75,8 +75,16 @@ class AgentAdmin(UserAdmin):
     add_form = AgentCreationForm
     form = AgentChangeForm
     list_display = ("identifiant", "nom", "prenom", "email", "is_staff", "is_active")
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     list_filter = ("is_staff", "is_active", "groups")
-    search_fields = ("identifiant", "nom", "prenom", "numen", "email")
+    search_fields = (
+        "=identifiant",
+        "nom__unaccent",
+        "prenom__unaccent",
+        "=numen",
+        "email",
+        "=dossier__etablissement__uai",
+    )
     ordering = ("nom", "prenom")
     readonly_fields = ("identifiant", "last_login", "date_joined")
     fieldsets = (

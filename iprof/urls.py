@@ -7,9 +7,6 @@ from iprof import views
 
 # The admin login goes through allauth's, so it shares its rate limits.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
-admin.site.site_header = "I-Prof — administration du rectorat"
-admin.site.site_title = "I-Prof administration"
-admin.site.index_title = "Gestion"
 
 handler500 = "iprof.views.server_error"
 

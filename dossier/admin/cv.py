@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dossier.models import CVContact, CVEntry, SignalementErreur
+from lib.text import accord
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -71,4 +72,5 @@ class SignalementErreurAdmin(admin.ModelAdmin):
         count = queryset.a_traiter().update(  # type: ignore[attr-defined]
             statut=SignalementErreur.Statut.TRAITE, traite_par=request.user, traite_le=timezone.now()
         )
-        messages.success(request, _("%(n)s signalement(s) marqué(s) comme traité(s).") % {"n": count})
+        one, many = _("%(n)s signalement marqué comme traité."), _("%(n)s signalements marqués comme traités.")
+        messages.success(request, accord(count, one, many))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from dossier.errors import DossierError
 from dossier.services.imports import IMPORTERS, Importer, ImportRefused, decode_upload
+from lib.text import accord
 
 IMPORT_CHANGE_LIST = "dossier/admin/change_list_import.html"
 SALT = "dossier.csv-import"
@@ -98,9 +99,8 @@ class CSVImportMixin:
         except ImportRefused as exc:
             messages.error(request, exc.message)
             return self._render(request, importer, {"form": CSVUploadForm(), "refused": exc.errors})
-        messages.success(
-            request, _("%(n)s ligne(s) importée(s)\u00a0: %(label)s.") % {"n": count, "label": importer.label}
-        )
+        lignes = accord(count, _("%(n)s ligne importée"), _("%(n)s lignes importées"))
+        messages.success(request, _("%(lignes)s\u00a0: %(label)s.") % {"lignes": lignes, "label": importer.label})
         opts = self.model._meta  # type: ignore[attr-defined]
         return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 

@@ -3,11 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from iprof.courrier.models import Attachment, Conversation, CorrespondantGestion, Envoi, Message
+from lib.queues import Queue, QueueFilter, register
+from lib.text import accord
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -81,10 +84,33 @@ class ConversationMessageInline(admin.StackedInline):
 @admin.register(Conversation)
 class ConversationAdmin(ReadOnlyAdmin):
     list_display = ("sujet", "agent", "correspondant", "last_message_at")
-    list_filter = ("correspondant",)
-    search_fields = ("sujet", "agent__identifiant", "agent__nom")
+    list_filter = (QueueFilter, "correspondant")
+    search_fields = ("sujet__unaccent", "=agent__identifiant", "=agent__numen", "agent__nom__unaccent")
     list_select_related = ("agent", "correspondant")
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     inlines = [ConversationMessageInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Conversation]:
         return super().get_queryset(request).for_staff(request.user)  # type: ignore[attr-defined,arg-type]
+
+
+def non_lus(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """Échanges where a teacher's message waits for its correspondant de gestion."""
+    unread = Message.objects.filter(conversation=OuterRef("pk"), recipient__isnull=True, read_at__isnull=True)
+    return qs.filter(Exists(unread))
+
+
+register(
+    Queue(
+        key="messages_non_lus",
+        model=Conversation,
+        title=_("message non lu du correspondant"),
+        label=lambda n: accord(
+            n,
+            gettext("%(n)s échange avec un message non lu au correspondant de gestion"),
+            gettext("%(n)s échanges avec un message non lu au correspondant de gestion"),
+        ),
+        select=non_lus,
+        scope=lambda qs, user: qs.for_staff(user),  # type: ignore[attr-defined]
+    )
+)

@@ -6,12 +6,12 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agent
-from iprof.courrier.models import Categorie
+from iprof.courrier.models import Categorie, Conversation, CorrespondantGestion
 from iprof.courrier.selectors import RecipientSelector, get_selector, selectors
 from iprof.courrier.services import AttachmentData
 from lib.uploads import sniff
@@ -142,3 +142,40 @@ class DiffusionForm(forms.Form):
 
 def valid_key(key: str) -> bool:
     return bool(KEY_PATTERN.match(key))
+
+
+def _discipline_model() -> Any:
+    # the discipline a correspondant answers for: the référentiel's model, without importing its app
+    return CorrespondantGestion._meta.get_field("discipline").related_model
+
+
+class GestionFilterForm(forms.Form):
+    """Filters of the correspondant's inbox; an invalid value is ignored (GET, nothing is written)."""
+
+    q = forms.CharField(label=_("Rechercher (nom, identifiant, NUMEN, objet)"), required=False, max_length=100)
+    non_lu = forms.BooleanField(label=_("Non lus seulement"), required=False)
+    discipline: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Discipline de l'enseignant"), queryset=None, required=False, empty_label=_("Toutes")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["discipline"].queryset = _discipline_model().objects.order_by("libelle")  # type: ignore[attr-defined]
+
+    def filter(self, queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if q := data["q"].strip():
+            queryset = queryset.filter(
+                Q(agent__nom__unaccent__icontains=q)
+                | Q(agent__prenom__unaccent__icontains=q)
+                | Q(agent__identifiant__iexact=q)
+                | Q(agent__numen__iexact=q)
+                | Q(sujet__unaccent__icontains=q)
+            )
+        if data["non_lu"]:
+            queryset = queryset.filter(unread__gt=0)  # type: ignore[misc]  # annotated by the view
+        if data["discipline"]:
+            queryset = queryset.filter(agent__dossier__discipline=data["discipline"])
+        return queryset

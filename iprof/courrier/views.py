@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Agent
-from iprof.courrier.forms import ConversationForm, DiffusionForm, ReplyForm, valid_key
+from iprof.courrier.forms import ConversationForm, DiffusionForm, GestionFilterForm, ReplyForm, valid_key
 from iprof.courrier.models import Attachment, Conversation, CorrespondantGestion, Envoi, Message
 from iprof.courrier.services import (
     CourrierError,
@@ -154,8 +154,9 @@ def gestion(request: HttpRequest) -> HttpResponse:
         .annotate(unread=unread)
         .order_by("-last_message_at", "-pk")
     )
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "courrier/gestion.html", {"page_obj": page, "section": "courrier"})
+    form = GestionFilterForm(request.GET or None)
+    page = Paginator(form.filter(queryset), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "courrier/gestion.html", {"page_obj": page, "form": form, "section": "courrier"})
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,5 +7,6 @@ from siam.admin import (  # noqa: F401 - registers the admins
     demandes,
     mouvement,
     pieces,
+    queues,
     spea,
 )

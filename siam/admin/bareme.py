@@ -23,8 +23,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Agent
-from siam.admin.demandes import MotifDeclareAdmin
+from lib.queues import QueueFilter
 from siam.errors import SiamError
 from siam.models import MotifDeclare, StatutMotif, Voeu
 from siam.models.bareme import (
@@ -39,6 +38,7 @@ from siam.models.bareme import (
     TirageDepartage,
     VerificationBareme,
 )
+from siam.selectors import agent_of as staff_of  # one helper for the logged-in agent
 from siam.services.bareme import (
     baremes_shown,
     baremes_stored,
@@ -53,13 +53,6 @@ from siam.services.bareme.departage import draw_seed
 from siam.services.bareme.display import bareme_page
 from siam.services.bareme.rules import ReglesInvalides, check_rows
 from siam.services.bareme.verification import correct_fact, decide_claim, override_line, remove_override
-
-
-def staff_of(request: HttpRequest) -> Agent:
-    """The admin only lets staff in: the user is an Agent."""
-    user = request.user
-    assert isinstance(user, Agent)
-    return user
 
 
 class ServiceErrorsAsMessages(admin.ModelAdmin):
@@ -498,27 +491,6 @@ class VerificationBaremeAdmin(ServiceErrorsAsMessages):
                 )  # fmt: skip
 
 
-class VerifyingMotifDeclareAdmin(MotifDeclareAdmin):
-    """The SIAM motifs page, with each decision recorded in the barème history and recomputed."""
-
-    def save_model(self, request: HttpRequest, obj: MotifDeclare, form: Any, change: bool) -> None:
-        decide_claim(motif=obj, staff=staff_of(request), statut=obj.statut, motif_refus=obj.motif_refus)
-
-    @admin.action(description=gettext_lazy("Valider les motifs sélectionnés"), permissions=["change"])
-    def valider(self, request: HttpRequest, queryset: QuerySet[MotifDeclare]) -> None:
-        try:
-            for motif in queryset:
-                decide_claim(motif=motif, staff=staff_of(request), statut=StatutMotif.VALIDE)
-        except SiamError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return
-        self.message_user(request, _("%(n)s motif(s) validé(s).") % {"n": queryset.count()}, messages.SUCCESS)
-
-
-admin.site.unregister(MotifDeclare)
-admin.site.register(MotifDeclare, VerifyingMotifDeclareAdmin)
-
-
 # --- contestations ---------------------------------------------------------------------------------
 
 
@@ -583,9 +555,10 @@ class ReponseForm(forms.ModelForm):
 class ContestationAdmin(ServiceErrorsAsMessages):
     form = ReponseForm
     list_display = ("demande", "campagne", "creee_le", "voeu", "statut", "repondu_par")
-    list_filter = ("statut", "demande__campagne")
+    list_filter = (QueueFilter, "statut", "demande__campagne")
     search_fields = ("demande__agent__nom", "demande__agent__identifiant")
     list_select_related = ("demande__agent", "demande__campagne", "voeu", "repondu_par")
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     date_hierarchy = "creee_le"
     readonly_fields = ("demande_link", "voeu", "motif", "piece_link", "creee_le", "statut", "repondu_par", "repondu_le")
 

@@ -14,6 +14,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.text import accord
+from siam.admin.charts import saves_per_day
 from siam.errors import CalendrierVerrouille
 from siam.models import Campagne, Poste, TypeVoeu
 from siam.models.campagne import CALENDAR_FIELDS, ChangementCalendrier
@@ -71,7 +73,7 @@ class CampagneForm(forms.ModelForm):
 @admin.register(Campagne)
 class CampagneAdmin(admin.ModelAdmin):
     form = CampagneForm
-    readonly_fields = ("journal_calendrier",)
+    readonly_fields = ("journal_calendrier", "graphique_saisie")
     list_display = ("libelle", "kind", "year", "academie", "phase_display", "saisie_debut", "saisie_fin", "publiee")
     list_filter = ("kind", "year", "publiee")
     prepopulated_fields = {"slug": ("libelle",)}
@@ -94,7 +96,12 @@ class CampagneAdmin(admin.ModelAdmin):
             },
         ),
         (gettext_lazy("Journal des changements du calendrier"), {"fields": ("journal_calendrier",)}),
+        (gettext_lazy("Saisie des vœux"), {"fields": ("graphique_saisie",)}),
     )
+
+    @admin.display(description=gettext_lazy("enregistrements par jour"))
+    def graphique_saisie(self, obj: Campagne) -> str:
+        return saves_per_day(obj) if obj.pk else "—"
 
     @admin.display(description=gettext_lazy("changements après l'ouverture"))
     def journal_calendrier(self, obj: Campagne) -> str:
@@ -181,7 +188,9 @@ class PosteAdmin(admin.ModelAdmin):
                 created, updated = import_postes(campagne, result)
                 self.message_user(
                     request,
-                    _("%(c)s poste(s) créé(s), %(u)s mis à jour.") % {"c": created, "u": updated},
+                    accord(created, _("%(n)s poste créé"), _("%(n)s postes créés"))
+                    + ", "
+                    + accord(updated, _("%(n)s mis à jour"), _("%(n)s mis à jour")),
                     messages.SUCCESS,
                 )
                 return redirect("admin:siam_poste_changelist")

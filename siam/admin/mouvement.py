@@ -15,8 +15,11 @@ from django.urls import URLPattern, path
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.admin import ExportMixin
 
 from dossier.models import Academie, Departement
+from lib.exports import FORMATS
+from siam.admin.exports import ResultatResource
 from siam.errors import SiamError
 from siam.models import Campagne, CampagneKind, Demande, Poste
 from siam.models.mouvement import MouvementResultat, MouvementRun, RaisonEchec, StatutRun, TableExtension
@@ -274,7 +277,9 @@ class MouvementRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(MouvementResultat)
-class MouvementResultatAdmin(admin.ModelAdmin):
+class MouvementResultatAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [ResultatResource]
+    formats = FORMATS
     list_display = ("demande", "run", "poste", "voeu_rang", "kept", "extended", "poste_echange")
     list_filter = ("run__campagne", "kept", "extended")
     list_select_related = (

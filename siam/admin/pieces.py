@@ -4,18 +4,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.admin_actions import reason_form, reason_page
+from lib.queues import QueueFilter
+from lib.text import accord, bilan
 from siam.models import PieceJustificative, StatutPiece
 from siam.selectors import agent_of
-from siam.services.pieces import decide_piece
+from siam.services.pieces import Bilan, decide_piece, decide_pieces
 
 
 class PieceDecisionForm(forms.ModelForm):
@@ -30,17 +31,22 @@ class PieceDecisionForm(forms.ModelForm):
         return data
 
 
-class RefusForm(forms.Form):
-    motif_refus = forms.CharField(label=gettext_lazy("Motif du refus (communiqué à l'agent)"), max_length=300)
-
-
 @admin.register(PieceJustificative)
 class PieceJustificativeAdmin(admin.ModelAdmin):
     form = PieceDecisionForm
     list_display = ("nom_original", "demande", "motif", "content_type", "deposee_le", "statut")
-    list_filter = ("statut", "demande__campagne", "content_type")
-    search_fields = ("nom_original", "demande__agent__nom", "demande__agent__identifiant")
+    list_filter = (QueueFilter, "statut", "demande__campagne", "content_type")
+    search_fields = (
+        "nom_original",
+        "demande__agent__nom__unaccent",
+        "demande__agent__prenom__unaccent",
+        "=demande__agent__identifiant",
+        "=demande__agent__numen",
+        "=demande__agent__dossier__etablissement__uai",
+        "demande__agent__dossier__etablissement__nom__unaccent",
+    )
     list_select_related = ("demande__agent", "demande__campagne", "motif")
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     readonly_fields = (
         "demande",
         "motif",
@@ -81,29 +87,31 @@ class PieceJustificativeAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Accepter les pièces sélectionnées"), permissions=["change"])
     def accepter(self, request: HttpRequest, queryset: QuerySet[PieceJustificative]) -> None:
-        for piece in queryset:
-            decide_piece(piece=piece, staff=agent_of(request), statut=StatutPiece.ACCEPTEE)
-        self.message_user(request, _("%(n)s pièce(s) acceptée(s).") % {"n": queryset.count()}, messages.SUCCESS)
+        done = decide_pieces(
+            pieces=queryset.values_list("pk", flat=True), staff=agent_of(request), statut=StatutPiece.ACCEPTEE
+        )
+        self.message_user(
+            request, pieces_bilan(done, _("%(n)s pièce acceptée"), _("%(n)s pièces acceptées")), messages.SUCCESS
+        )
 
     @admin.action(description=gettext_lazy("Refuser les pièces sélectionnées (avec un motif)…"), permissions=["change"])
     def refuser(self, request: HttpRequest, queryset: QuerySet[PieceJustificative]) -> HttpResponse | None:
-        form = RefusForm(request.POST if "motif_refus" in request.POST else None)
-        if form.is_valid():
-            for piece in queryset:
-                decide_piece(
-                    piece=piece,
-                    staff=agent_of(request),
-                    statut=StatutPiece.REFUSEE,
-                    motif_refus=form.cleaned_data["motif_refus"],
-                )
-            self.message_user(request, _("%(n)s pièce(s) refusée(s).") % {"n": queryset.count()}, messages.SUCCESS)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "pieces": queryset,
-            "opts": self.model._meta,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "title": _("Refuser des pièces"),
-        }
-        return TemplateResponse(request, "admin/siam/piecejustificative/refuser.html", context)
+        form = reason_form(request)
+        if not form.is_valid():
+            return reason_page(self, request, queryset, action="refuser", title=_("Refuser des pièces"), form=form)
+        done = decide_pieces(
+            pieces=queryset.values_list("pk", flat=True),
+            staff=agent_of(request),
+            statut=StatutPiece.REFUSEE,
+            motif_refus=form.cleaned_data["motif_refus"],
+        )
+        self.message_user(
+            request, pieces_bilan(done, _("%(n)s pièce refusée"), _("%(n)s pièces refusées")), messages.SUCCESS
+        )
+        return None
+
+
+def pieces_bilan(done: Bilan, singulier: str, pluriel: str) -> str:
+    return bilan(
+        accord(done.traitees, singulier, pluriel), done.deja, _("%(n)s déjà traitée"), _("%(n)s déjà traitées")
+    )

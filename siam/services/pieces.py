@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -125,3 +127,27 @@ def decide_piece(*, piece: PieceJustificative, staff: Agent, statut: str, motif_
         locked.decided_at = timezone.now()
         locked.save(update_fields=["statut", "motif_refus", "decided_by", "decided_at"])
     return locked
+
+
+@dataclass(frozen=True)
+class Bilan:
+    """What a bulk decision did: rows decided now, rows already so decided (a double submit, a colleague)."""
+
+    traitees: int
+    deja: int
+
+
+def decide_pieces(*, pieces: Iterable[int], staff: Agent, statut: str, motif_refus: str = "") -> Bilan:
+    """Decide each pièce through decide_piece; those already so decided are counted, not touched."""
+    if statut == StatutPiece.REFUSEE and not motif_refus.strip():
+        raise SiamError(_("Indiquez le motif du refus : il sera communiqué à l'agent."), field="motif_refus")
+    traitees = deja = 0
+    with transaction.atomic():
+        for pk in sorted(set(pieces)):
+            locked = PieceJustificative.objects.select_for_update().filter(pk=pk).first()
+            if locked is None or locked.statut == statut:
+                deja += 1
+                continue
+            decide_piece(piece=locked, staff=staff, statut=statut, motif_refus=motif_refus)
+            traitees += 1
+    return Bilan(traitees, deja)

@@ -345,6 +345,10 @@ ADMIN_CUSTOM: dict[str, tuple[tuple[str, ...], Pair, Pair]] = {
     "admin:siam_mouvementrun_publish": (("siam.publish_mouvement",), (OK, OK), (FORBIDDEN, FORBIDDEN)),
     # nobody but a superuser sets an agent's password (agents choose theirs: « Mot de passe oublié ? »)
     "admin:auth_user_password_change": ((SUPERUSER_ONLY,), (OK, OK), (FORBIDDEN, FORBIDDEN)),
+    # exports of the filtered list (django-import-export): whoever may view the list (the POST without
+    # data shows the form again)
+    "admin:siam_demande_export": (("siam.view_demande",), (OK, OK), (FORBIDDEN, FORBIDDEN)),
+    "admin:siam_mouvementresultat_export": (("siam.view_mouvementresultat",), (OK, OK), (FORBIDDEN, FORBIDDEN)),
 }
 # Admin pages refused to every staff role whatever the permissions declared, and why.
 ADMIN_REFUSED: dict[str, str] = {
