@@ -139,6 +139,7 @@ WITH_FORMS = {
     ("mfa_reauthenticate", RECT),
     ("courrier:conversation-new", A),
     ("courrier:conversation", A),
+    ("courrier:gestion", RECT),
     ("courrier:gestion-conversation", RECT),
     ("courrier:diffusion", DRH_ROLE),
     ("guides:list", A),
