@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "lib.audit",
     "accounts",
     "dossier",
     "siam",

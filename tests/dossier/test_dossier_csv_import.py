@@ -164,7 +164,7 @@ def test_agents_are_created_with_their_dossier_and_an_assigned_identifier(rector
     )
     assert dossier.etablissement.uai == "0630018C"
     assert Dossier.objects.get(agent__identifiant="fdupont1").zone_remplacement.code == "ZR063CLF"
-    change = DossierChange.objects.get(dossier=dossier)
+    change = DossierChange.objects.for_object(dossier).get()
     assert (change.auteur, change.motif) == (rectorat, "import CSV")
 
 
