@@ -19,7 +19,9 @@ NOON = datetime.datetime(2027, 1, 12, 11, 0, tzinfo=datetime.UTC)
 def test_an_entry_keeps_who_when_what_and_why_on_its_object(rectorat: Agent, teacher_a: Agent) -> None:
     dossier = Dossier.objects.get(pk=teacher_a.pk)
     with time_machine.travel(NOON, tick=False):
-        dossier.log_action(DossierChange.ACTION, auteur=rectorat, libelle="échelon", avant="6", apres="7", motif="Arrêté")
+        dossier.log_action(
+            DossierChange.ACTION, auteur=rectorat, libelle="échelon", avant="6", apres="7", motif="Arrêté"
+        )
     entry = LogEntry.objects.for_object(dossier).get()
     assert (entry.auteur, entry.date, entry.libelle, entry.avant, entry.apres, entry.motif) == (
         rectorat, NOON, "échelon", "6", "7", "Arrêté"
