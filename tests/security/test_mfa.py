@@ -26,7 +26,15 @@ def test_staff_without_second_factor_is_sent_to_enrolment(db: None) -> None:
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == "/compte/2fa/totp/activate/"
-    assert client.get("/compte/2fa/totp/activate/").status_code in (200, 302)
+    # the enrolment itself is reachable: allauth asks the password again first, then shows the TOTP form
+    response = client.get("/compte/2fa/totp/activate/")
+    assert response.status_code == 302
+    assert response["Location"] == "/compte/reauthenticate/?next=%2Fcompte%2F2fa%2Ftotp%2Factivate%2F"
+    response = client.post(response["Location"], {"password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/compte/2fa/totp/activate/"
+    response = client.get("/compte/2fa/totp/activate/")
+    assert response.status_code == 200
+    assert 'name="code"' in response.content.decode()
 
 
 def test_staff_with_second_factor_reaches_the_admin(rectorat: Agent) -> None:
