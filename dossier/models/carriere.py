@@ -262,7 +262,7 @@ class DossierChange(LogEntry):
 
     ACTION = "dossier.modification"
 
-    objects: ClassVar[LogEntryManager] = LogEntryManager(prefix="dossier.")
+    objects: ClassVar[LogEntryManager[DossierChange]] = LogEntryManager(prefix="dossier.")  # type: ignore[assignment]
 
     class Meta:
         proxy = True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -11,25 +11,27 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+_E = TypeVar("_E", bound="LogEntry")
 
-class LogEntryQuerySet(models.QuerySet["LogEntry"]):
-    def for_object(self, obj: models.Model) -> LogEntryQuerySet:
+
+class LogEntryQuerySet(models.QuerySet[_E]):
+    def for_object(self, obj: models.Model) -> LogEntryQuerySet[_E]:
         """The history of one object (a dossier, a demande, a campagne, an agent)."""
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 
 
-class LogEntryManager(models.Manager["LogEntry"]):
+class LogEntryManager(models.Manager[_E]):
     """All entries, or (on an app's proxy) only the actions under its prefix."""
 
     def __init__(self, prefix: str = "") -> None:
         super().__init__()
         self.prefix = prefix
 
-    def get_queryset(self) -> LogEntryQuerySet:
-        queryset = LogEntryQuerySet(self.model, using=self._db)
+    def get_queryset(self) -> LogEntryQuerySet[_E]:
+        queryset: LogEntryQuerySet[_E] = LogEntryQuerySet(self.model, using=self._db)
         return queryset.filter(action__startswith=self.prefix) if self.prefix else queryset
 
-    def for_object(self, obj: models.Model) -> LogEntryQuerySet:
+    def for_object(self, obj: models.Model) -> LogEntryQuerySet[_E]:
         return self.get_queryset().for_object(obj)
 
 
@@ -48,12 +50,12 @@ class LogEntry(models.Model):
     )  # fmt: skip
     date = models.DateTimeField(_("date"), default=timezone.now)
     libelle = models.CharField(_("modification"), max_length=300, blank=True)
-    avant = models.JSONField(_("avant"), null=True, blank=True)
-    apres = models.JSONField(_("après"), null=True, blank=True)
+    avant: Any = models.JSONField(_("avant"), null=True, blank=True)  # whatever the action keeps
+    apres: Any = models.JSONField(_("après"), null=True, blank=True)
     motif = models.TextField(_("motif"), blank=True)
     data = models.JSONField(_("détails"), default=dict, blank=True)
 
-    objects = LogEntryManager()
+    objects: ClassVar[LogEntryManager[LogEntry]] = LogEntryManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("entrée du journal")

@@ -273,7 +273,7 @@ class ObjetChange(models.TextChoices):
     CONTESTATION = "bareme.contestation", _("réponse à une demande de correction")
 
 
-class BaremeChangeManager(LogEntryManager):
+class BaremeChangeManager(LogEntryManager["BaremeChange"]):
     def for_demande(self, demande: Demande) -> models.QuerySet[BaremeChange]:
         """What the teacher is shown: their own changes, and rule changes made once barèmes were displayed."""
         campagne = demande.campagne
@@ -282,7 +282,7 @@ class BaremeChangeManager(LogEntryManager):
             action=ObjetChange.REGLES, date__gte=campagne.bareme_affichage_debut,
         )  # fmt: skip
         mine = Q(content_type=ContentType.objects.get_for_model(Demande), object_id=demande.pk)
-        return cast("models.QuerySet[BaremeChange]", self.get_queryset().filter(mine | rules_shown))
+        return self.get_queryset().filter(mine | rules_shown)
 
 
 class BaremeChange(LogEntry):
