@@ -71,5 +71,5 @@ class LogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.libelle or self.action} — {timezone.localtime(self.date):%d/%m/%Y %H:%M}"
 
-    def detail(self, key: str, default: Any = "") -> Any:
+    def info(self, key: str, default: Any = "") -> Any:
         return (self.data or {}).get(key, default)

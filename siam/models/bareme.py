@@ -308,7 +308,7 @@ class BaremeChange(LogEntry):
 
     @property
     def voeu_rang(self) -> int | None:
-        rang = self.detail("voeu_rang", None)
+        rang = self.info("voeu_rang", None)
         return int(rang) if rang is not None else None
 
     @property

@@ -48,4 +48,4 @@ def test_each_app_reads_only_its_own_actions(rectorat: Agent, teacher_a: Agent) 
 
 def test_an_anonymous_user_is_kept_as_nobody(teacher_a: Agent) -> None:
     entry = log_action(teacher_a, "securite.login_failed", auteur=AnonymousUser(), data={"identifiant": "fdupont"})
-    assert entry.auteur is None and entry.detail("identifiant") == "fdupont"
+    assert entry.auteur is None and entry.info("identifiant") == "fdupont"
