@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Agent
+from lib.audit.models import LogEntry
 from siam.models import Demande, Motif, MotifDeclare, PieceJustificative, StatutPiece
+from siam.services.pieces import decide_piece
 from tests.siam.conftest import client_for, text
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +141,24 @@ def test_anonymous_is_sent_to_login(demande_a: Demande, teacher_a: Agent) -> Non
     for url in (f"/siam/pieces/{piece.pk}/fichier/", f"/siam/demandes/{demande_a.pk}/pieces/"):
         response = Client().get(url)
         assert response.status_code == 302 and response["Location"].startswith("/compte/login/")
+
+
+def test_deposit_withdrawal_and_decision_are_kept_in_the_demande_journal(
+    demande_a: Demande, teacher_a: Agent, rectorat: Agent
+) -> None:
+    client = client_for(teacher_a)
+    upload(client, demande_a, "livret.pdf", PDF)
+    upload(client, demande_a, "photo.png", PNG)
+    first, second = PieceJustificative.objects.order_by("pk")
+    assert client.post(f"/siam/pieces/{first.pk}/retirer/").status_code == 302
+    decide_piece(piece=second, staff=rectorat, statut=StatutPiece.REFUSEE, motif_refus="Illisible.")
+    journal = [
+        (e.action, e.auteur, e.libelle, e.motif)
+        for e in LogEntry.objects.for_object(demande_a).filter(action__startswith="piece.").order_by("date", "pk")
+    ]
+    assert journal == [
+        ("piece.depot", teacher_a, "Pièce déposée : livret.pdf", ""),
+        ("piece.depot", teacher_a, "Pièce déposée : photo.png", ""),
+        ("piece.retrait", teacher_a, "Pièce retirée : livret.pdf", ""),
+        ("piece.decision", rectorat, "Pièce photo.png : refusée", "Illisible."),
+    ]
