@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "lib.audit",
     "accounts",
     "dossier",
     "siam",
