@@ -69,11 +69,16 @@ browser:
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; \
 	fi
 
+# Two workers (pytest-xdist), each with its own test database (test_…_gw0, _gw1) and live server port;
+# a module marked xdist_group stays on one worker. `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= 2
+PYTEST_XDIST = -n $(PYTEST_WORKERS) --dist loadgroup
+
 test: install db browser
-	IPROF_ENV=test $(PY) -m pytest -q $(PYTEST_ARGS)
+	IPROF_ENV=test $(PY) -m pytest -q $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 test-fast: install db
-	IPROF_ENV=test $(PY) -m pytest -q -m "not e2e" $(PYTEST_ARGS)
+	IPROF_ENV=test $(PY) -m pytest -q -m "not e2e" $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: install db
 	$(VENV)/bin/ruff check .

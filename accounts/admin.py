@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -180,15 +181,52 @@ def _portal_password_change(request: HttpRequest, extra_context: Any = None) -> 
 admin.site.password_change = _portal_password_change  # type: ignore[method-assign,assignment]
 
 
+class KindFilter(admin.SimpleListFilter):
+    title = _("événement")
+    parameter_name = "kind"
+
+    def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(value), str(label)) for value, label in AuditEvent.Kind.choices]
+
+    def queryset(self, request: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in AuditEvent.Kind.values:
+            return queryset.filter(action=AuditEvent.action_of(str(self.value())))
+        return queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the journal is written by the application, never by hand."""
 
-    list_display = ("created_at", "kind", "identifiant", "ip", "detail")
-    list_filter = ("kind",)
-    search_fields = ("identifiant", "ip")
-    date_hierarchy = "created_at"
-    readonly_fields = ("kind", "agent", "identifiant", "ip", "user_agent", "detail", "created_at")
+    list_display = ("created_at", "kind", "identifiant", "ip", "libelle")
+    list_filter = (KindFilter,)
+    search_fields = ("libelle", "data__identifiant", "data__ip")
+    date_hierarchy = "date"
+    fields = readonly_fields = ("created_at", "kind", "identifiant", "agent", "auteur", "ip", "user_agent", "libelle")
+
+    @admin.display(description=_("date"), ordering="date")
+    def created_at(self, obj: AuditEvent) -> Any:
+        return obj.date
+
+    @admin.display(description=_("événement"))
+    def kind(self, obj: AuditEvent) -> str:
+        return obj.get_kind_display()
+
+    @admin.display(description=_("identifiant saisi ou concerné"))
+    def identifiant(self, obj: AuditEvent) -> str:
+        return obj.identifiant
+
+    @admin.display(description=_("agent"))
+    def agent(self, obj: AuditEvent) -> Any:
+        return obj.content_object
+
+    @admin.display(description=_("adresse IP"))
+    def ip(self, obj: AuditEvent) -> str:
+        return obj.ip or ""
+
+    @admin.display(description=_("navigateur"))
+    def user_agent(self, obj: AuditEvent) -> str:
+        return obj.user_agent
 
     def has_add_permission(self, request: Any) -> bool:
         return False

@@ -1,12 +1,13 @@
-"""The security journal: one function to write to it, and the signal handlers that do."""
+"""The security journal: one function to write to it (onto the one journal, lib.audit), and the signal handlers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 
 from accounts.models import Agent, AuditEvent
+from lib.audit import log_action
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -31,17 +32,18 @@ def record(
     detail: str = "",
     auteur: Agent | None = None,
 ) -> AuditEvent:
+    """One security event on ``agent`` (None: an unknown identifier), done by ``auteur`` (default: the agent)."""
     if agent is not None and not identifiant:
         identifiant = agent.identifiant
-    return AuditEvent.objects.create(
-        kind=kind,
-        agent=agent,
-        auteur=auteur,
-        identifiant=identifiant[:150],
-        ip=client_ip(request),
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
-        detail=detail[:500],
+    data = {
+        "identifiant": identifiant[:150],
+        "ip": client_ip(request),
+        "user_agent": (request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+    }
+    entry = log_action(
+        agent, AuditEvent.action_of(kind), auteur=auteur or agent, libelle=detail, data=data, model=AuditEvent
     )
+    return cast(AuditEvent, entry)
 
 
 def on_logged_in(sender: Any, request: HttpRequest, user: Agent, **kwargs: Any) -> None:

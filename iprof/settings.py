@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "import_export",
+    "lib.audit",
     "accounts",
     "dossier",
     "siam",

@@ -41,7 +41,7 @@ def debug(request: pytest.FixtureRequest, settings: Any) -> bool:
     return bool(request.param)
 
 
-def _page(response: HttpResponse) -> str:
+def _page(response: Any) -> str:
     body = response.content.decode()
     assert 'lang="fr"' in body
     assert "DEBUG = True" not in body and "Traceback" not in body and "Page not found" not in body

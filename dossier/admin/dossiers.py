@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -115,14 +116,30 @@ class FormationInline(HistoryInline):
     fields = ("nature", "libelle", "date_debut", "date_fin")
 
 
-class DossierChangeInline(admin.TabularInline):
-    """The history, read-only, most recent first."""
+class DossierChangeColumns:
+    """The journal's columns as staff read a dossier's history."""
+
+    @admin.display(description=gettext_lazy("objet"))
+    def objet(self, obj: DossierChange) -> str:
+        return obj.libelle
+
+    @admin.display(description=gettext_lazy("avant"))
+    def avant_texte(self, obj: DossierChange) -> str:
+        return str(obj.avant or "")
+
+    @admin.display(description=gettext_lazy("après"))
+    def apres_texte(self, obj: DossierChange) -> str:
+        return str(obj.apres or "")
+
+
+class DossierChangeInline(DossierChangeColumns, GenericTabularInline):
+    """The history, read from the journal, read-only, most recent first."""
 
     model = DossierChange
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ("date", "auteur", "objet", "avant", "apres", "motif")
+    fields = ("date", "auteur", "objet", "avant_texte", "apres_texte", "motif")
     readonly_fields = fields
     ordering = ("-date", "-id")
     verbose_name_plural = gettext_lazy("Historique des modifications (qui, quand, quoi, pourquoi)")
@@ -265,11 +282,16 @@ class DossierAdmin(CSVImportMixin, admin.ModelAdmin):
 
 
 @admin.register(DossierChange)
-class DossierChangeAdmin(admin.ModelAdmin):
-    list_display = ("date", "dossier", "auteur", "objet", "avant", "apres", "motif")
+class DossierChangeAdmin(DossierChangeColumns, admin.ModelAdmin):
+    list_display = ("date", "dossier", "auteur", "objet", "avant_texte", "apres_texte", "motif")
     list_filter = ("date", "auteur")
-    search_fields = ("dossier__agent__nom", "dossier__agent__identifiant", "objet", "motif")
-    list_select_related = ("dossier__agent", "auteur")
+    search_fields = ("libelle", "motif")
+    list_select_related = ("auteur",)
+
+    @admin.display(description=gettext_lazy("dossier"))
+    def dossier(self, obj: DossierChange) -> Any:
+        return obj.content_object
+
     date_hierarchy = "date"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

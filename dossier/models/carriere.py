@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,8 @@ from dossier.models.referentiel import (
     Grade,
     ZoneRemplacement,
 )
+from lib.audit import LoggingMixin
+from lib.audit.models import LogEntry, LogEntryManager
 
 
 class SituationFamiliale(models.TextChoices):
@@ -32,7 +36,7 @@ class Position(models.TextChoices):
     STAGIAIRE_EX_CONTRACTUEL = "stagiaire_ex_contractuel", _("stagiaire ex-contractuel")
 
 
-class Dossier(models.Model):
+class Dossier(LoggingMixin, models.Model):
     agent = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -253,24 +257,18 @@ class Formation(models.Model):
         return self.libelle
 
 
-class DossierChange(models.Model):
-    """Who changed what in a dossier, when and why: shown to staff, kept forever."""
+class DossierChange(LogEntry):
+    """Who changed what in a dossier, when and why: the dossier's entries of the journal, kept forever."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="changes", verbose_name=_("dossier"))
-    auteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("auteur")
-    )
-    date = models.DateTimeField(_("date"), auto_now_add=True)
-    objet = models.CharField(_("objet"), max_length=100)
-    avant = models.TextField(_("avant"), blank=True)
-    apres = models.TextField(_("après"), blank=True)
-    motif = models.CharField(_("motif"), max_length=300, blank=True)
+    ACTION = "dossier.modification"
+
+    objects: ClassVar[LogEntryManager[DossierChange]] = LogEntryManager(prefix="dossier.")  # type: ignore[assignment]
 
     class Meta:
+        proxy = True
         verbose_name = _("modification du dossier")
         verbose_name_plural = _("historique des modifications")
-        ordering = ["-date"]
-        indexes = [models.Index(fields=["dossier", "-date"], name="dossierchange_dossier_date_idx")]
 
-    def __str__(self) -> str:
-        return f"{self.objet} — {self.date:%d/%m/%Y %H:%M}"
+    @property
+    def objet(self) -> str:
+        return self.libelle

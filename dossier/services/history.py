@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossier.models import Dossier, DossierChange
+from lib.audit import log_action
+from lib.audit.models import LogEntry
 
 if TYPE_CHECKING:
     from accounts.models import Agent
@@ -58,9 +61,22 @@ def describe_row(instance: models.Model) -> str:
 
 @transaction.atomic
 def record_changes(*, dossier: Dossier, auteur: Agent | None, motif: str, changes: Iterable[Change]) -> int:
+    """One journal entry per changed field, all with the same who, when and why."""
+    now = timezone.now()
     rows = [
-        DossierChange(dossier=dossier, auteur=auteur, objet=c.objet, avant=c.avant, apres=c.apres, motif=motif[:300])
+        log_action(
+            dossier,
+            DossierChange.ACTION,
+            auteur=auteur,
+            motif=motif[:300],
+            libelle=c.objet[:100],
+            avant=c.avant,
+            apres=c.apres,
+            save=False,
+        )
         for c in changes
     ]
-    DossierChange.objects.bulk_create(rows)
+    for row in rows:
+        row.date = now
+    LogEntry.objects.bulk_create(rows)
     return len(rows)

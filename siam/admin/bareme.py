@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -32,6 +34,7 @@ from siam.models.bareme import (
     BaremeCorrection,
     Contestation,
     FaitCorrige,
+    ObjetChange,
     RegleBareme,
     ReglesBareme,
     StatutContestation,
@@ -370,13 +373,26 @@ class CorrectionInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ChangeInline(admin.TabularInline):
+class ChangeFormSet(BaseGenericInlineFormSet):
+    @classmethod
+    def get_default_prefix(cls) -> str:
+        return "bareme_changes"
+
+
+class ChangeInline(GenericTabularInline):
+    """The demande's barème history, read from the journal."""
+
     model = BaremeChange
+    formset = ChangeFormSet  # type: ignore[assignment]
     extra = 0
     can_delete = False
     fields = ("date", "auteur", "objet", "libelle", "motif")
     readonly_fields = fields
     verbose_name_plural = gettext_lazy("historique des modifications (montré à l'agent)")
+
+    @admin.display(description=gettext_lazy("objet"))
+    def objet(self, obj: BaremeChange) -> str:
+        return obj.get_objet_display()
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -627,13 +643,32 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ObjetChangeFilter(admin.SimpleListFilter):
+    title = gettext_lazy("objet")
+    parameter_name = "objet"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(value), str(label)) for value, label in ObjetChange.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(action=self.value()) if self.value() in ObjetChange.values else queryset
+
+
 @admin.register(BaremeChange)
 class BaremeChangeAdmin(ReadOnlyAdmin):
-    list_display = ("date", "campagne", "demande", "objet", "libelle", "auteur", "motif")
-    list_filter = ("objet", "campagne")
-    search_fields = ("demande__agent__nom", "demande__agent__identifiant", "libelle", "motif")
-    list_select_related = ("campagne", "demande__agent", "demande__campagne", "auteur")
+    list_display = ("date", "sujet", "objet", "libelle", "auteur", "motif")
+    list_filter = (ObjetChangeFilter,)
+    search_fields = ("libelle", "motif")
+    list_select_related = ("auteur",)
     date_hierarchy = "date"
+
+    @admin.display(description=gettext_lazy("objet"))
+    def objet(self, obj: BaremeChange) -> str:
+        return obj.get_objet_display()
+
+    @admin.display(description=gettext_lazy("campagne ou demande"))
+    def sujet(self, obj: BaremeChange) -> Any:
+        return obj.content_object
 
 
 @admin.register(TirageDepartage)

@@ -107,7 +107,7 @@ class CampagneAdmin(admin.ModelAdmin):
     def journal_calendrier(self, obj: Campagne) -> str:
         if obj.pk is None:
             return "—"
-        rows = ChangementCalendrier.objects.filter(campagne=obj).select_related("auteur").order_by("-le", "pk")
+        rows = ChangementCalendrier.objects.for_object(obj).select_related("auteur").order_by("-date", "pk")
         lines = format_html_join(
             "",
             "<li>{} — {} : {} → {} — {} ({})</li>",

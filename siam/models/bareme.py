@@ -11,15 +11,18 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.audit import log_action
+from lib.audit.models import LogEntry, LogEntryManager
 from siam.bareme.components import REGISTRY
 from siam.models.campagne import Campagne
 from siam.models.demande import Demande, Voeu, private_storage
@@ -262,61 +265,51 @@ class BaremeCorrection(models.Model):
 
 
 class ObjetChange(models.TextChoices):
-    REGLES = "regles", _("règles du barème")
-    MOTIF = "motif", _("bonification demandée")
-    CORRECTION = "correction", _("correction d'une ligne")
-    CONTESTATION = "contestation", _("réponse à une demande de correction")
+    """The barème's actions in the journal (lib.audit)."""
+
+    REGLES = "bareme.regles", _("règles du barème")
+    MOTIF = "bareme.motif", _("bonification demandée")
+    CORRECTION = "bareme.correction", _("correction d'une ligne")
+    CONTESTATION = "bareme.contestation", _("réponse à une demande de correction")
 
 
-class BaremeChangeQuerySet(models.QuerySet["BaremeChange"]):
-    def for_demande(self, demande: Demande) -> BaremeChangeQuerySet:
+class BaremeChangeManager(LogEntryManager["BaremeChange"]):
+    def for_demande(self, demande: Demande) -> models.QuerySet[BaremeChange]:
         """What the teacher is shown: their own changes, and rule changes made once barèmes were displayed."""
         campagne = demande.campagne
-        rules_shown = Q(demande__isnull=True, objet=ObjetChange.REGLES, date__gte=campagne.bareme_affichage_debut)
-        return self.filter(Q(demande=demande) | rules_shown, campagne=campagne)
+        rules_shown = Q(
+            content_type=ContentType.objects.get_for_model(Campagne), object_id=campagne.pk,
+            action=ObjetChange.REGLES, date__gte=campagne.bareme_affichage_debut,
+        )  # fmt: skip
+        mine = Q(content_type=ContentType.objects.get_for_model(Demande), object_id=demande.pk)
+        return self.get_queryset().filter(mine | rules_shown)
 
 
-class BaremeChange(models.Model):
-    """Who changed what in a barème, when, and why; shown to the teacher as « modifié par le rectorat le … »."""
+class BaremeChange(LogEntry):
+    """Who changed what in a barème, when, and why; shown to the teacher as « modifié par le rectorat le … ».
 
-    campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+", verbose_name=_("campagne"))
-    demande = models.ForeignKey(
-        Demande,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="bareme_changes",
-        verbose_name=_("demande"),
-        help_text=_("Vide\u00a0: changement des règles, pour tous les participants."),
-    )
-    voeu = models.ForeignKey(
-        Voeu, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("vœu")
-    )
-    auteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("auteur")
-    )
-    date = models.DateTimeField(_("date"), default=timezone.now)
-    objet = models.CharField(_("objet"), max_length=20, choices=ObjetChange.choices)
-    libelle = models.CharField(_("modification"), max_length=300)
-    avant = models.JSONField(_("avant"), null=True, blank=True)
-    apres = models.JSONField(_("après"), null=True, blank=True)
-    motif = models.TextField(_("motif"))
+    The barème's entries of the journal: on the demande (motif, correction, contestation) or, for a change of
+    the rules, on the campagne; ``data`` keeps the campagne, and the voeu with its rank at the time.
+    """
 
-    objects = BaremeChangeQuerySet.as_manager()
+    objects: ClassVar[BaremeChangeManager] = BaremeChangeManager(prefix="bareme.")  # type: ignore[assignment]
 
     class Meta:
+        proxy = True
         verbose_name = _("modification de barème")
         verbose_name_plural = _("historique des barèmes")
-        ordering = ["-date", "-pk"]
-        indexes = [
-            # the teacher's history: their demande's changes, newest first
-            models.Index(fields=["demande", "date"], name="baremechange_demande_date_idx"),
-            # rule changes of a campagne (demande empty)
-            models.Index(fields=["campagne", "objet", "date"], name="baremechange_campagne_idx"),
-        ]
 
-    def __str__(self) -> str:
-        return self.libelle
+    @property
+    def objet(self) -> str:
+        return self.action
+
+    def get_objet_display(self) -> str:
+        return str(dict(ObjetChange.choices).get(self.action, self.action))
+
+    @property
+    def voeu_rang(self) -> int | None:
+        rang = self.info("voeu_rang", None)
+        return int(rang) if rang is not None else None
 
     @property
     def totaux(self) -> list[tuple[Any, Any, Any]]:
@@ -329,6 +322,22 @@ class BaremeChange(models.Model):
             if old != new:
                 moved.append((int(rang), Decimal(old) if old else None, Decimal(new) if new else None))
         return moved
+
+
+def log_bareme_change(
+    obj: Demande | Campagne, objet: str, *, auteur: Any, libelle: str, motif: str, avant: Any = None,
+    apres: Any = None, voeu: Voeu | None = None,
+) -> BaremeChange:  # fmt: skip
+    """Keep one change of a barème in the journal (on the demande, or on the campagne for its rules)."""
+    campagne_id = obj.pk if isinstance(obj, Campagne) else obj.campagne_id
+    data: dict[str, Any] = {"campagne": campagne_id}
+    if voeu is not None:
+        data |= {"voeu": voeu.pk, "voeu_rang": voeu.rang}
+    entry = log_action(
+        obj, objet, auteur=auteur, libelle=libelle, motif=motif, avant=avant, apres=apres, data=data,
+        model=BaremeChange,
+    )  # fmt: skip
+    return cast(BaremeChange, entry)
 
 
 class StatutContestation(models.TextChoices):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, ClassVar, cast
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -13,6 +13,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from dossier.models import Academie, Discipline, Etablissement, ZoneRemplacement
+from lib.audit import log_action
+from lib.audit.models import LogEntry, LogEntryManager
 from siam.calendar import DATE_FIELDS, Calendrier, Jalon, annulation_open, at_or_after, phase_at, phase_end
 from siam.models.choices import CampagneKind, EtatDemande, Phase, TypeVoeu
 
@@ -199,31 +201,56 @@ class Campagne(models.Model):
         return self.kind == CampagneKind.INTRA
 
 
-class ChangementCalendrier(models.Model):
-    """One date of a campagne moved after its saisie opened: who, when, old → new, and why."""
+class ChangementCalendrier(LogEntry):
+    """One date of a campagne moved after its saisie opened: who, when, old → new, and why.
 
-    campagne = models.ForeignKey(
-        Campagne, on_delete=models.CASCADE, related_name="changements_calendrier", verbose_name=_("campagne")
-    )
-    champ = models.CharField(_("date modifiée"), max_length=30, choices=[(k, v) for k, v in DATE_LABELS.items()])
-    ancienne = models.DateTimeField(_("ancienne date"))
-    nouvelle = models.DateTimeField(_("nouvelle date"))
-    motif = models.TextField(_("motif"))
-    auteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("modifié par")
-    )
-    le = models.DateTimeField(_("modifié le"), default=timezone.now)
+    The campagne's « campagne.calendrier » entries of the journal (lib.audit): the date's field in ``data``,
+    the old and new dates (ISO) in ``avant`` and ``apres``.
+    """
+
+    ACTION = "campagne.calendrier"
+
+    objects: ClassVar[LogEntryManager[ChangementCalendrier]] = LogEntryManager(prefix=ACTION)  # type: ignore[assignment]
 
     class Meta:
+        proxy = True
         verbose_name = _("changement du calendrier")
         verbose_name_plural = _("changements du calendrier")
-        ordering = ["campagne", "-le", "pk"]
-        constraints = [models.CheckConstraint(condition=~Q(motif=""), name="changementcalendrier_has_motif")]
-        # the campagne's admin page lists its changes, newest first
-        indexes = [models.Index(fields=["campagne", "-le"], name="changementcal_campagne_idx")]
 
     def __str__(self) -> str:
-        return f"{self.campagne} — {self.get_champ_display()}"
+        return f"{self.content_object} — {self.get_champ_display()}"
+
+    @classmethod
+    def of(
+        cls, campagne: Campagne, *, champ: str, ancienne: datetime.datetime, nouvelle: datetime.datetime, motif: str,
+        auteur: Any, le: datetime.datetime,
+    ) -> ChangementCalendrier:  # fmt: skip
+        """An unsaved entry, for bulk_create."""
+        entry = log_action(
+            campagne, cls.ACTION, auteur=auteur, motif=motif, libelle=str(DATE_LABELS.get(champ, champ)),
+            avant=ancienne.isoformat(), apres=nouvelle.isoformat(), data={"champ": champ}, save=False, model=cls,
+        )  # fmt: skip
+        entry.date = le
+        return cast(ChangementCalendrier, entry)
+
+    @property
+    def champ(self) -> str:
+        return str(self.info("champ"))
+
+    def get_champ_display(self) -> str:
+        return str(DATE_LABELS.get(self.champ, self.champ))
+
+    @property
+    def ancienne(self) -> datetime.datetime:
+        return datetime.datetime.fromisoformat(self.avant)
+
+    @property
+    def nouvelle(self) -> datetime.datetime:
+        return datetime.datetime.fromisoformat(self.apres)
+
+    @property
+    def le(self) -> datetime.datetime:
+        return self.date
 
 
 class PosteQuerySet(models.QuerySet["Poste"]):

@@ -93,8 +93,8 @@ def update_calendar(
         if not opened and not motif.strip():
             return []  # before the opening the calendar is still a draft
         return ChangementCalendrier.objects.bulk_create(
-            ChangementCalendrier(
-                campagne=locked, champ=name, ancienne=old, nouvelle=value, motif=motif.strip(), auteur=by, le=now
+            ChangementCalendrier.of(
+                locked, champ=name, ancienne=old, nouvelle=value, motif=motif.strip(), auteur=by, le=now
             )
             for name, (old, value) in changes.items()
         )

@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lib.audit import log_action
 from lib.uploads import sniff
 from siam.errors import PieceInvalide, SiamError
 from siam.models import Demande, MotifDeclare, PieceJustificative, StatutPiece
@@ -103,6 +104,10 @@ def upload_piece(
         )
         piece.fichier.save(f"piece{extension}", ContentFile(fichier.read()), save=False)
         piece.save()
+        log_action(
+            demande, "piece.depot", auteur=demande.agent, libelle=_("Pièce déposée : %(nom)s") % {"nom": original},
+            data={"piece": piece.pk},
+        )  # fmt: skip
     return piece
 
 
@@ -113,6 +118,10 @@ def delete_piece(*, piece: PieceJustificative) -> None:
         raise SiamError(_("Cette pièce a déjà été examinée\u00a0: elle ne peut plus être retirée."))
     with transaction.atomic():
         PieceJustificative.objects.filter(pk=piece.pk).delete()
+        log_action(
+            piece.demande, "piece.retrait", auteur=piece.demande.agent,
+            libelle=_("Pièce retirée : %(nom)s") % {"nom": piece.nom_original}, data={"piece": piece.pk},
+        )  # fmt: skip
         transaction.on_commit(lambda: piece.fichier.delete(save=False))
 
 
@@ -126,6 +135,11 @@ def decide_piece(*, piece: PieceJustificative, staff: Agent, statut: str, motif_
         locked.decided_by = staff
         locked.decided_at = timezone.now()
         locked.save(update_fields=["statut", "motif_refus", "decided_by", "decided_at"])
+        log_action(
+            locked.demande, "piece.decision", auteur=staff, motif=locked.motif_refus,
+            libelle=_("Pièce %(nom)s : %(statut)s") % {"nom": locked.nom_original, "statut": locked.get_statut_display()},
+            data={"piece": locked.pk, "statut": locked.statut},
+        )  # fmt: skip
     return locked
 
 

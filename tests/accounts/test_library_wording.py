@@ -77,7 +77,7 @@ def test_the_reset_mail_is_french_names_the_identifiant_and_gives_the_contacts(
     message = mail.outbox[0]
     assert message.subject == "I-Prof\u00a0: choisir un nouveau mot de passe"
     assert teacher_a.identifiant in message.body and "assistance@ac-besancon.fr" in message.body
-    assert not FORBIDDEN.search(message.subject + message.body), FORBIDDEN.search(message.body)
+    assert not FORBIDDEN.search(str(message.subject + message.body)), message.body
 
 
 def test_the_recovery_codes_page_is_a_styled_french_page(rectorat: Agent) -> None:

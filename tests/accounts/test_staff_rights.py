@@ -78,10 +78,10 @@ def test_a_gestionnaire_changing_a_teachers_email_is_journaled_and_told_to_both_
     assert response.status_code == 302
     teacher_a.refresh_from_db()
     assert teacher_a.email == "f.dupont@ac-clermont.fr"
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.STAFF_CHANGE, agent=teacher_a)
+    event = AuditEvent.objects.of_kind(AuditEvent.Kind.STAFF_CHANGE).for_object(teacher_a).get()
     assert event.auteur == rectorat
-    assert event.detail == "email : f***t@example.org → f***t@ac-clermont.fr"
-    assert event.created_at is not None
+    assert event.libelle == "email : f***t@example.org → f***t@ac-clermont.fr"
+    assert event.date is not None
     assert len(mail.outbox) == 1
     assert set(mail.outbox[0].to) == {"f.dupont@ac-clermont.fr", "frederic.dupont@example.org"}
     assert "adresse électronique" in mail.outbox[0].subject
@@ -101,7 +101,7 @@ def test_a_superuser_giving_a_group_to_a_non_staff_account_is_refused(superuser:
     assert response.status_code == 302
     teacher_a.refresh_from_db()
     assert teacher_a.is_staff and teacher_a.groups.filter(pk=rectorat.pk).exists()
-    details = set(AuditEvent.objects.filter(kind=AuditEvent.Kind.STAFF_CHANGE).values_list("detail", flat=True))
+    details = set(AuditEvent.objects.of_kind(AuditEvent.Kind.STAFF_CHANGE).values_list("libelle", flat=True))
     assert details == {"is_staff : False → True", f"groups : ∅ → {RECTORAT}"}
 
 
@@ -114,8 +114,8 @@ def test_a_password_set_by_a_superuser_in_the_admin_is_journaled_and_notified(
             f"/admin/accounts/agent/{teacher_a.pk}/password/", {"password1": new, "password2": new}
         )
     assert response.status_code == 302
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.STAFF_CHANGE, agent=teacher_a)
-    assert event.detail == "password : *** → ***" and event.auteur == superuser
+    event = AuditEvent.objects.of_kind(AuditEvent.Kind.STAFF_CHANGE).for_object(teacher_a).get()
+    assert event.libelle == "password : *** → ***" and event.auteur == superuser
     assert [m.to for m in mail.outbox] == [["frederic.dupont@example.org"]]
 
 

@@ -42,7 +42,7 @@ def _new_agent_through_the_admin() -> Agent:
 def _reset_password(client: Client, email: str) -> None:
     mail.outbox.clear()
     assert client.post("/compte/password/reset/", {"email": email}).status_code == 302
-    link = re.search(r"http://testserver(/compte/password/reset/key/\S+/)", mail.outbox[-1].body)
+    link = re.search(r"http://testserver(/compte/password/reset/key/\S+/)", str(mail.outbox[-1].body))
     assert link, mail.outbox[-1].body
     form = client.get(link.group(1), follow=True)
     response = client.post(form.redirect_chain[-1][0], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})

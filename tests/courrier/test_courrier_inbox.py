@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.test import Client
 from django.utils import timezone
 
@@ -22,7 +24,7 @@ def _post_to(
 def test_inbox_lists_my_messages_newest_first_and_marks_the_unread(client_a: Client, teacher_a: Agent) -> None:
     old = _post_to(teacher_a, "old", "Ancien message")
     Message.objects.filter(pk=old.pk).update(
-        read_at=timezone.now(), created_at=timezone.now() - timezone.timedelta(days=3)
+        read_at=timezone.now(), created_at=timezone.now() - datetime.timedelta(days=3)
     )
     _post_to(teacher_a, "new", "Nouveau message")
     body = client_a.get("/courrier/").content.decode()

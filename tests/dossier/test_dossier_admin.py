@@ -23,6 +23,7 @@ from dossier.models import (
     Enfant,
     SignalementErreur,
 )
+from lib.audit import log_action
 from lib.roles import DRH, RECTORAT
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_a_change_by_staff_is_recorded_with_who_what_before_after_and_why(
     data.update(echelon="8", date_echelon="2026-09-01", motif="Arrêté d'avancement du 15 septembre 2026")
     response = staff_client.post(change_url(teacher_a), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    changes = {c.objet: c for c in DossierChange.objects.filter(dossier_id=teacher_a.pk)}
+    changes = {c.objet: c for c in DossierChange.objects.filter(object_id=teacher_a.pk)}
     assert (changes["échelon"].avant, changes["échelon"].apres) == ("7", "8")
     assert (changes["date d'effet de l'échelon"].avant, changes["date d'effet de l'échelon"].apres) == (
         "01/09/2023",
@@ -103,7 +104,7 @@ def test_changes_to_related_rows_are_recorded_too(staff_client: Client, teacher_
     data["motif"] = "Pièces justificatives reçues le 2 novembre"
     response = staff_client.post(change_url(teacher_a), data)
     assert response.status_code == 302
-    recorded = {(c.objet, c.avant, c.apres) for c in DossierChange.objects.filter(dossier=dossier)}
+    recorded = {(c.objet, c.avant, c.apres) for c in DossierChange.objects.for_object(dossier)}
     assert ("historique d'échelon — échelon", "6", "5") in recorded
     assert ("suppression — enfant", "Erreur (01/01/2019)", "") in recorded
     assert ("ajout — enfant", "", "Léo (12/05/2015)") in recorded
@@ -123,8 +124,14 @@ def test_a_change_without_motif_is_refused_and_nothing_is_written(staff_client: 
 def test_the_history_is_shown_to_staff_on_the_dossier_and_in_its_own_list(
     staff_client: Client, rectorat: Agent, teacher_a: Agent
 ) -> None:
-    DossierChange.objects.create(
-        dossier_id=teacher_a.pk, auteur=rectorat, objet="échelon", avant="6", apres="7", motif="Arrêté n° 2023-118"
+    log_action(
+        Dossier.objects.get(pk=teacher_a.pk),
+        DossierChange.ACTION,
+        auteur=rectorat,
+        libelle="échelon",
+        avant="6",
+        apres="7",
+        motif="Arrêté n° 2023-118",
     )
     page = staff_client.get(change_url(teacher_a)).content.decode()
     assert "Historique des modifications" in page and "Arrêté n° 2023-118" in page
@@ -218,7 +225,7 @@ def test_the_conjoints_academie_cannot_contradict_the_commune_and_nothing_is_wri
     assert response.status_code == 200
     assert "La commune Toulouse est dans l'académie de Toulouse" in html.unescape(response.content.decode())
     assert Dossier.objects.get(agent=teacher_a).conjoint_commune is None
-    assert not DossierChange.objects.filter(dossier_id=teacher_a.pk).exists()
+    assert not DossierChange.objects.filter(object_id=teacher_a.pk).exists()
     data.update(conjoint_academie=str(toulouse.pk))
     assert staff_client.post(change_url(teacher_a), data).status_code == 302
     assert Dossier.objects.get(agent=teacher_a).conjoint_commune == commune

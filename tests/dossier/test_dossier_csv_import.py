@@ -162,9 +162,9 @@ def test_agents_are_created_with_their_dossier_and_an_assigned_identifier(rector
         5,
         datetime.date(2024, 9, 1),
     )
-    assert dossier.etablissement.uai == "0630018C"
-    assert Dossier.objects.get(agent__identifiant="fdupont1").zone_remplacement.code == "ZR063CLF"
-    change = DossierChange.objects.get(dossier=dossier)
+    assert dossier.etablissement.uai == "0630018C"  # type: ignore[union-attr]
+    assert Dossier.objects.get(agent__identifiant="fdupont1").zone_remplacement.code == "ZR063CLF"  # type: ignore[union-attr]
+    change = DossierChange.objects.for_object(dossier).get()
     assert (change.auteur, change.motif) == (rectorat, "import CSV")
 
 

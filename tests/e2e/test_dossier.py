@@ -36,7 +36,7 @@ def test_teacher_reads_dossier_and_perspectives_then_edits_and_reorders_the_cv(
         EchelonHistorique.objects.create(
             dossier=dossier, grade=dossier.grade, echelon=echelon, date_effet=datetime.date(year, 9, 1)
         )
-    EchelonHistorique.objects.create(dossier=dossier, grade=dossier.grade, echelon=7, date_effet=dossier.date_echelon)
+    EchelonHistorique.objects.create(dossier=dossier, grade=dossier.grade, echelon=7, date_effet=dossier.date_echelon)  # type: ignore[misc]
 
     page.goto(f"{live_server.url}/")
     page.get_by_label("Compte utilisateur").fill("fdupont")

@@ -46,7 +46,7 @@ def test_a_new_agent_resets_enrols_totp_and_reaches_the_admin(page: Page, live_s
     page.locator('input[name="email"]').fill(agent.email)
     page.locator('input[name="email"]').press("Enter")
     page.wait_for_load_state()
-    link = re.search(r"https?://[^/\s]+(/compte/password/reset/key/\S+/)", mail.outbox[-1].body)
+    link = re.search(r"https?://[^/\s]+(/compte/password/reset/key/\S+/)", str(mail.outbox[-1].body))
     assert link, mail.outbox[-1].body
     page.goto(live_server.url + link.group(1))
     page.locator('input[name="password1"]').fill(NEW_PASSWORD)

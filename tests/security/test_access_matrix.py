@@ -244,7 +244,7 @@ EXPECTATIONS: dict[str, Expect | list[Expect]] = {
     "siam:postes": portal_page("campagne"),
     # redirects to the visitor's own demande; without one (staff here), a page offering to start one
     "siam:demande-open": Expect(_same((REDIRECT, NOT_ALLOWED), anon=(LOGIN, NOT_ALLOWED)), "campagne").but(
-        **dict.fromkeys(STAFF_ROLES, (OK, NOT_ALLOWED))
+        **dict.fromkeys(STAFF_ROLES, (OK, NOT_ALLOWED))  # type: ignore[arg-type]
     ),
     # « Commencer ma demande »: A and B find theirs; staff without a dossier are refused (message, redirect)
     "siam:demande-start": Expect(_same((NOT_ALLOWED, REDIRECT), anon=(NOT_ALLOWED, LOGIN)), "campagne"),

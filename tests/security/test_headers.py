@@ -81,7 +81,9 @@ def test_html_responses_carry_a_strict_policy(client_a: Client, settings) -> Non
     # every script tag is external and carries the nonce
     import re
 
-    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    found = re.search(r"'nonce-([^']+)'", csp)
+    assert found is not None, csp
+    nonce = found.group(1)
     for tag in re.findall(r"<script[^>]*>", body):
         assert "src=" in tag and f'nonce="{nonce}"' in tag, tag
 

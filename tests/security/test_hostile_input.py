@@ -53,6 +53,9 @@ PAYLOADS = {
     "lone-surrogate": "abc\ud800def",
 }
 XSS = {"xss-script", "xss-img-onerror"}
+# One worker for the whole module under pytest-xdist: which page attacks a shared form is decided by the
+# order the pages are rendered in, in this process.
+pytestmark = pytest.mark.xdist_group("hostile-input")
 
 
 def _pages() -> list[tuple[str, str]]:

@@ -57,7 +57,7 @@ def test_staff_login_asks_for_the_totp_code(db: None) -> None:
     client.post("/compte/2fa/authenticate/", {"code": code})
     assert client.session["_auth_user_id"] == str(agent.pk)
     assert client.get("/admin/").status_code == 200
-    assert AuditEvent.objects.filter(agent=agent, kind=AuditEvent.Kind.LOGIN).exists()
+    assert AuditEvent.objects.of_kind(AuditEvent.Kind.LOGIN).for_object(agent).exists()
 
 
 def test_teachers_may_enable_the_second_factor(client_a: Client) -> None:

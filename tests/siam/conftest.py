@@ -21,7 +21,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 def paris(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=PARIS)  # type: ignore[misc]
+    return datetime.datetime(*args, tzinfo=PARIS)  # type: ignore[misc, arg-type]
 
 
 # The intra 2027 calendar used by every SIAM test, and one moment inside each phase.

@@ -58,6 +58,8 @@ def test_demandes_and_agents_are_found_without_minding_accents(
 def test_a_demande_is_found_by_identifiant_and_by_etablissement(cast: dict[str, Agent], rectorat: Agent) -> None:
     staff = client_for(rectorat, staff=True)
     assert found(staff, "/admin/siam/demande/", cast["marc"].identifiant) == {"Durand"}
-    uai = cast["marc"].dossier.etablissement.uai
+    etablissement = cast["marc"].dossier.etablissement
+    assert etablissement is not None
+    uai = etablissement.uai
     assert found(staff, "/admin/siam/demande/", uai) == {"Lefèvre", "Œuvray", "Durand"}
     assert found(staff, "/admin/siam/demande/", "0000000X") == set()

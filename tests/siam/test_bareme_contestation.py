@@ -133,7 +133,7 @@ def test_staff_accept_with_a_correction_and_the_answer_arrives_in_the_courrier(
     assert totals_by_rang(affiche)[1] == VOEU_1 + 150
     message = Message.objects.get(recipient=teacher_a)
     assert "acceptée" in message.corps and "Trois années de séparation justifiées : 475 points." in message.corps
-    change = BaremeChange.objects.get(objet=ObjetChange.CONTESTATION)
+    change = BaremeChange.objects.get(action=ObjetChange.CONTESTATION)
     assert change.motif == "Trois années de séparation justifiées : 475 points."
     assert change.avant["totaux"]["1"] == "1044.2" and change.apres["totaux"]["1"] == "1194.2"
 

@@ -77,7 +77,7 @@ def test_an_accepted_correction_is_one_entry_of_the_history_with_who_when_and_wh
         contestation=contestation, staff=rectorat, accepte=True, reponse="Trois années justifiées.",
         correction=CorrectionDemandee("separation", "475"),
     )  # fmt: skip
-    change = BaremeChange.objects.get(demande=affiche)
+    change = BaremeChange.objects.for_object(affiche).get()
     assert change.objet == ObjetChange.CONTESTATION and change.auteur == rectorat
     assert change.motif == "Trois années justifiées."
     assert "Années de séparation" in change.libelle and "475" in change.libelle
@@ -97,7 +97,7 @@ def test_a_corrected_fact_recomputes_every_voeu_by_the_rules(affiche: Demande, r
     assert (correction.fait, correction.valeur_avant, correction.valeur, correction.auteur) == (
         "annees_separation", 2, 3, rectorat,
     )  # fmt: skip
-    change = BaremeChange.objects.get(demande=affiche)
+    change = BaremeChange.objects.for_object(affiche).get()
     assert change.avant["valeur"] == 2 and change.apres["valeur"] == 3
     assert change.libelle.startswith("Donnée corrigée, « années de séparation »\u00a0: 2 → 3")
 
@@ -144,8 +144,8 @@ def test_withdrawing_a_correction_puts_back_the_rule_and_is_recorded_once(affich
     )
     remove_override(correction=correction, staff=rectorat, justification="Pièce non probante.")
     assert totals_by_rang(affiche)[1] == VOEU_1
-    assert BaremeChange.objects.filter(demande=affiche).count() == 2
-    assert BaremeChange.objects.filter(demande=affiche, motif="Pièce non probante.").count() == 1
+    assert BaremeChange.objects.for_object(affiche).count() == 2
+    assert BaremeChange.objects.for_object(affiche).filter(motif="Pièce non probante.").count() == 1
 
 
 def test_a_line_override_stays_off_a_voeu_once_a_later_decision_voids_its_rule(
@@ -181,7 +181,7 @@ def test_staff_accept_a_request_with_a_corrected_fact_from_the_admin(affiche: De
                                  "correction_fait": "annees_separation", "correction_valeur": "3"})  # fmt: skip
     assert response.status_code == 302
     assert totals_by_rang(affiche) == {1: VOEU_1 + 150, 2: VOEU_1 + 150, 3: SANS_FAMILLE}
-    assert BaremeChange.objects.filter(demande=affiche).count() == 1
+    assert BaremeChange.objects.for_object(affiche).count() == 1
 
 
 def test_the_verification_page_corrects_a_fact_and_refuses_a_line_where_its_rule_gives_nothing(

@@ -82,14 +82,14 @@ def test_every_change_is_in_the_history_once_with_who_when_and_why(
     with transaction.atomic():
         for n, op in enumerate(ops):
             why = f"décision n° {n}"
-            before = BaremeChange.objects.filter(demande=affiche).count()
+            before = BaremeChange.objects.for_object(affiche).count()
             corrections = list(BaremeCorrection.objects.filter(demande=affiche).values_list("pk", "valeur", "points"))
             started = timezone.now()
             decision = MotifDeclare.objects.filter(demande=affiche).values_list("statut", "motif_refus").get()
             try:
                 apply(op, affiche, rectorat, why)
             except SiamError:
-                assert BaremeChange.objects.filter(demande=affiche).count() == before
+                assert BaremeChange.objects.for_object(affiche).count() == before
                 assert list(BaremeCorrection.objects.filter(demande=affiche).values_list("pk", "valeur", "points")) == (
                     corrections
                 )
@@ -99,10 +99,10 @@ def test_every_change_is_in_the_history_once_with_who_when_and_why(
             )
             if op[0] == "claim" and unchanged:
                 # Deciding what was already decided changes nothing, so records nothing.
-                assert BaremeChange.objects.filter(demande=affiche).count() == before
+                assert BaremeChange.objects.for_object(affiche).count() == before
                 continue
-            assert BaremeChange.objects.filter(demande=affiche).count() == before + 1
-            change = BaremeChange.objects.filter(demande=affiche).order_by("-pk").first()
+            assert BaremeChange.objects.for_object(affiche).count() == before + 1
+            change = BaremeChange.objects.for_object(affiche).order_by("-pk").first()
             assert change is not None and change.auteur == rectorat and change.date >= started
             reason = "pièces justificatives examinées" if op[0] == "claim" and op[1] != StatutMotif.REFUSE else why
             assert change.motif == reason

@@ -87,7 +87,7 @@ def test_the_bulk_mapping_gives_the_same_facts_as_the_saisie_warnings_mapping(do
     """One meaning for the ORM, whether read in bulk (barèmes) or per demande (the vœux page warnings)."""
     (participant,) = load_participants(dossier_rc.campagne, [dossier_rc.pk])
     motifs = motifs_of(dossier_rc)
-    expected = situation_for(dossier_for_bareme(dossier_rc.agent), motifs, campagne=dossier_rc.campagne)
+    expected = situation_for(dossier_for_bareme(dossier_rc.agent), motifs, campagne=dossier_rc.campagne)  # type: ignore[arg-type]
     motif = MotifDeclare.objects.get(demande=dossier_rc)
     assert participant.situation is not None
     assert participant.situation.famille == expected.famille

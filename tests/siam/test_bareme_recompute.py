@@ -148,7 +148,7 @@ def test_changing_a_value_once_computed_requires_a_motif_and_recomputes(
         campagne=dossier_rc.campagne, rows=rows, auteur=rectorat, motif="Erreur de saisie de la note de service"
     )
     assert totals_by_rang(dossier_rc)[1] == VOEU_1 + 10
-    change = BaremeChange.objects.get(objet=ObjetChange.REGLES)
+    change = BaremeChange.objects.get(action=ObjetChange.REGLES)
     assert change.auteur == rectorat and change.motif == "Erreur de saisie de la note de service"
     assert change.avant[0]["params"]["points"] == "150.2" and change.apres[0]["params"]["points"] == "160.2"
     assert change.libelle == "Règles du barème modifiées\u00a0: Rapprochement de conjoints"

@@ -51,7 +51,7 @@ def test_validating_a_claim_recomputes_the_demande_and_is_kept_in_its_history(
     assert totals_by_rang(declared)[1] == SANS_FAMILLE
     decide_claim(motif=MotifDeclare.objects.get(demande=declared), staff=rectorat, statut=StatutMotif.VALIDE)
     assert totals_by_rang(declared)[1] == VOEU_1
-    change = BaremeChange.objects.get(demande=declared)
+    change = BaremeChange.objects.for_object(declared).get()
     assert change.objet == ObjetChange.MOTIF and change.auteur == rectorat
     assert change.libelle == "Rapprochement de conjoints\u00a0: validé"
     assert change.avant == {"motif": "rc", "statut": "declared", "totaux": {"1": "369.0", "2": "369.0", "3": "369.0"}}
@@ -174,7 +174,7 @@ def test_staff_edit_the_rules_and_an_invalid_value_is_a_french_form_error(inter:
     response = staff(rectorat).post(url, rules_formset(inter, rows))
     assert response.status_code == 302
     assert RegleBareme.objects.get(campagne=inter, code="rc").params["points"] == "160.2"
-    assert BaremeChange.objects.get(objet=ObjetChange.REGLES).auteur == rectorat
+    assert BaremeChange.objects.get(action=ObjetChange.REGLES).auteur == rectorat
 
 
 def test_once_computed_a_rules_change_needs_a_motif_in_the_admin(declared: Demande, rectorat: Agent) -> None:
@@ -205,7 +205,7 @@ def test_staff_validate_a_claim_from_the_verification_page(declared: Demande, re
     response = staff(rectorat).post(url, data)
     assert response.status_code == 302, text(response)
     assert totals_by_rang(declared)[1] == VOEU_1
-    assert BaremeChange.objects.get(demande=declared).auteur == rectorat
+    assert BaremeChange.objects.for_object(declared).get().auteur == rectorat
 
 
 def test_the_motifs_admin_records_decisions_in_the_barème_history(declared: Demande, rectorat: Agent) -> None:
@@ -215,7 +215,7 @@ def test_the_motifs_admin_records_decisions_in_the_barème_history(declared: Dem
     )
     assert response.status_code == 302
     assert totals_by_rang(declared)[1] == VOEU_1
-    assert BaremeChange.objects.filter(demande=declared, objet=ObjetChange.MOTIF).count() == 1
+    assert BaremeChange.objects.for_object(declared).filter(action=ObjetChange.MOTIF).count() == 1
 
 
 @pytest.mark.parametrize("participants", [1, 20])
@@ -249,4 +249,4 @@ def test_the_load_defaults_action_asks_for_the_motif_then_replaces_the_rules(
     done = client.post("/admin/siam/reglesbareme/", {**selection, "apply": "1", "motif": "Retour à la note de service"})
     assert done.status_code == 302
     assert RegleBareme.objects.get(campagne=campagne, code="rqth").params["points"] == "100"
-    assert BaremeChange.objects.get(objet=ObjetChange.REGLES).motif == "Retour à la note de service"
+    assert BaremeChange.objects.get(action=ObjetChange.REGLES).motif == "Retour à la note de service"

@@ -259,3 +259,10 @@ def test_the_real_accuses_lock_the_saisie(demande_a: Demande, ref: Any, rectorat
     assert campagne.jalons == {Jalon.ACCUSES}
     with pytest.raises(CalendrierVerrouille):
         update_calendar(campagne=campagne, by=rectorat, dates={"saisie_fin": paris(2027, 4, 9, 12)}, motif="retard")
+
+
+def test_the_campagne_admin_page_shows_its_calendar_changes_from_the_journal(intra: Campagne, rectorat: Agent) -> None:
+    update_calendar(campagne=intra, by=rectorat, dates={"saisie_fin": paris(2027, 4, 3, 7)}, motif="panne du serveur")
+    page = text(client_for(rectorat).get(f"/admin/siam/campagne/{intra.pk}/change/"))
+    assert "panne du serveur" in page and "Aucun changement." not in page
+    assert ChangementCalendrier.objects.for_object(intra).get().get_champ_display() in page

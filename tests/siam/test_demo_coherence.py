@@ -94,7 +94,7 @@ def test_a_courrier_reply_never_confirms_an_echelon_date_the_dossier_contradicts
     for message in replies:
         for echelon, day, month, year in pattern.findall(message.corps):
             date = datetime.date(int(year), MOIS.index(month) + 1, 1 if day == "1er" else int(day))
-            dossier = message.conversation.agent.dossier
+            dossier = message.conversation.agent.dossier  # type: ignore[union-attr]
             history = EchelonHistorique.objects.filter(dossier=dossier, echelon=int(echelon))
             assert history.filter(date_effet=date).exists(), f"{message.corps[:80]}… vs the dossier"
             if dossier.echelon == int(echelon):

@@ -161,7 +161,7 @@ def test_a_voeu_covering_no_post_of_the_discipline_is_explained_as_such() -> Non
     data = chain_data()
     data.voeux = {**data.voeux, 5: [voeu(52, 1, "ETB", 99, commune=CLERMONT), *data.voeux[5]]}
     data.voeu_scores = {**data.voeu_scores, 52: 2000}
-    data.voeux[5][1:] = [voeu(51, 2, "ETB", 4, commune=CLERMONT)]
+    data.voeux[5][1:] = [voeu(51, 2, "ETB", 4, commune=CLERMONT)]  # type: ignore[index]
     market = build_market(data)
     computation = compute(market)
     assert computation.explanations[4][0] == [1, 2000, None, "aucun", 0, None]

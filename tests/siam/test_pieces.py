@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Agent
+from lib.audit.models import LogEntry
 from siam.models import Demande, Motif, MotifDeclare, PieceJustificative, StatutPiece
+from siam.services.pieces import decide_piece
 from tests.siam.conftest import client_for, text
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +43,9 @@ def test_accepted_files_are_stored_privately_with_the_type_read_from_their_conte
     assert response.status_code == 302
     piece = PieceJustificative.objects.get(demande=demande_a)
     assert piece.content_type == content_type and piece.nom_original == name and piece.taille == len(content)
-    stored = Path(settings.MEDIA_ROOT) / piece.fichier.name
+    stored = Path(settings.MEDIA_ROOT) / piece.fichier.name  # type: ignore[operator]
     assert stored.read_bytes() == content
-    assert name not in piece.fichier.name  # the disk never sees the uploaded name
+    assert name not in piece.fichier.name  # type: ignore[operator]  # the disk never sees the uploaded name
     assert not str(stored).startswith(str(settings.STATIC_ROOT))
 
 
@@ -85,7 +87,7 @@ def test_owner_downloads_the_file_and_can_withdraw_it_while_unexamined(demande_a
     upload(client, demande_a, "livret.pdf", PDF)
     piece = PieceJustificative.objects.get()
     response = client.get(f"/siam/pieces/{piece.pk}/fichier/")
-    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
     assert response["Content-Type"] == "application/pdf"
     assert 'attachment; filename="livret.pdf"' in response["Content-Disposition"]
     assert client.post(f"/siam/pieces/{piece.pk}/retirer/").status_code == 302
@@ -139,3 +141,24 @@ def test_anonymous_is_sent_to_login(demande_a: Demande, teacher_a: Agent) -> Non
     for url in (f"/siam/pieces/{piece.pk}/fichier/", f"/siam/demandes/{demande_a.pk}/pieces/"):
         response = Client().get(url)
         assert response.status_code == 302 and response["Location"].startswith("/compte/login/")
+
+
+def test_deposit_withdrawal_and_decision_are_kept_in_the_demande_journal(
+    demande_a: Demande, teacher_a: Agent, rectorat: Agent
+) -> None:
+    client = client_for(teacher_a)
+    upload(client, demande_a, "livret.pdf", PDF)
+    upload(client, demande_a, "photo.png", PNG)
+    first, second = PieceJustificative.objects.order_by("pk")
+    assert client.post(f"/siam/pieces/{first.pk}/retirer/").status_code == 302
+    decide_piece(piece=second, staff=rectorat, statut=StatutPiece.REFUSEE, motif_refus="Illisible.")
+    journal = [
+        (e.action, e.auteur, e.libelle, e.motif)
+        for e in LogEntry.objects.for_object(demande_a).filter(action__startswith="piece.").order_by("date", "pk")
+    ]
+    assert journal == [
+        ("piece.depot", teacher_a, "Pièce déposée : livret.pdf", ""),
+        ("piece.depot", teacher_a, "Pièce déposée : photo.png", ""),
+        ("piece.retrait", teacher_a, "Pièce retirée : livret.pdf", ""),
+        ("piece.decision", rectorat, "Pièce photo.png : refusée", "Illisible."),
+    ]

@@ -258,7 +258,7 @@ def test_a_retained_teacher_leaves_the_general_intra_and_is_told_once_in_his_cou
     assert (
         "est retenue" in message.corps and "Vos autres vœux du mouvement intra ne sont plus examinés" in message.corps
     )
-    assert message.envoi.key == decided.courrier_key == f"siam:spea:{candidature.pk}:decision"
+    assert message.envoi.key == decided.courrier_key == f"siam:spea:{candidature.pk}:decision"  # type: ignore[union-attr]
     # the post Alice held (Lycée Blaise-Pascal) joins the intra as a known vacancy
     freed = Poste.objects.get(campagne=intra, etablissement=ref["etablissement"], profile=False)
     assert (freed.nombre, freed.discipline_id) == (1, ref["discipline"].pk)
@@ -269,7 +269,7 @@ def test_a_retained_teacher_leaves_the_general_intra_and_is_told_once_in_his_cou
     # without Alice, Dumas obtains his vœu 1 (Albert-Camus, freed by Blanc) and Garnier is extended to the
     # post Alice left, in the Puy-de-Dôme, instead of Moulins
     obtained = {
-        r.demande.agent.nom: (r.poste.etablissement.nom, r.extended)
+        r.demande.agent.nom: (r.poste.etablissement.nom, r.extended)  # type: ignore[union-attr]
         for r in results.filter(poste__isnull=False, kept=False).select_related(
             "demande__agent", "poste__etablissement"
         )

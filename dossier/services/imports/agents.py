@@ -23,6 +23,7 @@ from dossier.models import (
 )
 from dossier.services.imports.base import Importer, Row, parse_date
 from dossier.services.imports.etablissements import choice_lookup
+from lib.audit import log_action
 
 CIVILITES = {**choice_lookup(Civilite.choices), "": "", "mme.": "MME", "m.": "M", "mr": "M"}
 CLASSES = {
@@ -213,7 +214,8 @@ class AgentImporter(Importer):
                 position=v["position"],
                 debut_ags=v["debut_ags"],
             )
-            DossierChange.objects.create(
-                dossier=dossier, auteur=auteur, objet=_("création du dossier"), apres=str(agent), motif=_("import CSV")
-            )
+            log_action(
+                dossier, DossierChange.ACTION, auteur=auteur, libelle=_("création du dossier"), avant="",
+                apres=str(agent), motif=_("import CSV"),
+            )  # fmt: skip
         return len(rows)

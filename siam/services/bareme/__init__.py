@@ -25,7 +25,7 @@ from siam.bareme.components import REGISTRY
 from siam.calendar import at_or_after
 from siam.errors import PhaseFermee, SiamError
 from siam.models import Campagne, Demande, EtatDemande, Phase
-from siam.models.bareme import BaremeChange, BaremeExtension, BaremeVoeu, ObjetChange
+from siam.models.bareme import BaremeExtension, BaremeVoeu, ObjetChange, log_bareme_change
 from siam.services.bareme.departage import tiebreak_ranks
 from siam.services.bareme.load import Participant, load_participants
 from siam.services.bareme.rules import (
@@ -253,8 +253,8 @@ def set_rules(*, campagne: Campagne, rows: list[dict[str, Any]], auteur: Agent |
             )
         write_rows(locked, new)
         changed = [REGISTRY[(a or b)["code"]].label for b, a in zip(before, after, strict=True)]
-        BaremeChange.objects.create(
-            campagne=locked, objet=ObjetChange.REGLES, auteur=auteur,
+        log_bareme_change(
+            locked, ObjetChange.REGLES, auteur=auteur,
             libelle=(_("Règles du barème modifiées\u00a0: %(composantes)s") % {"composantes": ", ".join(changed)})[:300],
             avant=before, apres=after, motif=motif or _("Configuration des règles avant le calcul des barèmes."),
         )  # fmt: skip

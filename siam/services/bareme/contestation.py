@@ -14,7 +14,7 @@ from iprof.courrier.models import Categorie
 from iprof.courrier.services import post_courrier
 from siam.errors import PhaseFermee, SiamError
 from siam.models import Campagne, Demande, Phase, Voeu
-from siam.models.bareme import BaremeChange, Contestation, ObjetChange, StatutContestation
+from siam.models.bareme import Contestation, ObjetChange, StatutContestation, log_bareme_change
 from siam.services.bareme import refresh_demande, require_modifiable, totals_of
 from siam.services.bareme.verification import Changement, set_fact, set_line
 from siam.services.pieces import check_upload
@@ -120,9 +120,9 @@ def answer_contestation(
         if change is not None:
             libelle = f"{libelle} — {change.libelle}"
             avant, apres = {**change.avant, **avant}, {**change.apres, **apres}
-        BaremeChange.objects.create(
-            campagne=demande.campagne, demande=demande, voeu=locked.voeu, auteur=staff, objet=ObjetChange.CONTESTATION,
-            libelle=libelle[:300], avant=avant, apres=apres, motif=reponse,
+        log_bareme_change(
+            demande, ObjetChange.CONTESTATION, auteur=staff, voeu=locked.voeu, libelle=libelle,
+            avant=avant, apres=apres, motif=reponse,
         )  # fmt: skip
         _post_answer(locked, staff)
     return locked

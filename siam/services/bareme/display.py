@@ -139,7 +139,7 @@ def bareme_page(demande: Demande, now: datetime.datetime | None = None, *, store
     motifs = motifs_of(demande)
     page.refusees = [m for m in motifs if m.statut == StatutMotif.REFUSE]
     page.en_attente = [m for m in motifs if m.statut == StatutMotif.DECLARE]
-    page.historique = list(BaremeChange.objects.for_demande(demande).select_related("voeu"))
+    page.historique = list(BaremeChange.objects.for_demande(demande))
     page.contestations = list(Contestation.objects.filter(demande=demande).select_related("voeu"))
     return page
 

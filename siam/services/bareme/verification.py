@@ -1,6 +1,6 @@
 """Staff verification of a dossier's barème: decisions on claimed bonuses, corrections of a line.
 
-Every change is kept in BaremeChange (who, when, what before and after, why), shown to the teacher,
+Every change is kept in the journal as a BaremeChange (who, when, what before and after, why), shown to the teacher,
 and recomputes that demande's barèmes when they are already stored. Refused once barèmes are définitifs.
 """
 
@@ -18,7 +18,14 @@ from siam import bareme as core
 from siam.bareme.text import format_points
 from siam.errors import SiamError
 from siam.models import Demande, MotifDeclare, StatutMotif, Voeu
-from siam.models.bareme import COMPOSANTES, BaremeChange, BaremeCorrection, FaitCorrige, ObjetChange
+from siam.models.bareme import (
+    COMPOSANTES,
+    BaremeChange,
+    BaremeCorrection,
+    FaitCorrige,
+    ObjetChange,
+    log_bareme_change,
+)
 from siam.services.bareme import refresh_demande, require_modifiable, totals_of
 from siam.services.bareme.load import Participant, load_participants
 from siam.services.bareme.rules import active_dicts, compiled_rules, default_rows, stored_rows
@@ -46,10 +53,9 @@ def _record(
     refresh_demande(demande)
     if totaux is not None:
         avant, apres = {**avant, "totaux": totaux}, {**apres, "totaux": totals_of(demande)}
-    return BaremeChange.objects.create(
-        campagne=demande.campagne, demande=demande, voeu=voeu, auteur=auteur, objet=objet,
-        libelle=libelle[:300], avant=avant, apres=apres, motif=motif,
-    )  # fmt: skip
+    return log_bareme_change(
+        demande, objet, auteur=auteur, voeu=voeu, libelle=libelle, avant=avant, apres=apres, motif=motif
+    )
 
 
 def decide_claim(*, motif: MotifDeclare, staff: Agent, statut: str, motif_refus: str = "") -> MotifDeclare:

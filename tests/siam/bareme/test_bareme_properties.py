@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from decimal import Decimal
+from typing import Any
 
 from bareme_helpers import INTER, INTRA
 from hypothesis import assume, given
@@ -112,7 +113,7 @@ voeu_bodies = st.fixed_dictionaries(
     }
 )
 voeux_lists = st.lists(voeu_bodies, min_size=1, max_size=8).map(
-    lambda bodies: [VoeuFacts(rang=rang, **body) for rang, body in enumerate(bodies, start=1)]
+    lambda bodies: [VoeuFacts(rang=rang, **body) for rang, body in enumerate(bodies, start=1)]  # type: ignore[arg-type]
 )
 compiled = st.sampled_from([INTER, INTRA])
 
@@ -170,7 +171,7 @@ points = st.decimals(min_value=0, max_value=5000, places=1, allow_nan=False, all
 
 @given(points, points, st.lists(points, min_size=1, max_size=5, unique=True), st.booleans(), situations, voeux_lists)
 def test_edited_rules_round_trip_and_compute_the_same(rc, enfant, grid, limitrophes, s, voeux):
-    rows = default_rules_inter().to_dicts()
+    rows: list[dict[str, Any]] = default_rules_inter().to_dicts()  # type: ignore[assignment]
     for row in rows:
         if row["code"] == "rc":
             row["params"].update(points=str(rc), limitrophes=limitrophes)

@@ -6,6 +6,7 @@ import ast
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bareme_helpers import GRENOBLE, LILLE, LYON, VALIDATED, academies, line_of, situation
@@ -35,14 +36,14 @@ def test_default_rules_round_trip_through_json_dicts(rules):
 
 
 def test_decimals_are_written_as_strings_and_read_back_exactly():
-    rc = next(row for row in default_rules_inter().to_dicts() if row["code"] == "rc")
+    rc: dict[str, Any] = next(row for row in default_rules_inter().to_dicts() if row["code"] == "rc")  # type: ignore[misc]
     assert rc["params"]["points"] == "150.2"
     rc["params"]["points"] = 150.2  # a float typed in a JSON editor
     assert Rules.from_dicts([rc]).components[0].params["points"] == Decimal("150.2")
 
 
 def test_changing_a_value_in_the_rows_changes_the_bareme():
-    rows = default_rules_inter().to_dicts()
+    rows: list[dict[str, Any]] = default_rules_inter().to_dicts()  # type: ignore[assignment]
     for row in rows:
         if row["code"] == "rc":
             row["params"]["points"] = "200"
@@ -52,7 +53,7 @@ def test_changing_a_value_in_the_rows_changes_the_bareme():
 
 
 def _rows_with(code, **changes):
-    rows = default_rules_inter().to_dicts()
+    rows: list[dict[str, Any]] = default_rules_inter().to_dicts()  # type: ignore[assignment]
     row = next(r for r in rows if r["code"] == code)
     for key, value in changes.items():
         if key in row["params"] or key not in row:
