@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def decide_claims(*, motifs: Iterable[int], staff: Agent, statut: str, motif_refus: str = "") -> Bilan:
     """Validate or refuse each motif not already so, through decide_claim (history, recomputed barème)."""
     if statut == StatutMotif.REFUSE and not motif_refus.strip():
-        raise SiamError(_("Indiquez le motif du refus : il sera communiqué à l'agent."), field="motif_refus")
+        raise SiamError(_("Indiquez le motif du refus\u00a0: il sera communiqué à l'agent."), field="motif_refus")
     traitees = deja = 0
     rows = dict(MotifDeclare.objects.filter(pk__in=set(motifs)).values_list("pk", "demande_id"))
     with transaction.atomic():  # a domain error (phase closed) on one row: nothing is written

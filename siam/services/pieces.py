@@ -105,7 +105,7 @@ def upload_piece(
         piece.fichier.save(f"piece{extension}", ContentFile(fichier.read()), save=False)
         piece.save()
         log_action(
-            demande, "piece.depot", auteur=demande.agent, libelle=_("Pièce déposée : %(nom)s") % {"nom": original},
+            demande, "piece.depot", auteur=demande.agent, libelle=_("Pièce déposée\u00a0: %(nom)s") % {"nom": original},
             data={"piece": piece.pk},
         )  # fmt: skip
     return piece
@@ -120,7 +120,7 @@ def delete_piece(*, piece: PieceJustificative) -> None:
         PieceJustificative.objects.filter(pk=piece.pk).delete()
         log_action(
             piece.demande, "piece.retrait", auteur=piece.demande.agent,
-            libelle=_("Pièce retirée : %(nom)s") % {"nom": piece.nom_original}, data={"piece": piece.pk},
+            libelle=_("Pièce retirée\u00a0: %(nom)s") % {"nom": piece.nom_original}, data={"piece": piece.pk},
         )  # fmt: skip
         transaction.on_commit(lambda: piece.fichier.delete(save=False))
 
@@ -137,7 +137,7 @@ def decide_piece(*, piece: PieceJustificative, staff: Agent, statut: str, motif_
         locked.save(update_fields=["statut", "motif_refus", "decided_by", "decided_at"])
         log_action(
             locked.demande, "piece.decision", auteur=staff, motif=locked.motif_refus,
-            libelle=_("Pièce %(nom)s : %(statut)s") % {"nom": locked.nom_original, "statut": locked.get_statut_display()},
+            libelle=_("Pièce %(nom)s\u00a0: %(statut)s") % {"nom": locked.nom_original, "statut": locked.get_statut_display()},
             data={"piece": locked.pk, "statut": locked.statut},
         )  # fmt: skip
     return locked
@@ -154,7 +154,7 @@ class Bilan:
 def decide_pieces(*, pieces: Iterable[int], staff: Agent, statut: str, motif_refus: str = "") -> Bilan:
     """Decide each pièce through decide_piece; those already so decided are counted, not touched."""
     if statut == StatutPiece.REFUSEE and not motif_refus.strip():
-        raise SiamError(_("Indiquez le motif du refus : il sera communiqué à l'agent."), field="motif_refus")
+        raise SiamError(_("Indiquez le motif du refus\u00a0: il sera communiqué à l'agent."), field="motif_refus")
     traitees = deja = 0
     with transaction.atomic():
         for pk in sorted(set(pieces)):

@@ -157,8 +157,8 @@ def test_deposit_withdrawal_and_decision_are_kept_in_the_demande_journal(
         for e in LogEntry.objects.for_object(demande_a).filter(action__startswith="piece.").order_by("date", "pk")
     ]
     assert journal == [
-        ("piece.depot", teacher_a, "Pièce déposée : livret.pdf", ""),
-        ("piece.depot", teacher_a, "Pièce déposée : photo.png", ""),
-        ("piece.retrait", teacher_a, "Pièce retirée : livret.pdf", ""),
-        ("piece.decision", rectorat, "Pièce photo.png : refusée", "Illisible."),
+        ("piece.depot", teacher_a, "Pièce déposée\u00a0: livret.pdf", ""),
+        ("piece.depot", teacher_a, "Pièce déposée\u00a0: photo.png", ""),
+        ("piece.retrait", teacher_a, "Pièce retirée\u00a0: livret.pdf", ""),
+        ("piece.decision", rectorat, "Pièce photo.png\u00a0: refusée", "Illisible."),
     ]
