@@ -266,3 +266,21 @@ def test_the_campagne_admin_page_shows_its_calendar_changes_from_the_journal(int
     page = text(client_for(rectorat).get(f"/admin/siam/campagne/{intra.pk}/change/"))
     assert "panne du serveur" in page and "Aucun changement." not in page
     assert ChangementCalendrier.objects.for_object(intra).get().get_champ_display() in page
+
+
+def test_a_published_campagne_refuses_any_barème_change_whatever_its_dates(
+    filled_published: Demande, rectorat: Agent, at: Any
+) -> None:
+    """The dates say « before the barèmes définitifs » (edited back in the database); the published run says no."""
+    from siam.errors import PhaseFermee
+    from siam.services.bareme import recompute_baremes, set_rules, stored_rows
+
+    campagne = filled_published.campagne
+    at(PUBLIE)
+    Campagne.objects.filter(pk=campagne.pk).update(**reopened())
+    campagne = Campagne.objects.get(pk=campagne.pk)
+    assert timezone.now() < campagne.baremes_definitifs  # the date alone would let it through
+    with pytest.raises(PhaseFermee, match="arrêtés définitivement"):
+        set_rules(campagne=campagne, rows=stored_rows(campagne), auteur=rectorat, motif="erreur")
+    with pytest.raises(PhaseFermee):
+        recompute_baremes(campagne=campagne)

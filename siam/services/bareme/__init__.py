@@ -56,11 +56,18 @@ __all__ = [
 
 
 def require_modifiable(campagne: Campagne, now: datetime.datetime) -> None:
-    """Nothing changes a barème once the campagne's barèmes are définitifs."""
+    """Nothing changes a barème once the campagne's barèmes are définitifs: by the date, or by a milestone (the
+    barèmes marked définitifs, a result published) that the calendar can no longer undo."""
     if now >= campagne.baremes_definitifs:
         raise PhaseFermee(
             _("Les barèmes sont définitifs depuis le %(date)s\u00a0: plus aucune modification n'est possible.")
             % {"date": moment(campagne.baremes_definitifs)}
+        )
+    if at_or_after(campagne.phase_at(now), Phase.BAREMES_DEFINITIFS):
+        raise PhaseFermee(
+            _(
+                "Les barèmes de cette campagne ont été arrêtés définitivement\u00a0: plus aucune modification n'est possible."
+            )
         )
 
 
