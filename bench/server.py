@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -205,6 +206,25 @@ def gunicorn_workers() -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
 
+CHAINED = ("During handling of the above exception", "The above exception was the direct cause")
+
+
+def log_summary(text: str) -> str:
+    """How many errors the log holds, by the exception that ended each traceback (the last of a chain)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    ends, inside = [], False
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            inside = True
+        elif inside and not line.startswith((" ", "\t", *CHAINED)):
+            inside = False
+            after = next((x for x in lines[i + 1 :] if not x.startswith((" ", "\t"))), "")  # messages go on indented
+            if not after.startswith(CHAINED):
+                ends.append(line.strip()[:120])
+    counted = Counter(ends)
+    return f"{len(ends)} errors with a traceback" + "".join(f"; {n} x {end}" for end, n in counted.most_common(3))
+
+
 @dataclass(frozen=True)
 class Gunicorn:
     port: int
@@ -263,7 +283,8 @@ def gunicorn(
         log.close()
         errors = Path(log.name).read_text(errors="replace")
         if "Traceback" in errors or "[ERROR]" in errors or "[CRITICAL]" in errors:
-            print(f"gunicorn log ({log.name}) has errors; last lines:\n" + "\n".join(errors.splitlines()[-15:]))
+            print(f"gunicorn log ({log.name}) has errors: {log_summary(errors)}; last lines:")
+            print("\n".join(errors.splitlines()[-6:]))
         else:
             Path(log.name).unlink(missing_ok=True)
 
