@@ -10,7 +10,7 @@ export DATABASE_URL ?= $(shell ./scripts/postgres.sh url)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: lock help install db migrate demo communes-refresh run stop test test-fast lint format bench bench-tools browser clean
+.PHONY: lock help install db migrate demo communes-refresh run stop test test-fast lint format bench bench-tools browser sshd clean
 
 help:
 	@echo "make run    — installe, démarre PostgreSQL, charge la démo et sert le portail sur http://$(HOST):$(PORT)"
@@ -69,15 +69,23 @@ browser:
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; \
 	fi
 
+# The SFTP path of the private files (tests/siam/test_pieces_sftp.py, bench_storage) runs against a throwaway
+# sshd of Debian's OpenSSH started on a loopback port by the run itself; the machine's own sshd is never started.
+sshd:
+	@if [ ! -x /usr/sbin/sshd ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null; fi; \
+	fi
+
 # Two workers (pytest-xdist), each with its own test database (test_…_gw0, _gw1) and live server port;
 # a module marked xdist_group stays on one worker. `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= 2
 PYTEST_XDIST = -n $(PYTEST_WORKERS) --dist loadgroup
 
-test: install db browser
+test: install db browser sshd
 	IPROF_ENV=test $(PY) -m pytest -q $(PYTEST_XDIST) $(PYTEST_ARGS)
 
-test-fast: install db
+test-fast: install db sshd
 	IPROF_ENV=test $(PY) -m pytest -q -m "not e2e" $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: install db
@@ -98,7 +106,7 @@ bench-tools:
 		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy redis-server >/dev/null; fi; \
 	fi
 
-bench: install db browser bench-tools
+bench: install db browser bench-tools sshd
 	IPROF_ENV=test $(PY) bench/run.py
 
 # After changing the dependency lists of pyproject.toml: recompile both locks (keeps existing pins).

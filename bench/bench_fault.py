@@ -2,15 +2,16 @@
 
 Run: IPROF_ENV=test .venv/bin/python bench/bench_fault.py   (or `make bench`)
 
-A throwaway database `bench_fault` served by `gunicorn iprof.wsgi` (production settings, Django's
-CONN_HEALTH_CHECKS on); USERS teachers run the closing-day journey of bench_load for RUN_SECONDS;
-RESTART_AT seconds in, `./scripts/postgres.sh restart` restarts the checkout's PostgreSQL ONCE
-(other people's test runs on that server lose their connections for a few seconds: never more
-than one restart per run). Printed: the statuses second by second around the outage, how long
-until requests succeed again without restarting gunicorn, whether every error was the clean 503
-page with Retry-After (no traceback, no 500), then the reconciliation of acknowledged saves and
-the integrity of every voeux list. Skipped when DATABASE_URL is not the checkout's PostgreSQL.
-BENCH_FAULT_DRY=1 runs everything but the restart (to check the script without disturbing anyone).
+A PostgreSQL server of the run's own (server.throwaway_postgres: initdb in a temporary directory, a free
+loopback port, Debian's PostgreSQL binaries), never the checkout's shared one: nobody else's connections
+are cut. On it, a throwaway database `bench_fault` served by `gunicorn iprof.wsgi` (production settings,
+Django's CONN_HEALTH_CHECKS on); USERS teachers run the closing-day journey of bench_load for
+RUN_SECONDS; RESTART_AT seconds in, that server is restarted once (`pg_ctl stop -m fast`, then
+`start`: open transactions rolled back, every connection cut). Printed: the statuses second by second
+around the outage, how long until requests succeed again without restarting gunicorn, whether every
+error was the clean 503 page with Retry-After (no traceback, no 500), then the reconciliation of
+acknowledged saves and the integrity of every voeux list. The cluster is removed at the end.
+BENCH_FAULT_DRY=1 runs everything but the restart.
 """
 
 from __future__ import annotations
@@ -41,13 +42,14 @@ def failed(event: loadlib.Event) -> bool:
     return event.status >= 500
 
 
-def restart_postgres() -> tuple[float, str]:
+def restart_postgres(cluster: server.ThrowawayPostgres) -> tuple[float, str]:
     started = time.perf_counter()
-    done = subprocess.run(
-        ["./scripts/postgres.sh", "restart"], cwd=server.ROOT, capture_output=True, text=True, timeout=120, check=False
-    )
-    output = (done.stdout + done.stderr).strip()
-    return time.perf_counter() - started, f"exit {done.returncode}" + (f": {output[-200:]}" if output else "")
+    try:
+        cluster.restart()
+        outcome = "pg_ctl stop -m fast, then start: done"
+    except subprocess.CalledProcessError as exc:
+        outcome = f"FAILED: {(exc.stderr or b'').decode(errors='replace')[-200:]}"
+    return time.perf_counter() - started, outcome
 
 
 def timeline(events: list[loadlib.Event], start: float, end: float, step: float = 1.0) -> None:
@@ -115,13 +117,8 @@ def integrity(url: str) -> None:
 
 def main() -> None:
     print(server.machine_line(), flush=True)
-    own = subprocess.run(
-        ["./scripts/postgres.sh", "url"], cwd=server.ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    if own != server.BASE_URL and not DRY:
-        print(f"fault: skipped, DATABASE_URL ({server.BASE_URL}) is not this checkout's PostgreSQL ({own})")
-        return
-    with server.portal_database(DB, teachers=200) as url:
+    with server.throwaway_postgres() as cluster, server.portal_database(DB, teachers=200, base=cluster.url) as url:
+        print(f"PostgreSQL of the run: {cluster.bin.parent.name}, 127.0.0.1:{cluster.port}, data in {cluster.data}")
         targets, max_voeux = campagne_targets(url, SLUG)
         pool = loadlib.AccountPool(bench_identifiants(url), targets, per_account=max_voeux, seed=2028)
         with server.gunicorn(url) as g:
@@ -143,10 +140,10 @@ def main() -> None:
             run.start()
             time.sleep(RESTART_AT)
             began = time.perf_counter() - stats.origin
-            took, outcome = (0.0, "dry run") if DRY else restart_postgres()
+            took, outcome = (0.0, "dry run") if DRY else restart_postgres(cluster)
             back = began + took
             print(
-                f"restart: ./scripts/postgres.sh restart took {took:.1f} s ({outcome}); "
+                f"restart of the run's PostgreSQL took {took:.1f} s ({outcome}); "
                 f"PostgreSQL down from t={began:.1f} s, accepting connections at t={back:.1f} s",
                 flush=True,
             )
@@ -178,7 +175,7 @@ def report_outage(events: list[loadlib.Event], began: float, back: float, elapse
     print(
         f"requests succeed again at t={recovered.at:.1f} s, {recovered.at - began:.1f} s after the restart began "
         f"and {'at once' if after_back <= 0 else f'{after_back:.1f} s'} after PostgreSQL accepted connections again "
-        f"(the restart command took {back - began:.1f} s), gunicorn not restarted; "
+        f"(the restart took {back - began:.1f} s), gunicorn not restarted; "
         f"failed answers from t={failures[0].at:.1f} s to t={last.at:.1f} s; the last failed request was sent at "
         f"t={last.at - last.seconds:.1f} s ({'before' if last.at - last.seconds <= back else 'after'} PostgreSQL "
         "was back)"

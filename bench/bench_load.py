@@ -33,13 +33,18 @@ SAVE = "voeu save POST"
 
 
 def campagne_targets(url: str, slug: str) -> tuple[list[tuple[str, str]], int]:
-    """Every établissement and commune of the campagne's académie (valid ETB / COM voeux), and max_voeux."""
+    """Every établissement and commune of the campagne's académie (valid ETB / COM voeux), and max_voeux.
+
+    Not the bench teachers' own établissement (their dossier is fdupont's): SIAM refuses a titulaire's own post."""
     rows = server.sql(
         url,
         """
         SELECT 'ETB', e.uai FROM dossier_etablissement e
           JOIN dossier_commune c ON c.id = e.commune_id JOIN dossier_departement d ON d.id = c.departement_id
          WHERE d.academie_id = (SELECT academie_id FROM siam_campagne WHERE slug = %s)
+           AND e.id IS DISTINCT FROM (
+               SELECT x.etablissement_id FROM dossier_dossier x JOIN accounts_agent a ON a.id = x.agent_id
+                WHERE a.identifiant = 'fdupont')
         UNION ALL
         SELECT 'COM', c.code_insee FROM dossier_commune c JOIN dossier_departement d ON d.id = c.departement_id
          WHERE d.academie_id = (SELECT academie_id FROM siam_campagne WHERE slug = %s)

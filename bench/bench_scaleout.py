@@ -4,12 +4,15 @@ Run: IPROF_ENV=test .venv/bin/python bench/bench_scaleout.py   (or `make bench`)
 
 A throwaway database `bench_scaleout` (demo data + 500 bench teachers), a throwaway Redis
 (Debian redis-server on a free loopback port, no persistence) as the cache of both nodes
-(CACHE_URL: allauth's login rate limits), a shared private-files directory (MEDIA_ROOT; an object
-store in production: DEPLOY.md), and two `gunicorn iprof.wsgi` nodes (production settings,
-TRUSTED_PROXY_COUNT=1) that share nothing else. HAProxy (Debian haproxy) balances round-robin
+(CACHE_URL: allauth's login rate limits), a throwaway SFTP server (bench/sftpd.py, Debian's sshd) as
+the private files' store (FILE_STORAGE_BACKEND=lib.storage.SFTPStorage; each node's MEDIA_ROOT is its
+own and stays empty), and two `gunicorn iprof.wsgi` nodes (production settings, TRUSTED_PROXY_COUNT=1)
+that share nothing else. HAProxy (Debian haproxy) balances round-robin
 without stickiness, so one teacher's requests go to both nodes (sessions in PostgreSQL), and
 checks GET /sante/ on each node every second (2 failures: DOWN).
 
+0. Private files are shared: bench_storage.shared_files (a pièce and a courrier attachment uploaded
+   through node 1, downloaded through node 2, another teacher refused on both, the file on the SFTP side).
 1. Rate limits are shared: after 5 wrong passwords for one identifiant, sent to the two nodes in turn,
    the right password is refused too (allauth: 5/5m/key), and the counters are in Redis.
 2. The closing-day journey (loadlib.JOURNEY) at BENCH_SCALE_LEVELS (8,16,32,64) concurrent teachers,
@@ -19,7 +22,8 @@ checks GET /sante/ on each node every second (2 failures: DOWN).
    DOWN, the errors and when they happened, then the node restarted on its port and when it is UP
    again; every acknowledged voeu save is then looked up in the database.
 Everything is stopped and dropped at the end. Needs haproxy and redis-server (Debian packages):
-`make bench` installs them when missing.
+`make bench` installs them when missing, and openssh-server (without it the nodes share a MEDIA_ROOT
+directory instead, as a shared file system would).
 """
 
 from __future__ import annotations
@@ -40,8 +44,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_load
+import bench_storage
 import loadlib
 import server
+import sftpd
 
 DB = "bench_scaleout"
 SLUG = "intra-2027-clermont"
@@ -299,18 +305,28 @@ def main() -> None:
         journey = loadlib.Journey(port=0, slug=SLUG, password=server.BENCH_PASSWORD, pool=pool)
         with ExitStack() as stack:
             redis_url = stack.enter_context(redis_server(tmp))
-            env = server.env_for(
-                url, production=True, CACHE_URL=redis_url, TRUSTED_PROXY_COUNT="1", MEDIA_ROOT=str(tmp / "media")
+            no_sftp = sftpd.missing()
+            store = None if no_sftp else stack.enter_context(sftpd.sftp_server())
+            files = store.environment() if store else {}
+            roots = [tmp / "node1-media", tmp / "node2-media"] if store else [tmp / "media"] * 2
+            env1, env2 = (
+                server.env_for(
+                    url, production=True, CACHE_URL=redis_url, TRUSTED_PROXY_COUNT="1", MEDIA_ROOT=str(root), **files
+                )
+                for root in roots
             )
-            node1 = stack.enter_context(server.gunicorn(url, env=env))
-            node2 = stack.enter_context(server.gunicorn(url, env=env))
+            node1 = stack.enter_context(server.gunicorn(url, env=env1))
+            node2 = stack.enter_context(server.gunicorn(url, env=env2))
             proxy = HAProxy(tmp, {"node1": node1.port, "node2": node2.port}, maxconn=node1.workers)
             stack.callback(proxy.stop)
             print(
                 f"HAProxy 127.0.0.1:{proxy.port} -> node1 :{node1.port}, node2 :{node2.port} "
                 f"({node1.workers} sync workers each, production settings), Redis {redis_url}, "
-                f"PostgreSQL database {server.scoped(DB)}"
+                f"PostgreSQL database {server.scoped(DB)}, private files "
+                + (f"on sshd 127.0.0.1:{store.port} (SFTP)" if store else f"in one shared MEDIA_ROOT ({no_sftp})")
             )
+            if store:
+                bench_storage.shared_files(url, (node1.port, node2.port), store, list(set(roots)))
             shared_rate_limit(proxy, redis_url)
             journey.port = proxy.port
             loadlib.run_for(3, 4, journey.user)  # warm-up of both nodes
@@ -328,7 +344,7 @@ def main() -> None:
             print(
                 f"requests served per node during the two-node levels: { {k: after[k] - before.get(k, 0) for k in after} }"
             )
-            kill_run(url, env, journey, proxy, stack, node2)
+            kill_run(url, env2, journey, proxy, stack, node2)
         bench_load.reconcile(url, journey.acks)
 
 

@@ -141,26 +141,32 @@ class Browser:
         return self.conn
 
     def request(self, name: str, method: str, path: str, data: dict[str, str] | None = None) -> tuple[int, str, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        status, location, content = self.send(name, method, path, body, "application/x-www-form-urlencoded")
+        return status, location, content.decode("utf-8", "replace")
+
+    def send(
+        self, name: str, method: str, path: str, body: bytes | None = None, content_type: str = ""
+    ) -> tuple[int, str, bytes]:
+        """One request with a raw body (a form, a multipart upload); the answer's bytes as they came."""
         headers = {"Host": f"{self.host}:{self.port}", "Connection": "keep-alive", **self.extra_headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if data is not None:
-            body = urllib.parse.urlencode(data)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if body is not None:
+            headers["Content-Type"] = content_type
             headers["Referer"] = f"{self.scheme}://{self.host}:{self.port}{path}"
         started = time.perf_counter()
         try:
             conn = self._connection()
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
-            text = response.read().decode("utf-8", "replace")
+            content = response.read()
         except (OSError, http.client.HTTPException) as exc:
             self.close()
             if self.stats is not None:
                 self.stats.add(name, time.perf_counter() - started, CONNECTION_ERROR)
                 self.stats.error(f"{name}: {exc!r}")
-            return CONNECTION_ERROR, "", ""
+            return CONNECTION_ERROR, "", b""
         elapsed = time.perf_counter() - started
         if response.will_close:
             self.close()
@@ -173,10 +179,30 @@ class Browser:
                 else:
                     self.cookies[key] = morsel.value
         if self.stats is not None:
+            text = content.decode("utf-8", "replace") if response.status >= 500 else ""
             self.stats.add(
                 name, elapsed, response.status, retry_after=response.headers.get("Retry-After", ""), body=text
             )
-        return response.status, response.headers.get("Location", ""), text
+        return response.status, response.headers.get("Location", ""), content
+
+    def post_file(
+        self, name: str, path: str, page_text: str, fields: dict[str, str], file_field: str, filename: str, data: bytes
+    ) -> tuple[int, str, str]:
+        """A multipart/form-data POST with one file, as a browser sends an <input type=file> form."""
+        match = CSRF_INPUT.search(page_text)
+        boundary = "----iprof" + os.urandom(12).hex()
+        parts = [b""]
+        for key, value in {"csrfmiddlewaretoken": match.group(1) if match else "", **fields}.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        body = b"".join(parts)
+        status, location, content = self.send(name, "POST", path, body, f"multipart/form-data; boundary={boundary}")
+        return status, location, content.decode("utf-8", "replace")
 
     def get(self, name: str, path: str) -> tuple[int, str, str]:
         return self.request(name, "GET", path)

@@ -11,9 +11,11 @@ storage (IPROF_PLAIN_STATIC=1) so that no collectstatic writes into the checkout
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,23 +53,23 @@ def scoped(name: str) -> str:
     return name if name.endswith(DB_SUFFIX) else name + DB_SUFFIX
 
 
-def database_url(name: str) -> str:
-    return BASE_URL.rsplit("/", 1)[0] + "/" + scoped(name)
+def database_url(name: str, base: str = BASE_URL) -> str:
+    return base.rsplit("/", 1)[0] + "/" + scoped(name)
 
 
-def recreate_database(name: str) -> str:
+def recreate_database(name: str, base: str = BASE_URL) -> str:
     name = scoped(name)
-    with psycopg.connect(BASE_URL, autocommit=True) as conn:
+    with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
         conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-    return database_url(name)
+    return database_url(name, base)
 
 
-def drop_database(name: str) -> None:
+def drop_database(name: str, base: str = BASE_URL) -> None:
     name = scoped(name)
     for attempt in range(10):  # after a PostgreSQL restart the server may need a moment
         try:
-            with psycopg.connect(BASE_URL, autocommit=True, connect_timeout=5) as conn:
+            with psycopg.connect(base, autocommit=True, connect_timeout=5) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
             return
         except psycopg.OperationalError:
@@ -178,16 +181,19 @@ def setup_portal(url: str, n: int) -> str:
 
 
 @contextmanager
-def portal_database(name: str, teachers: int = 500) -> Iterator[str]:
-    """A throwaway copy of the portal with demo data and `teachers` bench teachers; always dropped."""
+def portal_database(name: str, teachers: int = 500, base: str = BASE_URL) -> Iterator[str]:
+    """A throwaway copy of the portal with demo data and `teachers` bench teachers; always dropped.
+
+    `base`: a URL of the PostgreSQL server to create it on (the checkout's by default, or a
+    throwaway_postgres())."""
     started = time.perf_counter()
-    url = recreate_database(name)
+    url = recreate_database(name, base)
     try:
         made = setup_portal(url, teachers)
         print(f"setup: database {scoped(name)} {made}, {time.perf_counter() - started:.1f} s in all")
         yield url
     finally:
-        drop_database(name)
+        drop_database(name, base)
         print(f"cleanup: database {scoped(name)} dropped")
 
 
@@ -198,6 +204,25 @@ def sql(url: str, query: str, params: tuple[object, ...] = ()) -> list[tuple[obj
 
 def gunicorn_workers() -> int:
     return 2 * (os.cpu_count() or 1) + 1
+
+
+CHAINED = ("During handling of the above exception", "The above exception was the direct cause")
+
+
+def log_summary(text: str) -> str:
+    """How many errors the log holds, by the exception that ended each traceback (the last of a chain)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    ends, inside = [], False
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            inside = True
+        elif inside and not line.startswith((" ", "\t", *CHAINED)):
+            inside = False
+            after = next((x for x in lines[i + 1 :] if not x.startswith((" ", "\t"))), "")  # messages go on indented
+            if not after.startswith(CHAINED):
+                ends.append(line.strip()[:120])
+    counted = Counter(ends)
+    return f"{len(ends)} errors with a traceback" + "".join(f"; {n} x {end}" for end, n in counted.most_common(3))
 
 
 @dataclass(frozen=True)
@@ -258,6 +283,57 @@ def gunicorn(
         log.close()
         errors = Path(log.name).read_text(errors="replace")
         if "Traceback" in errors or "[ERROR]" in errors or "[CRITICAL]" in errors:
-            print(f"gunicorn log ({log.name}) has errors; last lines:\n" + "\n".join(errors.splitlines()[-15:]))
+            print(f"gunicorn log ({log.name}) has errors: {log_summary(errors)}; last lines:")
+            print("\n".join(errors.splitlines()[-6:]))
         else:
             Path(log.name).unlink(missing_ok=True)
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster of its own (initdb in a temporary directory, a free loopback port), for a bench that
+    must stop the server: the checkout's shared server is never touched. As root the server runs as the Debian
+    `postgres` user, as scripts/postgres.sh does."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.bin = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))[-1])
+        self.data, self.run = tmp / "pgdata", tmp / "pgrun"
+        self.port = free_port()
+        self.url = f"postgres://iprof@127.0.0.1:{self.port}/postgres"
+        self.root = os.geteuid() == 0
+        for directory in (self.data, self.run):
+            directory.mkdir(mode=0o700)
+        if self.root:
+            tmp.chmod(0o711)
+            for directory in (self.data, self.run):
+                shutil.chown(directory, "postgres", "postgres")
+        self._as_owner(str(self.bin / "initdb"), "-D", str(self.data), "-U", "iprof", "--auth=trust", "-E", "UTF8",
+                       "--locale=C.UTF-8")  # fmt: skip
+
+    def _as_owner(self, *command: str) -> None:
+        prefix = ["runuser", "-u", "postgres", "--"] if self.root else []
+        subprocess.run([*prefix, *command], cwd="/", check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def start(self) -> None:
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.run} -c max_connections=100"
+        self._as_owner(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.run / "postgres.log"), "-w",
+                       "-t", "60", "-o", options, "start")  # fmt: skip
+
+    def stop(self) -> None:
+        self._as_owner(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def restart(self) -> None:
+        """What an operator's restart does: a fast shutdown (open transactions rolled back), then a start."""
+        self.stop()
+        self.start()
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[ThrowawayPostgres]:
+    with tempfile.TemporaryDirectory(prefix="bench-pg-") as tmp:
+        cluster = ThrowawayPostgres(Path(tmp))
+        cluster.start()
+        try:
+            yield cluster
+        finally:
+            with contextlib.suppress(subprocess.CalledProcessError):
+                cluster.stop()

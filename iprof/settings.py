@@ -186,7 +186,8 @@ WHITENOISE_MAX_AGE = int(env("WHITENOISE_MAX_AGE", "3600")) if HASHED_STATIC els
 STORAGES = {
     # Private files (pièces justificatives, contestations, courrier attachments) all go through this backend:
     # the file system under MEDIA_ROOT, or an object store shared by every node, e.g.
-    # FILE_STORAGE_BACKEND=storages.backends.s3.S3Storage with FILE_STORAGE_OPTIONS={"bucket_name": …} (DEPLOY.md).
+    # FILE_STORAGE_BACKEND=storages.backends.s3.S3Storage with FILE_STORAGE_OPTIONS={"bucket_name": …}, or an SFTP
+    # server: lib.storage.SFTPStorage with {"host": …, "root_path": …, "known_host_file": …, "params": …} (DEPLOY.md).
     "default": {
         "BACKEND": env("FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
         "OPTIONS": json.loads(env("FILE_STORAGE_OPTIONS", "{}")),
