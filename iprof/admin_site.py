@@ -1,4 +1,9 @@
-"""The rectorat's back office: one AdminSite whose home says what is waiting (lib.queues)."""
+"""The rectorat's back office: one AdminSite whose home says what is waiting (lib.queues).
+
+Its own pages (run, compare, publish the mouvement…) are registered on it, not bolted onto ModelAdmins:
+``lib.admin_views.staff_view`` adds them to the site's registry, whose get_urls wraps each with
+admin_view and its permission check.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.admin_views import StaffViewsSite
 from lib.queues import PARAMETER, QUEUES, Queue, base_queryset
 from siam.models import Campagne
 
@@ -62,7 +68,7 @@ def waiting(request: HttpRequest, site: admin.AdminSite) -> list[Bloc]:
     return [b for b in [*blocs.values(), commun] if b.lignes]
 
 
-class IProfAdminSite(admin.AdminSite):
+class IProfAdminSite(StaffViewsSite):
     site_header = _("I-Prof — administration du rectorat")
     site_title = _("I-Prof administration")
     index_title = _("Gestion")
