@@ -93,11 +93,11 @@ class Boite:
 
 
 def echelle(top: float) -> float:
-    """A round top for the scale (1, 2 or 5 times a power of ten) at or above the largest barème."""
+    """A round top for the scale at or above the largest barème, whose quarters are round too."""
     if top <= 0:
         return 1.0
     unit = 10 ** math.floor(math.log10(top))
-    return float(next(k * unit for k in (1, 2, 5, 10) if k * unit >= top))
+    return float(next(k * unit for k in (1, 2, 4, 6, 8, 10) if k * unit >= top))
 
 
 def boxes(rows: list[tuple[str, int, float, float, float, float, float]]) -> tuple[list[Boite], float]:
