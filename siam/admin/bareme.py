@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from lib.admin_errors import DomainErrorsAsMessages, show_error
 from lib.queues import QueueFilter
+from lib.text import accord
 from siam.errors import SiamError
 from siam.models import MotifDeclare, StatutMotif, Voeu
 from siam.models.bareme import (
@@ -297,7 +298,7 @@ class MotifVerificationInline(admin.TabularInline):
     def precisions(self, obj: MotifDeclare) -> str:
         parts = [str(x) for x in (obj.conjoint_commune, obj.academie) if x]
         if obj.annees:
-            parts.append(_("%(n)s an(s)") % {"n": obj.annees})
+            parts.append(accord(obj.annees, _("%(n)s an"), _("%(n)s ans")))
         return " — ".join([*parts, obj.precision]) or "—"
 
     @admin.display(description=gettext_lazy("pièces"))

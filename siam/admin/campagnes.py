@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.admin_errors import DomainErrorsAsMessages
 from lib.text import accord
 from siam.admin.charts import bareme_distribution, saves_per_day
 from siam.errors import CalendrierVerrouille
@@ -71,7 +72,7 @@ class CampagneForm(forms.ModelForm):
 
 
 @admin.register(Campagne)
-class CampagneAdmin(admin.ModelAdmin):
+class CampagneAdmin(DomainErrorsAsMessages):
     form = CampagneForm
     readonly_fields = ("journal_calendrier", "graphique_saisie", "graphique_baremes")
     list_display = ("libelle", "kind", "year", "academie", "phase_display", "saisie_debut", "saisie_fin", "publiee")
