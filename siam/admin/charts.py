@@ -30,6 +30,10 @@ class Barre:
     width: float
     height: float
 
+    @property
+    def milieu(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
 
 def bars(rows: list[tuple[str, int]]) -> list[Barre]:
     """Bars scaled to the largest value; pure arithmetic, tested on its own."""
@@ -187,8 +191,11 @@ def run_outcomes(run: MouvementRun) -> SafeString:
     issues = [
         Issue(label, sum(per), per) for key, label in columns for per in [tuple(counts.get((key, d), 0) for d in names)]
     ]
+    dense = len(issues) > 8  # labels slanted, values left to the table and the tooltips
     context = {
         "bars": bars([(i.label, i.n) for i in issues]),
+        "dense": dense,
+        "bottom": 70 if dense else 36,
         "issues": issues,
         "disciplines": names,
         "width": WIDTH,

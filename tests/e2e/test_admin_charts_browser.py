@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import Agent
 from dossier.models import Discipline
-from siam.models import CampagneKind, Poste
+from siam.models import CampagneKind, Demande, Poste
 from siam.models.mouvement import MouvementResultat, MouvementRun, StatutRun
 from tests.e2e.conftest import ARTIFACTS
 from tests.siam.conftest import build_campagne, build_ref, client_for
@@ -57,3 +57,12 @@ def test_the_staff_see_the_barèmes_and_the_ranks_obtained(page: Page, live_serv
     expect(chart.locator("tbody tr td").last).to_have_text("36")
     chart.scroll_into_view_if_needed()
     chart.screenshot(path=str(ARTIFACTS / "admin-05-graphique-rangs.png"))
+    # a national run: many ranks, the labels slant and the values stay in the table
+    dense = MouvementRun.objects.create(campagne=intra, statut=StatutRun.DONE, finished_at=timezone.now())
+    for i, d in enumerate(Demande.objects.filter(campagne=intra).order_by("pk")):
+        MouvementResultat.objects.create(run=dense, demande=d, poste=poste, voeu_rang=1 + i % 14)
+    page.goto(f"{live_server.url}/admin/siam/mouvementrun/{dense.pk}/change/")
+    chart = page.get_by_test_id("chart-outcomes")
+    expect(chart.locator("thead th")).to_have_count(1 + 14 + 3 + 1)
+    chart.scroll_into_view_if_needed()
+    chart.screenshot(path=str(ARTIFACTS / "admin-06-graphique-rangs-nombreux.png"))
