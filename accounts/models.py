@@ -70,10 +70,21 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("agents")
         ordering = ["nom", "prenom"]
         constraints = [
-            models.UniqueConstraint(fields=["identifiant"], name=IDENTIFIER_CONSTRAINT),
-            models.UniqueConstraint(fields=["numen"], condition=~models.Q(numen=""), name="agent_numen_unique"),
+            models.UniqueConstraint(
+                fields=["identifiant"],
+                name=IDENTIFIER_CONSTRAINT,
+                violation_error_message=_("Cet identifiant est déjà celui d'un autre agent."),
+            ),
+            models.UniqueConstraint(
+                fields=["numen"],
+                condition=~models.Q(numen=""),
+                name="agent_numen_unique",
+                violation_error_message=_("Ce NUMEN est déjà celui d'un autre agent."),
+            ),
             models.CheckConstraint(
-                condition=models.Q(identifiant=Lower("identifiant")), name="agent_identifiant_lowercase"
+                condition=models.Q(identifiant=Lower("identifiant")),
+                name="agent_identifiant_lowercase",
+                violation_error_message=_("L'identifiant s'écrit en minuscules."),
             ),
         ]
         indexes = [

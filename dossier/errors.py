@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from lib.errors import DomainError
 
-class DossierError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+class DossierError(DomainError):
+    pass

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from lib.errors import DomainError
 
-class SiamError(Exception):
+
+class SiamError(DomainError):
     """Refused action; nothing was written. ``status`` is the HTTP status a view answers with."""
 
     status = 400
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class PhaseFermee(SiamError):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -27,7 +26,7 @@ from dossier.models import (
     Enfant,
     Formation,
 )
-from dossier.services.history import Change, describe_row, diff, record_changes
+from dossier.services.dossiers import save_dossier, save_rows
 
 
 class DossierAdminForm(forms.ModelForm[Dossier]):
@@ -245,14 +244,10 @@ class DossierAdmin(CSVImportMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Lire le CV de l'agent"))
 
     def save_model(self, request: HttpRequest, obj: Dossier, form: forms.ModelForm[Dossier], change: bool) -> None:
-        if change:
-            before = Dossier.objects.get(pk=obj.pk)
-            changes = diff(before, obj, [n for n in form.changed_data if n != "motif"])
-        else:
-            changes = [Change(_("création du dossier"), "", str(obj.agent))]
-        super().save_model(request, obj, form, change)
-        motif = form.cleaned_data.get("motif") or _("création du dossier")
-        record_changes(dossier=obj, auteur=request.user, motif=motif, changes=changes)  # type: ignore[arg-type]
+        """Saved and journaled by the dossier service, as an import or the shell would."""
+        fields = [n for n in form.changed_data if n != "motif"]
+        motif = form.cleaned_data.get("motif") or ""
+        save_dossier(dossier=obj, auteur=request.user, motif=motif, fields=fields)  # type: ignore[arg-type]
 
     def save_formset(
         self, request: HttpRequest, form: forms.ModelForm[Dossier], formset: BaseInlineFormSet, change: bool
@@ -260,25 +255,11 @@ class DossierAdmin(CSVImportMixin, admin.ModelAdmin):
         if formset.model is DossierChange:  # read-only: nothing to save, nothing to record
             super().save_formset(request, form, formset, change)
             return
-        model = cast(type[models.Model], formset.model)
-        changes: list[Change] = []
-        added = []
-        label = str(model._meta.verbose_name)
-        for row in formset.forms:
-            if row in formset.deleted_forms:
-                if row.instance.pk:
-                    changes.append(Change(_("suppression — %(what)s") % {"what": label}, str(row.instance), ""))
-            elif row.has_changed() and row.instance.pk is None:
-                added.append(row.instance)
-            elif row.has_changed():
-                before = model._default_manager.get(pk=row.instance.pk)
-                changes += diff(before, row.instance, row.changed_data, prefix=f"{label} — ")
-        super().save_formset(request, form, formset, change)
-        changes += [
-            Change(_("ajout — %(what)s") % {"what": label}, "", describe_row(i).split(" : ", 1)[-1]) for i in added
-        ]
-        motif = form.cleaned_data.get("motif") or _("création du dossier")
-        record_changes(dossier=form.instance, auteur=request.user, motif=motif, changes=changes)  # type: ignore[arg-type]
+        formset.save(commit=False)  # lists new, changed and deleted rows (for the admin's message too)
+        save_rows(
+            dossier=form.instance, auteur=request.user, motif=form.cleaned_data.get("motif") or "",  # type: ignore[arg-type]
+            added=formset.new_objects, changed=formset.changed_objects, deleted=formset.deleted_objects,
+        )  # fmt: skip
 
 
 @admin.register(DossierChange)

@@ -115,6 +115,9 @@ class Dossier(LoggingMixin, models.Model):
             models.CheckConstraint(
                 condition=~(models.Q(etablissement__isnull=False) & models.Q(zone_remplacement__isnull=False)),
                 name="dossier_one_affectation",
+                violation_error_message=_(
+                    "Un agent est affecté dans un établissement ou sur une zone de remplacement, pas les deux."
+                ),
             ),
         ]
 
@@ -187,6 +190,7 @@ class Affectation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(date_fin__isnull=True) | models.Q(date_fin__gte=models.F("date_debut")),
                 name="affectation_dates_ordered",
+                violation_error_message=_("La date de fin de l'affectation ne peut pas précéder sa date de début."),
             ),
         ]
 
@@ -250,6 +254,7 @@ class Formation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(date_fin__isnull=True) | models.Q(date_fin__gte=models.F("date_debut")),
                 name="formation_dates_ordered",
+                violation_error_message=_("La date de fin de la formation ne peut pas précéder sa date de début."),
             ),
         ]
 

@@ -47,6 +47,7 @@ class CVEntry(models.Model):
                 | models.Q(date_debut__isnull=True)
                 | models.Q(date_fin__gte=models.F("date_debut")),
                 name="cventry_dates_ordered",
+                violation_error_message=_("La date de fin ne peut pas précéder la date de début."),
             ),
         ]
         indexes = [models.Index(fields=["agent", "section", "ordre"], name="cventry_agent_section_idx")]  # the CV page

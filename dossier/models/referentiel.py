@@ -30,7 +30,10 @@ class Academie(models.Model):
         ordering = ["nom"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code_ministere"], condition=~models.Q(code_ministere=""), name="academie_code_ministere_unique"
+                fields=["code_ministere"],
+                condition=~models.Q(code_ministere=""),
+                name="academie_code_ministere_unique",
+                violation_error_message=_("Ce code ministériel est déjà celui d'une autre académie."),
             ),
         ]
 
@@ -117,6 +120,7 @@ class Commune(models.Model):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="commune_coordinates_both_or_none",
+                violation_error_message=_("Indiquez la latitude et la longitude de la commune, ou aucune des deux."),
             )
         ]
 
@@ -253,7 +257,13 @@ class Grade(models.Model):
         verbose_name = _("grade")
         verbose_name_plural = _("grades")
         ordering = ["corps", "classe"]
-        constraints = [models.UniqueConstraint(fields=["corps", "classe"], name="grade_corps_classe_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corps", "classe"],
+                name="grade_corps_classe_unique",
+                violation_error_message=_("Ce corps a déjà un grade de cette classe."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.libelle
@@ -274,14 +284,21 @@ class EchelonDuree(models.Model):
 
     class Meta:
         verbose_name = _("durée d'échelon")
-        verbose_name_plural = _("grille des échelons")
+        verbose_name_plural = _("durées d'échelon")
         ordering = ["grade", "echelon"]
         constraints = [
-            models.UniqueConstraint(fields=["grade", "echelon"], name="echelon_duree_unique"),
+            models.UniqueConstraint(
+                fields=["grade", "echelon"],
+                name="echelon_duree_unique",
+                violation_error_message=_("La durée de cet échelon est déjà définie pour ce grade."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(duree_acceleree_mois__isnull=True)
                 | models.Q(duree_acceleree_mois__lt=models.F("duree_mois")),
                 name="echelon_acceleration_shorter",
+                violation_error_message=_(
+                    "La durée accélérée doit être plus courte que la durée normale de l'échelon."
+                ),
             ),
         ]
 
@@ -318,11 +335,18 @@ class ConditionPromotion(models.Model):
         verbose_name_plural = _("conditions de promotion")
         ordering = ["grade", "vers", "echelon_min"]
         constraints = [
-            models.UniqueConstraint(fields=["grade", "vers", "libelle"], name="condition_promotion_unique"),
+            models.UniqueConstraint(
+                fields=["grade", "vers", "libelle"],
+                name="condition_promotion_unique",
+                violation_error_message=_("Cette condition de promotion existe déjà pour ce grade."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(appreciation_mois__gte=1, appreciation_mois__lte=12)
                 & models.Q(appreciation_jour__gte=1, appreciation_jour__lte=31),
                 name="condition_promotion_appreciation_valid",
+                violation_error_message=_(
+                    "La date d'appréciation doit être un jour (1 à 31) et un mois (1 à 12) valides."
+                ),
             ),
         ]
 

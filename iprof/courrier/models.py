@@ -61,7 +61,13 @@ class Envoi(models.Model):
         verbose_name = _("envoi")
         verbose_name_plural = _("envois")
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["key"], name="envoi_key_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                name="envoi_key_unique",
+                violation_error_message=_("Cet envoi a déjà été fait (même clé)."),
+            )
+        ]
         permissions = [("post_courrier", _("Diffuser un courrier aux agents"))]
 
     def __str__(self) -> str:
@@ -141,10 +147,17 @@ class CorrespondantGestion(models.Model):
         ordering = ["libelle"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(agent__isnull=False) | Q(groupe__isnull=False), name="correspondant_has_someone"
+                condition=Q(agent__isnull=False) | Q(groupe__isnull=False),
+                name="correspondant_has_someone",
+                violation_error_message=_("Un correspondant de gestion est un agent ou un groupe."),
             ),
             models.UniqueConstraint(
-                fields=["discipline", "departement"], nulls_distinct=False, name="correspondant_scope_unique"
+                fields=["discipline", "departement"],
+                nulls_distinct=False,
+                name="correspondant_scope_unique",
+                violation_error_message=_(
+                    "Un correspondant de gestion est déjà désigné pour cette discipline et ce département."
+                ),
             ),
         ]
 
@@ -272,9 +285,15 @@ class Message(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             # the idempotency of post_courrier: one message per recipient and envoi
-            models.UniqueConstraint(fields=["envoi", "recipient"], name="message_envoi_recipient_unique"),
+            models.UniqueConstraint(
+                fields=["envoi", "recipient"],
+                name="message_envoi_recipient_unique",
+                violation_error_message=_("Ce destinataire a déjà reçu le message de cet envoi."),
+            ),
             models.CheckConstraint(
-                condition=Q(recipient__isnull=False) | Q(conversation__isnull=False), name="message_has_a_reader"
+                condition=Q(recipient__isnull=False) | Q(conversation__isnull=False),
+                name="message_has_a_reader",
+                violation_error_message=_("Un message a un destinataire ou appartient à une conversation."),
             ),
         ]
         indexes = [

@@ -81,7 +81,13 @@ class Guide(models.Model):
         verbose_name = _("guide")
         verbose_name_plural = _("guides")
         ordering = ["section", "ordre", "titre"]
-        constraints = [models.UniqueConstraint(fields=["slug"], name="guide_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="guide_slug_unique",
+                violation_error_message=_("Un autre guide porte déjà cette adresse (slug)."),
+            )
+        ]
         indexes = [models.Index(fields=["published", "section", "ordre"], name="guide_list_idx")]  # the list page
 
     def __str__(self) -> str:

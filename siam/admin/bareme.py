@@ -15,7 +15,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,7 +25,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.admin_errors import DomainErrorsAsMessages, show_error
 from lib.queues import QueueFilter
+from lib.text import accord
 from siam.errors import SiamError
 from siam.models import MotifDeclare, StatutMotif, Voeu
 from siam.models.bareme import (
@@ -56,19 +58,6 @@ from siam.services.bareme.departage import draw_seed
 from siam.services.bareme.display import bareme_page
 from siam.services.bareme.rules import ReglesInvalides, check_rows
 from siam.services.bareme.verification import correct_fact, decide_claim, override_line, remove_override
-
-
-class ServiceErrorsAsMessages(admin.ModelAdmin):
-    """A SiamError raised while saving rolls the admin's transaction back and is shown as a message."""
-
-    def changeform_view(
-        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except SiamError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.path)
 
 
 class MotifActionForm(forms.Form):
@@ -159,7 +148,7 @@ class ReglesForm(forms.ModelForm):
 
 
 @admin.register(ReglesBareme)
-class ReglesBaremeAdmin(ServiceErrorsAsMessages):
+class ReglesBaremeAdmin(DomainErrorsAsMessages):
     form = ReglesForm
     list_display = ("libelle", "kind", "year", "phase_display", "nb_regles")
     list_filter = ("kind", "year")
@@ -264,7 +253,7 @@ class ReglesBaremeAdmin(ServiceErrorsAsMessages):
             try:
                 run(campagne)
             except SiamError as exc:
-                self.message_user(request, f"{campagne} : {exc.message}", messages.ERROR)
+                show_error(request, SiamError(f"{campagne}\u00a0: {exc.message}"))
             else:
                 self.message_user(request, done % {"campagne": campagne}, messages.SUCCESS)
 
@@ -309,7 +298,7 @@ class MotifVerificationInline(admin.TabularInline):
     def precisions(self, obj: MotifDeclare) -> str:
         parts = [str(x) for x in (obj.conjoint_commune, obj.academie) if x]
         if obj.annees:
-            parts.append(_("%(n)s an(s)") % {"n": obj.annees})
+            parts.append(accord(obj.annees, _("%(n)s an"), _("%(n)s ans")))
         return " — ".join([*parts, obj.precision]) or "—"
 
     @admin.display(description=gettext_lazy("pièces"))
@@ -428,7 +417,7 @@ class ContestationOuverteFilter(admin.SimpleListFilter):
 
 
 @admin.register(VerificationBareme)
-class VerificationBaremeAdmin(ServiceErrorsAsMessages):
+class VerificationBaremeAdmin(DomainErrorsAsMessages):
     list_display = ("agent", "campagne", "participation", "a_verifier_display", "contestation_display")
     list_filter = ("campagne", MotifsAVerifierFilter, ContestationOuverteFilter, "participation")
     search_fields = ("agent__nom", "agent__prenom", "agent__identifiant")
@@ -568,7 +557,7 @@ class ReponseForm(forms.ModelForm):
 
 
 @admin.register(Contestation)
-class ContestationAdmin(ServiceErrorsAsMessages):
+class ContestationAdmin(DomainErrorsAsMessages):
     form = ReponseForm
     list_display = ("demande", "campagne", "creee_le", "voeu", "statut", "repondu_par")
     list_filter = (QueueFilter, "statut", "demande__campagne")

@@ -14,8 +14,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.admin_errors import DomainErrorsAsMessages
 from lib.text import accord
-from siam.admin.charts import saves_per_day
+from siam.admin.charts import bareme_distribution, saves_per_day
 from siam.errors import CalendrierVerrouille
 from siam.models import Campagne, Poste, TypeVoeu
 from siam.models.campagne import CALENDAR_FIELDS, ChangementCalendrier
@@ -71,9 +72,9 @@ class CampagneForm(forms.ModelForm):
 
 
 @admin.register(Campagne)
-class CampagneAdmin(admin.ModelAdmin):
+class CampagneAdmin(DomainErrorsAsMessages):
     form = CampagneForm
-    readonly_fields = ("journal_calendrier", "graphique_saisie")
+    readonly_fields = ("journal_calendrier", "graphique_saisie", "graphique_baremes")
     list_display = ("libelle", "kind", "year", "academie", "phase_display", "saisie_debut", "saisie_fin", "publiee")
     list_filter = ("kind", "year", "publiee")
     prepopulated_fields = {"slug": ("libelle",)}
@@ -97,11 +98,16 @@ class CampagneAdmin(admin.ModelAdmin):
         ),
         (gettext_lazy("Journal des changements du calendrier"), {"fields": ("journal_calendrier",)}),
         (gettext_lazy("Saisie des vœux"), {"fields": ("graphique_saisie",)}),
+        (gettext_lazy("Barèmes"), {"fields": ("graphique_baremes",)}),
     )
 
     @admin.display(description=gettext_lazy("enregistrements par jour"))
     def graphique_saisie(self, obj: Campagne) -> str:
         return saves_per_day(obj) if obj.pk else "—"
+
+    @admin.display(description=gettext_lazy("barème du vœu 1 par discipline"))
+    def graphique_baremes(self, obj: Campagne) -> str:
+        return bareme_distribution(obj) if obj.pk else "—"
 
     @admin.display(description=gettext_lazy("changements après l'ouverture"))
     def journal_calendrier(self, obj: Campagne) -> str:

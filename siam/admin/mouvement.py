@@ -6,19 +6,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 
 from dossier.models import Academie, Departement
+from lib.admin_views import context, staff_view
 from lib.exports import FORMATS
+from lib.text import accord, bilan
+from siam.admin.charts import run_outcomes
 from siam.admin.exports import ResultatResource
 from siam.errors import SiamError
 from siam.models import Campagne, CampagneKind, Demande, Poste
@@ -122,18 +123,6 @@ class MouvementRunAdmin(admin.ModelAdmin):
     def publie(self, obj: MouvementRun) -> bool:
         return obj.is_published
 
-    def get_urls(self) -> list[URLPattern]:
-        view = self.admin_site.admin_view
-        return [
-            path("lancer/", view(self.launch_view), name="siam_mouvementrun_launch"),
-            path("<int:pk>/comparer/", view(self.compare_view), name="siam_mouvementrun_compare"),
-            path("<int:pk>/publier/", view(self.publish_view), name="siam_mouvementrun_publish"),
-            *super().get_urls(),
-        ]
-
-    def _context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
-        return {**self.admin_site.each_context(request), "opts": self.model._meta, **extra}
-
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
@@ -148,6 +137,7 @@ class MouvementRunAdmin(admin.ModelAdmin):
             else None,
             "can_publish": request.user.has_perm(PUBLISH_PERMISSION) and run.verdict_ok is True,
             "barres": self._barres(run),
+            "graphique_resultats": run_outcomes(run) if run.statut == StatutRun.DONE else "",
         }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **context})
 
@@ -160,120 +150,115 @@ class MouvementRunAdmin(admin.ModelAdmin):
         postes = {p.pk: p for p in Poste.objects.filter(pk__in=[row[0] for row in top]).for_list()}
         return [(postes.get(pk), seats, entrants, score / 10) for pk, seats, entrants, score, _tb in top]
 
-    def launch_view(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.has_perm(RUN_PERMISSION):
-            raise PermissionDenied
-        form = LaunchForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                run = start_run(
-                    campagne=form.cleaned_data["campagne"],
-                    by=request.user,  # type: ignore[arg-type]
-                    exchange=form.cleaned_data["exchange"],
-                    extension=form.cleaned_data["extension"],
-                )
-            except SiamError as exc:
-                form.add_error(None, exc.message)
-            else:
-                compute_run.enqueue(run.pk)
-                self.message_user(
-                    request,
-                    _("Calcul lancé\u00a0: %(run)s. Rechargez cette page pour voir son résultat et son certificat.")
-                    % {"run": run},
-                    messages.SUCCESS,
-                )
-                return redirect("admin:siam_mouvementrun_change", run.pk)
-        return TemplateResponse(
-            request,
-            "siam/mouvement/admin/launch.html",
-            self._context(request, form=form, title=_("Lancer le mouvement"), capacites=self._capacites()),
-        )
 
-    @staticmethod
-    def _capacites() -> list[tuple[Campagne, list[CapaciteDiscipline]]]:
-        """Per inter campagne not yet published, per discipline: who must be placed and the places."""
-        inters = Campagne.objects.filter(kind=CampagneKind.INTER).exclude(mouvement_runs__published_at__isnull=False)
-        return [(c, capacity_report(c)) for c in inters.order_by("-year", "pk")]
+# --- the mouvement's own staff pages, registered on the site (lib.admin_views) ------------------------
 
-    def compare_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        run = get_object_or_404(MouvementRun.objects.defer("inputs"), pk=pk)
-        other_pk = request.GET.get("avec")
-        other = (
-            get_object_or_404(MouvementRun.objects.defer("inputs"), pk=other_pk, campagne_id=run.campagne_id)
-            if other_pk and other_pk.isdigit()
-            else run.previous()
-        )
-        if other is None:
-            self.message_user(request, _("Aucun run antérieur de cette campagne à comparer."), messages.WARNING)
+
+@staff_view("siam/mouvementrun/lancer/", name="siam_mouvementrun_launch", model=MouvementRun,
+            permissions=(RUN_PERMISSION,))  # fmt: skip
+def launch_view(request: HttpRequest) -> HttpResponse:
+    form = LaunchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = start_run(
+                campagne=form.cleaned_data["campagne"],
+                by=request.user,  # type: ignore[arg-type]
+                exchange=form.cleaned_data["exchange"],
+                extension=form.cleaned_data["extension"],
+            )
+        except SiamError as exc:
+            form.add_error(None, exc.message)
+        else:
+            compute_run.enqueue(run.pk)
+            messages.success(
+                request,
+                _("Calcul lancé\u00a0: %(run)s. Rechargez cette page pour voir son résultat et son certificat.")
+                % {"run": run},
+            )
             return redirect("admin:siam_mouvementrun_change", run.pk)
-        comparison = compare_runs(a=other, b=run)
-        changes = self._described(comparison.sample)
-        return TemplateResponse(
-            request,
-            "siam/mouvement/admin/compare.html",
-            self._context(
-                request,
-                comparison=comparison,
-                changes=changes,
-                title=_("Comparaison des runs n° %(a)s et n° %(b)s") % {"a": other.pk, "b": run.pk},
-            ),
-        )
+    return TemplateResponse(
+        request,
+        "siam/mouvement/admin/launch.html",
+        context(request, MouvementRun, form=form, title=_("Lancer le mouvement"), capacites=capacites()),
+    )
 
-    @staticmethod
-    def _described(sample: list[Any]) -> list[tuple[Any, str, str]]:
-        """(demande, before, after) in words, for the changes shown."""
-        postes = {
-            p.pk: p
-            for p in Poste.objects.filter(
-                pk__in={c.before[0] for c in sample} | {c.after[0] for c in sample}
-            ).for_list()
-        }
-        demandes = Demande.objects.select_related("agent").in_bulk([c.demande_id for c in sample])
 
-        def words(outcome: tuple[int | None, int | None, bool, bool]) -> str:
-            poste_id, rang, kept, extended = outcome
-            lieu = poste_label(postes[poste_id]) if poste_id in postes else ""
-            if poste_id is None:
-                return _("aucun poste")
-            if kept:
-                return _("maintenu\u00a0: %(lieu)s") % {"lieu": lieu}
-            if extended:
-                return _("extension\u00a0: %(lieu)s") % {"lieu": lieu}
-            return _("vœu n° %(rang)s\u00a0: %(lieu)s") % {"rang": rang, "lieu": lieu}
+def capacites() -> list[tuple[Campagne, list[CapaciteDiscipline]]]:
+    """Per inter campagne not yet published, per discipline: who must be placed and the places."""
+    inters = Campagne.objects.filter(kind=CampagneKind.INTER).exclude(mouvement_runs__published_at__isnull=False)
+    return [(c, capacity_report(c)) for c in inters.order_by("-year", "pk")]
 
-        return [(demandes.get(c.demande_id), words(c.before), words(c.after)) for c in sample]
 
-    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not request.user.has_perm(PUBLISH_PERMISSION):
-            raise PermissionDenied
-        run = get_object_or_404(MouvementRun.objects.select_related("campagne").defer("inputs"), pk=pk)
-        form = PublishForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                done = publish_run(run=run, by=request.user, exchange=form.cleaned_data["exchange"])  # type: ignore[arg-type]
-            except SiamError as exc:
-                form.add_error(None, exc.message)
-            else:
-                self.message_user(
-                    request,
-                    _("%(n)s courrier(s) de résultat déposé(s), %(a)s déjà envoyé(s).")
-                    % {"n": done.created, "a": done.already_posted},
-                    messages.SUCCESS,
-                )
-                return redirect("admin:siam_mouvementrun_change", run.pk)
-        return TemplateResponse(
-            request,
-            "siam/mouvement/admin/publish.html",
-            self._context(
-                request,
-                form=form,
-                run=run,
-                title=_("Publier les résultats du run n° %(pk)s") % {"pk": run.pk},
-                recipients=run.resultats.count(),
-            ),
-        )
+@staff_view("siam/mouvementrun/<int:pk>/comparer/", name="siam_mouvementrun_compare", model=MouvementRun,
+            permissions=("siam.view_mouvementrun",))  # fmt: skip
+def compare_view(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(MouvementRun.objects.defer("inputs"), pk=pk)
+    other_pk = request.GET.get("avec")
+    other = (
+        get_object_or_404(MouvementRun.objects.defer("inputs"), pk=other_pk, campagne_id=run.campagne_id)
+        if other_pk and other_pk.isdigit()
+        else run.previous()
+    )
+    if other is None:
+        messages.warning(request, _("Aucun run antérieur de cette campagne à comparer."))
+        return redirect("admin:siam_mouvementrun_change", run.pk)
+    comparison = compare_runs(a=other, b=run)
+    title = _("Comparaison des runs n° %(a)s et n° %(b)s") % {"a": other.pk, "b": run.pk}
+    return TemplateResponse(
+        request,
+        "siam/mouvement/admin/compare.html",
+        context(request, MouvementRun, comparison=comparison, changes=described(comparison.sample), title=title),
+    )
+
+
+def described(sample: list[Any]) -> list[tuple[Any, str, str]]:
+    """(demande, before, after) in words, for the changes shown."""
+    postes = {
+        p.pk: p
+        for p in Poste.objects.filter(pk__in={c.before[0] for c in sample} | {c.after[0] for c in sample}).for_list()
+    }
+    demandes = Demande.objects.select_related("agent").in_bulk([c.demande_id for c in sample])
+
+    def words(outcome: tuple[int | None, int | None, bool, bool]) -> str:
+        poste_id, rang, kept, extended = outcome
+        lieu = poste_label(postes[poste_id]) if poste_id in postes else ""
+        if poste_id is None:
+            return _("aucun poste")
+        if kept:
+            return _("maintenu\u00a0: %(lieu)s") % {"lieu": lieu}
+        if extended:
+            return _("extension\u00a0: %(lieu)s") % {"lieu": lieu}
+        return _("vœu n° %(rang)s\u00a0: %(lieu)s") % {"rang": rang, "lieu": lieu}
+
+    return [(demandes.get(c.demande_id), words(c.before), words(c.after)) for c in sample]
+
+
+@staff_view("siam/mouvementrun/<int:pk>/publier/", name="siam_mouvementrun_publish", model=MouvementRun,
+            permissions=(PUBLISH_PERMISSION,))  # fmt: skip
+def publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(MouvementRun.objects.select_related("campagne").defer("inputs"), pk=pk)
+    form = PublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = publish_run(run=run, by=request.user, exchange=form.cleaned_data["exchange"])  # type: ignore[arg-type]
+        except SiamError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, published_message(done.created, done.already_posted))
+            return redirect("admin:siam_mouvementrun_change", run.pk)
+    title = _("Publier les résultats du run n° %(pk)s") % {"pk": run.pk}
+    return TemplateResponse(
+        request,
+        "siam/mouvement/admin/publish.html",
+        context(request, MouvementRun, form=form, run=run, title=title, recipients=run.resultats.count()),
+    )
+
+
+def published_message(created: int, already: int) -> str:
+    return bilan(
+        accord(created, _("%(n)s courrier de résultat déposé"), _("%(n)s courriers de résultat déposés")),
+        already, _("%(n)s déjà envoyé"), _("%(n)s déjà envoyés"),
+    )  # fmt: skip
 
 
 @admin.register(MouvementResultat)

@@ -62,8 +62,16 @@ class RegleBareme(models.Model):
         verbose_name_plural = _("règles du barème")
         ordering = ["campagne", "ordre"]
         constraints = [
-            models.UniqueConstraint(fields=["campagne", "code"], name="reglebareme_campagne_code_unique"),
-            models.UniqueConstraint(fields=["campagne", "ordre"], name="reglebareme_campagne_ordre_unique"),
+            models.UniqueConstraint(
+                fields=["campagne", "code"],
+                name="reglebareme_campagne_code_unique",
+                violation_error_message=_("Cette composante du barème figure déjà dans les règles de la campagne."),
+            ),
+            models.UniqueConstraint(
+                fields=["campagne", "ordre"],
+                name="reglebareme_campagne_ordre_unique",
+                violation_error_message=_("Cet ordre est déjà celui d'une autre règle de la campagne."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -242,15 +250,27 @@ class BaremeCorrection(models.Model):
         ordering = ["demande", "fait", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["demande", "voeu", "code", "fait"], nulls_distinct=False, name="baremecorrection_one_per_target"
+                fields=["demande", "voeu", "code", "fait"],
+                nulls_distinct=False,
+                name="baremecorrection_one_per_target",
+                violation_error_message=_(
+                    "Cette donnée ou cette ligne du barème est déjà corrigée pour cette demande."
+                ),
             ),
-            models.CheckConstraint(condition=~Q(justification=""), name="baremecorrection_has_justification"),
+            models.CheckConstraint(
+                condition=~Q(justification=""),
+                name="baremecorrection_has_justification",
+                violation_error_message=_("Une correction du barème doit être justifiée."),
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(fait="", valeur__isnull=True, valeur_avant__isnull=True) & ~Q(code="") & Q(points__isnull=False)
                 )
                 | (~Q(fait="") & Q(valeur__isnull=False, voeu__isnull=True, code="", points__isnull=True)),
                 name="baremecorrection_fact_or_line",
+                violation_error_message=_(
+                    "Une correction porte soit sur une donnée (avec sa valeur), soit sur une ligne (avec ses points), pas les deux."
+                ),
             ),
         ]
 
@@ -398,10 +418,21 @@ class Contestation(models.Model):
         ordering = ["-creee_le"]
         constraints = [
             models.UniqueConstraint(
-                fields=["demande"], condition=Q(statut="ouverte"), name="contestation_one_open_per_demande"
+                fields=["demande"],
+                condition=Q(statut="ouverte"),
+                name="contestation_one_open_per_demande",
+                violation_error_message=_("Une demande de correction est déjà en cours pour cette demande."),
             ),
-            models.CheckConstraint(condition=~Q(motif=""), name="contestation_has_motif"),
-            models.CheckConstraint(condition=Q(statut="ouverte") | ~Q(reponse=""), name="contestation_answer_has_text"),
+            models.CheckConstraint(
+                condition=~Q(motif=""),
+                name="contestation_has_motif",
+                violation_error_message=_("Indiquez le motif de la demande de correction."),
+            ),
+            models.CheckConstraint(
+                condition=Q(statut="ouverte") | ~Q(reponse=""),
+                name="contestation_answer_has_text",
+                violation_error_message=_("Une réponse à une demande de correction doit être rédigée."),
+            ),
         ]
         # staff's queue: open contestations, oldest first
         indexes = [models.Index(fields=["statut", "creee_le"], name="contestation_statut_idx")]
@@ -416,7 +447,7 @@ class VerificationBareme(Demande):
     class Meta:
         proxy = True
         verbose_name = _("vérification du barème")
-        verbose_name_plural = _("vérification des barèmes")
+        verbose_name_plural = _("vérifications des barèmes")
 
 
 class TirageDepartage(models.Model):

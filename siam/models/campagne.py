@@ -132,12 +132,21 @@ class Campagne(models.Model):
             _ordered("bareme_affichage_fin", "baremes_definitifs"),
             _ordered("baremes_definitifs", "annulation_fin"),
             _ordered("annulation_fin", "resultats"),
-            models.CheckConstraint(condition=Q(max_voeux__gte=1), name="campagne_max_voeux_positive"),
             models.CheckConstraint(
-                condition=~Q(kind=CampagneKind.INTRA) | Q(academie__isnull=False), name="campagne_intra_has_academie"
+                condition=Q(max_voeux__gte=1),
+                name="campagne_max_voeux_positive",
+                violation_error_message=_("Le nombre maximal de vœux doit être d'au moins 1."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=CampagneKind.INTRA) | Q(academie__isnull=False),
+                name="campagne_intra_has_academie",
+                violation_error_message=_("Une campagne intra-académique doit indiquer son académie."),
             ),
             models.UniqueConstraint(
-                fields=["kind", "year", "academie"], nulls_distinct=False, name="campagne_kind_year_academie_unique"
+                fields=["kind", "year", "academie"],
+                nulls_distinct=False,
+                name="campagne_kind_year_academie_unique",
+                violation_error_message=_("Une campagne de ce type existe déjà pour cette année et cette académie."),
             ),
         ]
         # The SIAM home lists published campagnes by their results date.
@@ -309,15 +318,25 @@ class Poste(models.Model):
                 | Q(etablissement__isnull=True, zone_remplacement__isnull=False, academie__isnull=True)
                 | Q(etablissement__isnull=True, zone_remplacement__isnull=True, academie__isnull=False),
                 name="poste_exactly_one_lieu",
+                violation_error_message=_(
+                    "Un poste est situé dans un établissement, sur une zone de remplacement ou dans une académie\u00a0: un seul des trois."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(nombre__gt=0) | Q(susceptible_vacant=True), name="poste_offers_something"
+                condition=Q(nombre__gt=0) | Q(susceptible_vacant=True),
+                name="poste_offers_something",
+                violation_error_message=_("Un poste offre au moins une place ou est susceptible d'être vacant."),
             ),
-            models.CheckConstraint(condition=Q(profile=False) | ~Q(profil=""), name="poste_profile_has_profil"),
+            models.CheckConstraint(
+                condition=Q(profile=False) | ~Q(profil=""),
+                name="poste_profile_has_profil",
+                violation_error_message=_("Un poste à profil doit décrire son profil."),
+            ),
             models.UniqueConstraint(
                 fields=["campagne", "discipline", "etablissement", "zone_remplacement", "academie", "profile"],
                 nulls_distinct=False,
                 name="poste_unique_lieu",
+                violation_error_message=_("Ce poste existe déjà pour cette campagne, cette discipline et ce lieu."),
             ),
         ]
         indexes = [

@@ -41,9 +41,17 @@ class CapaciteAccueil(models.Model):
         ordering = ["campagne", "discipline", "academie"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campagne", "academie", "discipline"], name="capaciteaccueil_campagne_aca_disc_unique"
+                fields=["campagne", "academie", "discipline"],
+                name="capaciteaccueil_campagne_aca_disc_unique",
+                violation_error_message=_(
+                    "La capacité d'accueil de cette académie dans cette discipline est déjà saisie pour cette campagne."
+                ),
             ),
-            models.CheckConstraint(condition=Q(places__lte=100_000), name="capaciteaccueil_places_bounded"),
+            models.CheckConstraint(
+                condition=Q(places__lte=100_000),
+                name="capaciteaccueil_places_bounded",
+                violation_error_message=_("Une capacité d'accueil ne dépasse pas 100 000 places."),
+            ),
         ]
         # the unique constraint's index serves the market loading (campagne first)
 

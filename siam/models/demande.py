@@ -64,7 +64,13 @@ class Demande(models.Model):
         verbose_name = _("demande de mutation")
         verbose_name_plural = _("demandes de mutation")
         ordering = ["campagne", "agent"]
-        constraints = [models.UniqueConstraint(fields=["agent", "campagne"], name="demande_agent_campagne_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agent", "campagne"],
+                name="demande_agent_campagne_unique",
+                violation_error_message=_("Cet agent a déjà une demande pour cette campagne."),
+            )
+        ]
         # siam_accuses and staff lists: a campagne's demandes in one state
         indexes = [models.Index(fields=["campagne", "etat"], name="demande_campagne_etat_idx")]
 
@@ -150,13 +156,27 @@ class Voeu(models.Model):
         constraints = [
             # deferred: moving a voeu swaps two ranks inside one transaction
             models.UniqueConstraint(
-                fields=["demande", "rang"], name="voeu_demande_rang_unique", deferrable=models.Deferrable.DEFERRED
+                fields=["demande", "rang"],
+                name="voeu_demande_rang_unique",
+                violation_error_message=_("Deux vœux de la demande ne peuvent pas avoir le même rang."),
+                deferrable=models.Deferrable.DEFERRED,
             ),
             models.UniqueConstraint(
-                fields=["demande", "type", "filtre", *CIBLES], nulls_distinct=False, name="voeu_no_duplicate_target"
+                fields=["demande", "type", "filtre", *CIBLES],
+                nulls_distinct=False,
+                name="voeu_no_duplicate_target",
+                violation_error_message=_("Ce vœu figure déjà dans la demande."),
             ),
-            models.CheckConstraint(condition=Q(rang__gte=1), name="voeu_rang_positive"),
-            models.CheckConstraint(condition=_target_matches_type(), name="voeu_target_matches_type"),
+            models.CheckConstraint(
+                condition=Q(rang__gte=1),
+                name="voeu_rang_positive",
+                violation_error_message=_("Le rang d'un vœu commence à 1."),
+            ),
+            models.CheckConstraint(
+                condition=_target_matches_type(),
+                name="voeu_target_matches_type",
+                violation_error_message=_("Le lieu demandé ne correspond pas au type du vœu."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,7 +217,11 @@ class DemandeVersion(models.Model):
         verbose_name_plural = _("historique de la demande")
         ordering = ["demande", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["demande", "version"], name="demandeversion_demande_version_unique")
+            models.UniqueConstraint(
+                fields=["demande", "version"],
+                name="demandeversion_demande_version_unique",
+                violation_error_message=_("Cette version de la demande est déjà enregistrée."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -253,9 +277,15 @@ class MotifDeclare(models.Model):
         verbose_name_plural = _("motifs déclarés")
         ordering = ["demande", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["demande", "motif"], name="motifdeclare_demande_motif_unique"),
+            models.UniqueConstraint(
+                fields=["demande", "motif"],
+                name="motifdeclare_demande_motif_unique",
+                violation_error_message=_("Cette bonification est déjà demandée dans cette demande."),
+            ),
             models.CheckConstraint(
-                condition=~Q(statut=StatutMotif.REFUSE) | ~Q(motif_refus=""), name="motifdeclare_refus_has_reason"
+                condition=~Q(statut=StatutMotif.REFUSE) | ~Q(motif_refus=""),
+                name="motifdeclare_refus_has_reason",
+                violation_error_message=_("Indiquez le motif du refus\u00a0: il sera communiqué à l'agent."),
             ),
         ]
         # the barème service reads a campagne's validated claims in bulk
@@ -312,11 +342,16 @@ class PieceJustificative(models.Model):
         ordering = ["demande", "deposee_le"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(statut=StatutPiece.REFUSEE) | ~Q(motif_refus=""), name="piece_refus_has_reason"
+                condition=~Q(statut=StatutPiece.REFUSEE) | ~Q(motif_refus=""),
+                name="piece_refus_has_reason",
+                violation_error_message=_(
+                    "Indiquez le motif du refus de la pièce\u00a0: il sera communiqué à l'agent."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(content_type__in=["application/pdf", "image/jpeg", "image/png"]),
                 name="piece_allowed_content_type",
+                violation_error_message=_("Une pièce justificative est un fichier PDF, JPEG ou PNG."),
             ),
         ]
         # staff's queue of pièces to examine

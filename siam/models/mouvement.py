@@ -109,19 +109,27 @@ class MouvementRun(models.Model):
         constraints = [
             # one result per campagne reaches the teachers
             models.UniqueConstraint(
-                fields=["campagne"], condition=Q(published_at__isnull=False), name="mouvementrun_one_published"
+                fields=["campagne"],
+                condition=Q(published_at__isnull=False),
+                name="mouvementrun_one_published",
+                violation_error_message=_("Un autre run de cette campagne est déjà publié."),
             ),
             # two runs computing at once would race on the implicit postes and confuse staff
             models.UniqueConstraint(
-                fields=["campagne"], condition=Q(statut=StatutRun.RUNNING), name="mouvementrun_one_running"
+                fields=["campagne"],
+                condition=Q(statut=StatutRun.RUNNING),
+                name="mouvementrun_one_running",
+                violation_error_message=_("Un calcul du mouvement est déjà en cours pour cette campagne."),
             ),
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True) | Q(verdict_ok=True, statut=StatutRun.DONE),
                 name="mouvementrun_published_is_certified",
+                violation_error_message=_("Seul un run terminé et certifié par le vérificateur peut être publié."),
             ),
             models.CheckConstraint(
                 condition=Q(statut=StatutRun.RUNNING) | Q(finished_at__isnull=False),
                 name="mouvementrun_finished_has_date",
+                violation_error_message=_("Un run terminé doit porter sa date de fin."),
             ),
         ]
         # the admin list and "the previous run" of a campagne
@@ -210,13 +218,27 @@ class MouvementResultat(models.Model):
         verbose_name_plural = _("résultats du mouvement")
         ordering = ["run", "demande"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "demande"], name="mouvementresultat_run_demande_unique"),
-            models.CheckConstraint(condition=~Q(kept=True, extended=True), name="mouvementresultat_kept_or_extended"),
-            models.CheckConstraint(
-                condition=Q(kept=False, extended=False) | Q(poste__isnull=False), name="mouvementresultat_has_poste"
+            models.UniqueConstraint(
+                fields=["run", "demande"],
+                name="mouvementresultat_run_demande_unique",
+                violation_error_message=_("Cette demande a déjà un résultat dans ce run."),
             ),
             models.CheckConstraint(
-                condition=Q(extended=False) | Q(voeu_rang__isnull=True), name="mouvementresultat_extended_no_rang"
+                condition=~Q(kept=True, extended=True),
+                name="mouvementresultat_kept_or_extended",
+                violation_error_message=_(
+                    "Un participant est maintenu sur son poste ou affecté en extension, pas les deux."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kept=False, extended=False) | Q(poste__isnull=False),
+                name="mouvementresultat_has_poste",
+                violation_error_message=_("Un participant maintenu ou affecté en extension a un poste."),
+            ),
+            models.CheckConstraint(
+                condition=Q(extended=False) | Q(voeu_rang__isnull=True),
+                name="mouvementresultat_extended_no_rang",
+                violation_error_message=_("Une affectation en extension ne correspond à aucun rang de vœu."),
             ),
         ]
 
@@ -261,9 +283,15 @@ class TableExtension(models.Model):
 
     class Meta:
         verbose_name = _("ligne de la table d'extension")
-        verbose_name_plural = _("table d'extension")
+        verbose_name_plural = _("lignes de la table d'extension")
         ordering = ["campagne", "zone"]
-        constraints = [models.UniqueConstraint(fields=["campagne", "zone"], name="tableextension_campagne_zone_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campagne", "zone"],
+                name="tableextension_campagne_zone_unique",
+                violation_error_message=_("Cette zone a déjà sa table d'extension pour cette campagne."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.zone} → {', '.join(self.voisins)}"

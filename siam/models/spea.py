@@ -107,25 +107,38 @@ class CandidatureSpea(models.Model):
         constraints = [
             # one live application per teacher and post; a withdrawn one may be followed by a new one
             models.UniqueConstraint(
-                fields=["agent", "poste"], condition=~Q(etat=EtatCandidature.RETIREE), name="spea_one_active_per_poste"
+                fields=["agent", "poste"],
+                condition=~Q(etat=EtatCandidature.RETIREE),
+                name="spea_one_active_per_poste",
+                violation_error_message=_("Cet agent a déjà une candidature en cours sur ce poste à profil."),
             ),
             # a teacher obtains at most one profiled post per campagne
             models.UniqueConstraint(
-                fields=["agent", "campagne"], condition=Q(etat=EtatCandidature.RETENUE), name="spea_one_retenue"
+                fields=["agent", "campagne"],
+                condition=Q(etat=EtatCandidature.RETENUE),
+                name="spea_one_retenue",
+                violation_error_message=_("Cet agent est déjà retenu sur un autre poste à profil de cette campagne."),
             ),
             models.UniqueConstraint(
                 fields=["poste", "classement"],
                 condition=~Q(etat=EtatCandidature.RETIREE) & Q(classement__isnull=False),
                 name="spea_classement_unique",
+                violation_error_message=_("Ce rang de classement est déjà attribué à un autre candidat de ce poste."),
             ),
             models.CheckConstraint(
-                condition=~Q(etat__in=DECIDEES) | Q(decidee_le__isnull=False), name="spea_decision_has_date"
+                condition=~Q(etat__in=DECIDEES) | Q(decidee_le__isnull=False),
+                name="spea_decision_has_date",
+                violation_error_message=_("Une candidature décidée doit porter la date de la décision."),
             ),
             models.CheckConstraint(
-                condition=~Q(etat=EtatCandidature.RETIREE) | Q(retiree_le__isnull=False), name="spea_retrait_has_date"
+                condition=~Q(etat=EtatCandidature.RETIREE) | Q(retiree_le__isnull=False),
+                name="spea_retrait_has_date",
+                violation_error_message=_("Une candidature retirée doit porter la date du retrait."),
             ),
             models.CheckConstraint(
-                condition=Q(classement__isnull=True) | Q(classement__gte=1), name="spea_rang_positive"
+                condition=Q(classement__isnull=True) | Q(classement__gte=1),
+                name="spea_rang_positive",
+                violation_error_message=_("Le rang de classement commence à 1."),
             ),
         ]
         # the market excludes a campagne's retained candidates; the admin lists a campagne's applications

@@ -552,8 +552,9 @@ def admin_values(w: World, route: Route) -> dict[str, Any]:
         message = w.obj("message")
         return {"content_type_id": ContentType.objects.get_for_model(message).pk, "object_id": message.pk}
     model_admin = model_admin_of(route)
-    if model_admin is not None:
-        model = model_admin.model
+    staff_page = getattr(route.pattern.callback, "staff_view", None)  # lib.admin_views: a registered staff page
+    model = model_admin.model if model_admin is not None else getattr(staff_page, "model", None)
+    if model is not None:
         instance = next((o for o in w.objects.values() if type(o) is model), None)
         instance = instance or model._default_manager.order_by("pk").first()
         pk = instance.pk if instance is not None else 0

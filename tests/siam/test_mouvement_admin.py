@@ -150,6 +150,7 @@ def test_the_run_page_reports_the_exchange_stage(scenario_closed: Campagne, rect
     page = text(client_for(rectorat, staff=True).get(f"{RUNS}{run.pk}/change/"))
     assert (
         f"Titulaires mutés : {r['movers_before']} par le mouvement, {r['movers_after']} après les échanges ; "
-        f"{r['improved']} enseignant(s) mieux affecté(s) en {r['cycles']} échange(s)."
+        f"{r['improved']} {'enseignant mieux affecté' if r['improved'] < 2 else 'enseignants mieux affectés'} en "
+        f"{r['cycles']} {'échange' if r['cycles'] < 2 else 'échanges'}."
     ) in page
     assert "Rang de vœu gagné en moyenne par les enseignants mieux affectés : 0,00." in page
