@@ -28,6 +28,7 @@ from dossier.models import (
     Formation,
 )
 from dossier.services.history import Change, describe_row, diff, record_changes
+from dossier.services.imports import AgentImporter
 
 
 class DossierAdminForm(forms.ModelForm[Dossier]):
@@ -156,7 +157,7 @@ class DossierChangeInline(DossierChangeColumns, GenericTabularInline):
 
 @admin.register(Dossier)
 class DossierAdmin(CSVImportMixin, admin.ModelAdmin):
-    import_key = "agents"
+    importer_class = AgentImporter
     change_list_template = IMPORT_CHANGE_LIST
     form = DossierAdminForm
     list_display = ("agent", "corps", "grade", "echelon", "date_echelon", "discipline", "affectation")
