@@ -1,8 +1,9 @@
 """CSV import in the admin, one page for every importer: upload → preview table → confirm.
 
 Nothing is written before the confirmation; the confirmation writes every line or none
-(dossier.services.imports, django-import-export), and a payload is confirmed once: a second submit of the
-same preview (a double click, the Back button) imports nothing.
+(dossier.services.imports, django-import-export) after validating it again, and a preview is confirmed
+once: a second submit of the same preview (a double click, the Back button) imports nothing. The previewed
+file waits in the cache; the page carries a signed key to it (never the file: forms are bounded to 2 Mo).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from lib.text import accord
 
 IMPORT_CHANGE_LIST = "dossier/admin/change_list_import.html"
 SALT = "dossier.csv-import"
+FILE_KEY = "import-fichier:"  # the previewed file, in the cache until confirmed or expired
 MAX_AGE = 3600  # a preview can be confirmed for an hour
 
 
@@ -105,37 +107,45 @@ class CSVImportMixin:
         )
         what = accord(len(preview.rows), *map(str, self.importer_class.noun))
         found["preview_title"] = _("Aperçu\u00a0: %(what)s à importer") % {"what": what}
-        if preview.ok:
+        if preview.ok:  # the file waits server-side: the page carries a signed key, not megabytes
+            once = uuid.uuid4().hex
+            cache.set(f"{FILE_KEY}{once}", text, MAX_AGE)
             keys = {name: getattr(value, "pk", value) for name, value in context.items()}
-            payload = {"text": text, "context": keys, "once": uuid.uuid4().hex}
-            found["payload"] = signing.dumps(payload, salt=SALT, compress=True)
+            payload = {"page": self._url_name("import"), "context": keys, "once": once}
+            found["payload"] = signing.dumps(payload, salt=SALT)
         return found
 
     def _confirm(self, request: HttpRequest) -> HttpResponse:
         try:
             payload = signing.loads(request.POST["payload"], salt=SALT, max_age=MAX_AGE)
         except signing.BadSignature:
-            messages.error(request, _("L'aperçu a expiré ou a été modifié\u00a0: déposez à nouveau le fichier."))
-            return redirect(request.path)
-        form = self._context_form()(payload["context"])
-        if not form.is_valid():
-            messages.error(request, _("L'aperçu ne vaut plus\u00a0: déposez à nouveau le fichier."))
-            return redirect(request.path)
+            payload = {}
+        form = self._context_form()(payload.get("context"))
+        if payload.get("page") != self._url_name("import") or not form.is_valid():
+            return self._expired(request)
         once = f"import-confirme:{payload['once']}"
         if not cache.add(once, True, MAX_AGE):  # atomic: of two submits of one preview, one goes through
             messages.warning(request, _("Cet import a déjà été confirmé\u00a0: rien n'a été importé une seconde fois."))
             return redirect(self._url("changelist"))
+        if (text := cache.get(f"{FILE_KEY}{payload['once']}")) is None:
+            cache.delete(once)
+            return self._expired(request)
         importer = self.importer_class(**form.cleaned_data)
         try:
-            bilan = importer.run(payload["text"], auteur=request.user)  # type: ignore[arg-type]
+            bilan = importer.run(text, auteur=request.user)  # type: ignore[arg-type]
         except ImportRefused as exc:
-            cache.delete(once)
+            cache.delete(once)  # nothing was written: the same preview may be confirmed once fixed
             messages.error(request, exc.message)
             return self._render(request, {"form": self._upload_form()(), "refused": exc.errors})
+        cache.delete(f"{FILE_KEY}{payload['once']}")
         messages.success(request, importer.bilan_message(bilan))
         return redirect(self._url("changelist"))
 
     # --- plumbing ----------------------------------------------------------------------------------------
+
+    def _expired(self, request: HttpRequest) -> HttpResponse:
+        messages.error(request, _("L'aperçu a expiré ou a été modifié\u00a0: déposez à nouveau le fichier."))
+        return redirect(request.path)
 
     def _context_form(self) -> type[forms.Form]:
         return type("ImportContextForm", (forms.Form,), self.import_form_fields())

@@ -10,11 +10,15 @@ import io
 from typing import Any
 
 import pytest
+from django.core import signing
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Agent
+from dossier.admin.imports import SALT
 from dossier.models import Dossier, Etablissement
 from dossier.services.imports import AgentImporter, EtablissementImporter, ImportRefused
+from dossier.uai import uai_check_letter
 from siam.models import Campagne, Demande, Poste
 from tests.dossier.test_dossier_csv_import import AGENT_HEADER, agent_line
 from tests.siam.conftest import client_for, text
@@ -116,4 +120,28 @@ def test_a_forged_campagne_in_the_payload_is_refused(intra: Campagne, rectorat: 
     forged = payload[:-3] + ("AAA" if not payload.endswith("AAA") else "BBB")
     response = staff.post(POSTES, {"payload": forged}, follow=True)
     assert "L'aperçu a expiré ou a été modifié" in html.unescape(response.content.decode())
+    assert not Poste.objects.exists()
+
+
+def test_the_page_carries_a_short_signed_key_and_the_file_waits_in_the_cache(
+    intra: Campagne, rectorat: Agent, ref: dict[str, Any]
+) -> None:
+    staff = client_for(rectorat, staff=True)
+    codes = [str(6300000 + i) for i in range(1000, 3000)]
+    big = ETABLISSEMENTS + "".join(f"{c}{uai_check_letter(c)};Collège {c} {'x' * 100};CLG;63113;\n" for c in codes)
+    payload = upload(staff, "/admin/dossier/etablissement/importer/", big).context["payload"]
+    assert len(big) > 200_000 and len(payload) < 300  # a key to the file, not the file
+    payload = upload(staff, POSTES, GOOD, campagne=intra.pk).context["payload"]
+    cache.delete(f"import-fichier:{signing.loads(payload, salt=SALT)['once']}")  # expired, or culled
+    expired = staff.post(POSTES, {"payload": payload}, follow=True)
+    assert "L'aperçu a expiré" in text(expired) and not Poste.objects.exists()
+
+
+def test_a_preview_of_one_import_cannot_be_confirmed_on_another(
+    intra: Campagne, rectorat: Agent, ref: dict[str, Any]
+) -> None:
+    staff = client_for(rectorat, staff=True)
+    payload = upload(staff, POSTES, GOOD, campagne=intra.pk).context["payload"]
+    response = staff.post("/admin/dossier/etablissement/importer/", {"payload": payload}, follow=True)
+    assert "L'aperçu a expiré ou a été modifié" in text(response)
     assert not Poste.objects.exists()

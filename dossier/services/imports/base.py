@@ -14,7 +14,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import tablib
@@ -48,12 +48,11 @@ class LineError:
 
 @dataclass
 class Row:
-    """One valid line, ready to be written: what the preview shows."""
+    """One valid line, as the preview shows it."""
 
     line: int
     action: str  # "création" or "mise à jour"
     cells: tuple[str, ...]
-    values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
