@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dossier.models import Academie, Discipline, Etablissement, ZoneRemplacement
-from dossier.services.imports import Importer, ImportResource, Row
+from dossier.services.imports import Importer, ImportOptions, ImportResource, Row
 from siam.models import Campagne, Poste
 
 COLUMNS = ("discipline", "lieu", "nombre", "susceptible", "profil")
@@ -44,11 +44,9 @@ class SiamImporter(Importer):
 
 
 class PosteResource(ImportResource):
-    class Meta:
+    class Meta(ImportOptions):
         model = Poste
-        fields = ("id",)
-        skip_diff = True
-        clean_model_instances = False
+        fields = ("nombre", "susceptible_vacant", "profil")
 
     def load_references(self, dataset: tablib.Dataset) -> None:
         campagne: Campagne = self.context["campagne"]

@@ -145,3 +145,17 @@ def test_a_preview_of_one_import_cannot_be_confirmed_on_another(
     response = staff.post("/admin/dossier/etablissement/importer/", {"payload": payload}, follow=True)
     assert "L'aperçu a expiré ou a été modifié" in text(response)
     assert not Poste.objects.exists()
+
+
+def test_a_file_of_300_etablissements_is_previewed_and_written_in_a_fixed_number_of_queries(
+    rectorat: Agent, ref: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    codes = [str(6300000 + i) for i in range(1000, 1300)]
+    content = ETABLISSEMENTS + "".join(f"{c}{uai_check_letter(c)};Collège {c};CLG;63113;\n" for c in codes)
+    with django_assert_max_num_queries(12):  # references once, no savepoint per row
+        assert EtablissementImporter().preview(content).ok
+    with django_assert_max_num_queries(13):  # one bulk insert (and savepoints)
+        assert EtablissementImporter().run(content, auteur=rectorat).created == 300
+    with django_assert_max_num_queries(13):  # one upsert for the updates
+        assert EtablissementImporter().run(content.replace("Collège", "Lycée"), auteur=rectorat).updated == 300
+    assert Etablissement.objects.filter(nom__startswith="Lycée 63").count() == 300

@@ -8,6 +8,7 @@ from dossier.services.imports.agents import AgentImporter
 from dossier.services.imports.base import (
     Bilan,
     Importer,
+    ImportOptions,
     ImportRefused,
     ImportResource,
     LineError,
@@ -21,6 +22,7 @@ __all__ = [
     "AgentImporter",
     "Bilan",
     "EtablissementImporter",
+    "ImportOptions",
     "ImportRefused",
     "ImportResource",
     "Importer",

@@ -23,7 +23,7 @@ from dossier.models import (
     ZoneRemplacement,
 )
 from dossier.services.dossiers import create_agent_dossier
-from dossier.services.imports.base import Importer, ImportResource, parse_date
+from dossier.services.imports.base import Importer, ImportOptions, ImportResource, parse_date
 from dossier.services.imports.etablissements import choice_lookup
 
 CIVILITES = {**choice_lookup(Civilite.choices), "": "", "mme.": "MME", "m.": "M", "mr": "M"}
@@ -55,11 +55,11 @@ class AgentResource(ImportResource):
     """One line, one new agent with their dossier: the identifier is assigned by Agent.save (fdupont1…) and
     previewed from the identifiers already taken; the dossier service writes the journal."""
 
-    class Meta:
+    bulk = False  # Agent.save assigns the identifier; the dossier service journals each creation
+
+    class Meta(ImportOptions):
         model = Dossier
         fields = ("id",)
-        skip_diff = True
-        clean_model_instances = False
 
     def load_references(self, dataset: tablib.Dataset) -> None:
         self.grades = {(g.corps.code, g.classe): g for g in Grade.objects.select_related("corps")}

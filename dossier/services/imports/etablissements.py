@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dossier.models import Commune, EducationPrioritaire, Etablissement, TypeEtablissement
-from dossier.services.imports.base import Importer, ImportResource
+from dossier.services.imports.base import Importer, ImportOptions, ImportResource
 from dossier.uai import is_valid_uai, uai_check_letter
 
 
@@ -38,11 +38,9 @@ def uai_problem(uai: str) -> str | None:
 
 
 class EtablissementResource(ImportResource):
-    class Meta:
+    class Meta(ImportOptions):
         model = Etablissement
         fields = ("uai", "nom", "type", "commune", "education_prioritaire")
-        skip_diff = True
-        clean_model_instances = False
 
     def load_references(self, dataset: tablib.Dataset) -> None:
         insees = {str(code).zfill(5) for code in dataset["commune_insee"]} if dataset.height else set()

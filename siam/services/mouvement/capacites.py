@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from dossier.models import Academie, Discipline
-from dossier.services.imports import ImportResource, Row
+from dossier.services.imports import ImportOptions, ImportResource, Row
 from siam.errors import MouvementError
 from siam.models import Campagne, CapaciteAccueil
 from siam.postes_import import SiamImporter
@@ -39,11 +39,9 @@ MAX_PLACES = 100_000
 
 
 class CapaciteResource(ImportResource):
-    class Meta:
+    class Meta(ImportOptions):
         model = CapaciteAccueil
-        fields = ("id",)
-        skip_diff = True
-        clean_model_instances = False
+        fields = ("places",)
 
     def load_references(self, dataset: tablib.Dataset) -> None:
         campagne: Campagne | None = self.context.get("campagne")
