@@ -75,7 +75,7 @@ class CSVImportMixin:
         buffer = io.StringIO()
         csv.writer(buffer, delimiter=";").writerows([self.importer_class.columns, self.importer_class.example])
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="modele-{self._url_name("import")}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="modele-{self.model._meta.model_name}.csv"'  # type: ignore[attr-defined]
         return response
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
