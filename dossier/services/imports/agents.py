@@ -64,9 +64,12 @@ class AgentResource(ImportResource):
     def load_references(self, dataset: tablib.Dataset) -> None:
         self.grades = {(g.corps.code, g.classe): g for g in Grade.objects.select_related("corps")}
         self.disciplines = {d.code: d for d in Discipline.objects.all()}
-        self.etablissements = {e.uai: e for e in Etablissement.objects.all()}
+        has_uai = "uai" in (dataset.headers or []) and dataset.height
+        uais = {str(u).upper() for u in dataset["uai"]} if has_uai else set()
+        self.etablissements = {e.uai: e for e in Etablissement.objects.filter(uai__in=uais)}
         self.zones = {z.code: z for z in ZoneRemplacement.objects.all()}
-        self.numens = dict(Agent.objects.exclude(numen="").values_list("numen", "identifiant"))
+        numens = {str(n).upper().replace(" ", "") for n in dataset["numen"]} if dataset.height else set()
+        self.numens = dict(Agent.objects.filter(numen__in=numens).values_list("numen", "identifiant"))
         self.taken = set(Agent.objects.values_list("identifiant", flat=True))
         self.seen: dict[str, int] = {}
 
