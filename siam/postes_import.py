@@ -1,4 +1,4 @@
-"""CSV import of a campagne's posts: parse everything, report every bad line, write nothing on error.
+"""CSV import of a campagne's posts (django-import-export): every bad line reported, nothing written on error.
 
 Format (UTF-8, separator « ; » or « , », one header line):
     discipline;lieu;nombre;susceptible;profil
@@ -6,95 +6,106 @@ Format (UTF-8, separator « ; » or « , », one header line):
     L1300;ZR063A;0;oui;
     L0202;0630021F;1;non;Section européenne anglais : niveau C1 attendu.
 ``lieu`` is a UAI, a zone de remplacement code or (inter) an académie code; a non-empty
-``profil`` makes the post a poste à profil (SPEA / SPEN).
+``profil`` makes the post a poste à profil (SPEA / SPEN). A post already there (same discipline,
+same lieu, same profile) is updated.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+import tablib
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dossier.models import Academie, Discipline, Etablissement, ZoneRemplacement
-from dossier.services.imports.base import safe_rows
+from dossier.services.imports import Importer, ImportOptions, ImportResource, Row
 from siam.models import Campagne, Poste
 
 COLUMNS = ("discipline", "lieu", "nombre", "susceptible", "profil")
 YES = {"oui", "o", "1", "x", "vrai", "true", "yes"}
 NO = {"non", "n", "0", "", "faux", "false", "no"}
 MAX_LINES = 20000
+LIEU_FIELDS = {Etablissement: "etablissement", ZoneRemplacement: "zone_remplacement", Academie: "academie"}
+Lieu = Etablissement | ZoneRemplacement | Academie
 
 
-@dataclass(frozen=True)
-class LignePoste:
-    line: int
-    discipline: Discipline
-    lieu: Etablissement | ZoneRemplacement | Academie
-    nombre: int
-    susceptible: bool
-    profil: str
+class SiamImporter(Importer):
+    """The SIAM imports: a campagne to import into, a header that must be exactly the columns."""
 
-    @property
-    def lookup(self) -> dict[str, Any]:
-        field = {Etablissement: "etablissement", ZoneRemplacement: "zone_remplacement", Academie: "academie"}
-        lieu_field = field[type(self.lieu)]
-        return {"discipline": self.discipline, lieu_field: self.lieu, "profile": bool(self.profil)}
+    sentences = True
+    max_lines = MAX_LINES
+
+    def check_header(self, header: list[str]) -> str | None:
+        if tuple(header[: len(self.columns)]) == self.columns:
+            return None
+        return _("En-tête attendu\u00a0: %(cols)s.") % {"cols": ";".join(self.columns)}
 
 
-@dataclass(frozen=True)
-class ImportResult:
-    lignes: list[LignePoste]
-    erreurs: list[tuple[int, str]]
+class PosteResource(ImportResource):
+    class Meta(ImportOptions):
+        model = Poste
+        fields = ("nombre", "susceptible_vacant", "profil")
+
+    def load_references(self, dataset: tablib.Dataset) -> None:
+        campagne: Campagne = self.context["campagne"]
+        self.disciplines = {d.code.upper(): d for d in Discipline.objects.all()}
+        self.lieux = _lieux(
+            campagne, {str(code).strip().upper() for code in dataset["lieu"]} if dataset.height else set()
+        )
+        self.existing = {_key(p.__dict__): p for p in Poste.objects.filter(campagne=campagne)}
+        self.seen: set[tuple[Any, ...]] = set()
+
+    def find(self, values: dict[str, Any]) -> Poste | None:
+        return self.existing.get(_key(values))
+
+    def clean_row(self, line: int, data: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+        discipline = self.disciplines.get(data["discipline"].upper())
+        if discipline is None:
+            return {}, [_("Discipline inconnue\u00a0: « %(code)s ».") % {"code": data["discipline"]}]
+        lieu = self.lieux.get(data["lieu"].upper())
+        if lieu is None:
+            message = _("Lieu inconnu pour cette campagne\u00a0: « %(code)s » (UAI, zone de remplacement ou académie).")
+            return {}, [message % {"code": data["lieu"]}]
+        raw = data["nombre"]
+        nombre = int(raw or "0") if (raw or "0").isdigit() else -1
+        if not 0 <= nombre <= 999:
+            return {}, [_("Nombre de postes invalide\u00a0: « %(v)s ».") % {"v": raw}]
+        susceptible = data["susceptible"].lower()
+        if susceptible not in YES | NO:
+            return {}, [_("Colonne « susceptible »\u00a0: oui ou non, pas « %(v)s ».") % {"v": data["susceptible"]}]
+        if nombre == 0 and susceptible not in YES:
+            return {}, [_("Un poste doit être vacant (nombre > 0) ou susceptible d'être vacant.")]
+        values = {
+            "campagne": self.context["campagne"],
+            "discipline": discipline,
+            "etablissement": None,
+            "zone_remplacement": None,
+            "academie": None,
+            LIEU_FIELDS[type(lieu)]: lieu,
+            "nombre": nombre,
+            "susceptible_vacant": susceptible in YES,
+            "profil": data["profil"],
+            "profile": bool(data["profil"]),
+        }
+        if (key := _key(values)) in self.seen:
+            return {}, [_("Ce poste figure déjà plus haut dans le fichier.")]
+        self.seen.add(key)
+        return values, []
 
 
-def parse_postes_csv(campagne: Campagne, text: str) -> ImportResult:
-    text = text.lstrip("\ufeff")
-    dialect_delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    lines = safe_rows(csv.reader(io.StringIO(text), delimiter=dialect_delimiter))
-    first = next(lines, None)
-    header = [h.strip().lower() for h in first[1]] if first and not first[2] else []
-    if tuple(header[: len(COLUMNS)]) != COLUMNS:
-        return ImportResult([], [(1, _("En-tête attendu\u00a0: %(cols)s.") % {"cols": ";".join(COLUMNS)})])
-    numbered: list[tuple[int, list[str]]] = []
-    unreadable: list[tuple[int, str]] = []
-    for number, row, problem in lines:
-        if problem:
-            unreadable.append((number, problem[:1].upper() + problem[1:]))
-        else:
-            numbered.append((number, row))
-    if unreadable:
-        return ImportResult([], unreadable)
-    rows = [row for _n, row in numbered]
-    if len(rows) > MAX_LINES:
-        return ImportResult([], [(1, _("Fichier trop long\u00a0: %(max)s lignes au plus.") % {"max": MAX_LINES})])
-    disciplines = {d.code.upper(): d for d in Discipline.objects.all()}
-    lieux = _lieux(campagne, {row[1].strip().upper() for row in rows if len(row) > 1})
-    lignes, erreurs, seen = [], [], set()
-    for number, row in numbered:
-        if not any(cell.strip() for cell in row):
-            continue
-        try:
-            ligne = _parse_row(number, row, disciplines, lieux)
-        except ValueError as exc:
-            erreurs.append((number, str(exc)))
-            continue
-        key = tuple(sorted((k, getattr(v, "pk", v)) for k, v in ligne.lookup.items()))
-        if key in seen:
-            erreurs.append((number, _("Ce poste figure déjà plus haut dans le fichier.")))
-            continue
-        seen.add(key)
-        lignes.append(ligne)
-    if not lignes and not erreurs:
-        erreurs.append((2, _("Le fichier ne contient aucun poste.")))
-    return ImportResult(lignes, erreurs)
+def _key(values: dict[str, Any]) -> tuple[Any, ...]:
+    """What identifies a post of the campagne: its discipline, its lieu and whether it is profiled."""
+
+    def pk(name: str) -> Any:
+        return values.get(f"{name}_id", getattr(values.get(name), "pk", None))
+
+    return (pk("discipline"), pk("etablissement"), pk("zone_remplacement"), pk("academie"), values["profile"])
 
 
-def _lieux(campagne: Campagne, codes: set[str]) -> dict[str, Etablissement | ZoneRemplacement | Academie]:
-    found: dict[str, Etablissement | ZoneRemplacement | Academie] = {}
+def _lieux(campagne: Campagne, codes: set[str]) -> dict[str, Lieu]:
+    found: dict[str, Lieu] = {}
     if campagne.is_inter:
         found.update({a.code.upper(): a for a in Academie.objects.filter(code__in=codes)})
         return found
@@ -110,44 +121,32 @@ def _lieux(campagne: Campagne, codes: set[str]) -> dict[str, Etablissement | Zon
     return found
 
 
-def _parse_row(number: int, row: list[str], disciplines: dict, lieux: dict) -> LignePoste:
-    cells = [c.strip() for c in row] + [""] * (len(COLUMNS) - len(row))
-    code_discipline, code_lieu, nombre_raw, susceptible_raw, profil = cells[: len(COLUMNS)]
-    discipline = disciplines.get(code_discipline.upper())
-    if discipline is None:
-        raise ValueError(_("Discipline inconnue\u00a0: « %(code)s ».") % {"code": code_discipline})
-    lieu = lieux.get(code_lieu.upper())
-    if lieu is None:
-        raise ValueError(
-            _("Lieu inconnu pour cette campagne\u00a0: « %(code)s » (UAI, zone de remplacement ou académie).")
-            % {"code": code_lieu}
-        )
-    try:
-        nombre = int(nombre_raw or "0")
-    except ValueError:
-        raise ValueError(_("Nombre de postes invalide\u00a0: « %(v)s ».") % {"v": nombre_raw}) from None
-    if nombre < 0 or nombre > 999:
-        raise ValueError(_("Nombre de postes invalide\u00a0: « %(v)s ».") % {"v": nombre_raw})
-    if susceptible_raw.lower() not in YES | NO:
-        raise ValueError(_("Colonne « susceptible »\u00a0: oui ou non, pas « %(v)s ».") % {"v": susceptible_raw})
-    susceptible = susceptible_raw.lower() in YES
-    if nombre == 0 and not susceptible:
-        raise ValueError(_("Un poste doit être vacant (nombre > 0) ou susceptible d'être vacant."))
-    return LignePoste(number, discipline, lieu, nombre, susceptible, profil)
+class PosteImporter(SiamImporter):
+    resource_class = PosteResource
+    label = gettext_lazy("postes")
+    columns = COLUMNS
+    required = COLUMNS
+    example = ("L1300", "0630018C", "2", "non", "")
+    help = gettext_lazy(
+        "« lieu » : code UAI, code de zone de remplacement ou (mouvement inter) code d'académie ; « susceptible » : "
+        "oui ou non ; un « profil » non vide fait du poste un poste à profil. Un poste déjà présent (même discipline, "
+        "même lieu, même profil) est mis à jour."
+    )
+    noun = (gettext_lazy("%(n)s poste"), gettext_lazy("%(n)s postes"))
+    created_phrase = (gettext_lazy("%(n)s poste créé"), gettext_lazy("%(n)s postes créés"))
+    updated_phrase = (gettext_lazy("%(n)s mis à jour"), gettext_lazy("%(n)s mis à jour"))
+
+    def empty_message(self) -> str:
+        return _("Le fichier ne contient aucun poste.")
 
 
-def import_postes(campagne: Campagne, result: ImportResult) -> tuple[int, int]:
-    """Create or update each line's post; returns (created, updated). Refuses a result with errors."""
-    if result.erreurs:
-        raise ValueError("import refusé : le fichier contient des erreurs")
-    created = updated = 0
-    with transaction.atomic():
-        for ligne in result.lignes:
-            _poste, was_created = Poste.objects.update_or_create(
-                campagne=campagne,
-                **ligne.lookup,
-                defaults={"nombre": ligne.nombre, "susceptible_vacant": ligne.susceptible, "profil": ligne.profil},
-            )
-            created += was_created
-            updated += not was_created
-    return created, updated
+@dataclass(frozen=True)
+class ImportResult:
+    lignes: list[Row]
+    erreurs: list[tuple[int, str]]
+
+
+def parse_postes_csv(campagne: Campagne, text: str) -> ImportResult:
+    """The preview of a postes file, as (line, message) pairs (for the shell and the tests)."""
+    preview = PosteImporter(campagne=campagne).preview(text)
+    return ImportResult(preview.rows, [(e.line, e.message) for e in preview.errors])

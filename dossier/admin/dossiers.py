@@ -27,6 +27,7 @@ from dossier.models import (
     Formation,
 )
 from dossier.services.dossiers import save_dossier, save_rows
+from dossier.services.imports import AgentImporter
 
 
 class DossierAdminForm(forms.ModelForm[Dossier]):
@@ -155,7 +156,7 @@ class DossierChangeInline(DossierChangeColumns, GenericTabularInline):
 
 @admin.register(Dossier)
 class DossierAdmin(CSVImportMixin, admin.ModelAdmin):
-    import_key = "agents"
+    importer_class = AgentImporter
     change_list_template = IMPORT_CHANGE_LIST
     form = DossierAdminForm
     list_display = ("agent", "corps", "grade", "echelon", "date_echelon", "discipline", "affectation")

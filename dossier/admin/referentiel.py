@@ -23,6 +23,7 @@ from dossier.models import (
     GroupementCommunes,
     ZoneRemplacement,
 )
+from dossier.services.imports import EtablissementImporter
 
 
 class DepartementInline(admin.TabularInline):
@@ -91,7 +92,7 @@ class ZoneRemplacementAdmin(admin.ModelAdmin):
 
 @admin.register(Etablissement)
 class EtablissementAdmin(CSVImportMixin, admin.ModelAdmin):
-    import_key = "etablissements"
+    importer_class = EtablissementImporter
     change_list_template = IMPORT_CHANGE_LIST
     list_display = ("uai", "nom", "type", "commune", "education_prioritaire")
     list_filter = ("type", "education_prioritaire", "commune__departement")

@@ -65,3 +65,13 @@ def save_rows(
         what = _("ajout — %(what)s") % {"what": row._meta.verbose_name}
         changes.append(Change(what, "", describe_row(row).split(" : ", 1)[-1]))
     return record_changes(dossier=dossier, auteur=auteur, motif=motif or _("création du dossier"), changes=changes)
+
+
+@transaction.atomic
+def create_agent_dossier(*, agent: Agent, dossier: Dossier, auteur: Agent | None, motif: str) -> Dossier:
+    """Save a new agent (without a usable password: they choose theirs) and their dossier, journaled (the import)."""
+    agent.set_unusable_password()
+    agent.save()  # assigns the identifier (fdupont, fdupont1…)
+    dossier.agent = agent
+    save_dossier(dossier=dossier, auteur=auteur, motif=motif)
+    return dossier

@@ -7,6 +7,7 @@ from siam.admin import (  # noqa: F401 - registers the admins
     demandes,
     mouvement,
     pieces,
+    postes,
     queues,
     spea,
 )

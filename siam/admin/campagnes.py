@@ -3,28 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lib.admin_errors import DomainErrorsAsMessages
-from lib.text import accord
 from siam.admin.charts import bareme_distribution, saves_per_day
 from siam.errors import CalendrierVerrouille
-from siam.models import Campagne, Poste, TypeVoeu
+from siam.models import Campagne, TypeVoeu
 from siam.models.campagne import CALENDAR_FIELDS, ChangementCalendrier
-from siam.postes_import import COLUMNS, import_postes, parse_postes_csv
 from siam.services.campagnes import MAX_MOTIF, check_calendar, update_calendar
 from siam.text import moment
-
-MAX_CSV_BYTES = 5 * 1024 * 1024
 
 
 class CampagneForm(forms.ModelForm):
@@ -137,68 +130,3 @@ class CampagneAdmin(DomainErrorsAsMessages):
     @admin.display(description=gettext_lazy("phase en cours"))
     def phase_display(self, obj: Campagne) -> str:
         return str(obj.phase.label)
-
-
-class ImportForm(forms.Form):
-    campagne = forms.ModelChoiceField(label=gettext_lazy("Campagne"), queryset=Campagne.objects.all())
-    fichier = forms.FileField(label=gettext_lazy("Fichier CSV"), required=False)
-    contenu = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def text(self) -> str:
-        fichier = self.cleaned_data.get("fichier")
-        if fichier is None:
-            return str(self.cleaned_data.get("contenu") or "")
-        if fichier.size > MAX_CSV_BYTES:
-            raise forms.ValidationError(_("Fichier trop volumineux (5 Mo au plus)."))
-        try:
-            return str(fichier.read().decode("utf-8"))
-        except UnicodeDecodeError:
-            raise forms.ValidationError(_("Le fichier doit être encodé en UTF-8.")) from None
-
-
-@admin.register(Poste)
-class PosteAdmin(admin.ModelAdmin):
-    list_display = ("campagne", "discipline", "lieu", "nombre", "susceptible_vacant", "profile")
-    list_filter = ("campagne", "profile", "susceptible_vacant", "discipline")
-    search_fields = ("etablissement__nom", "etablissement__uai", "zone_remplacement__code", "academie__nom", "profil")
-    autocomplete_fields = ()
-    raw_id_fields = ("etablissement", "zone_remplacement")
-    list_select_related = ("campagne", "discipline", "etablissement__commune", "zone_remplacement", "academie")
-    change_list_template = "admin/siam/poste/change_list.html"
-
-    def get_urls(self) -> list[URLPattern]:
-        extra = [path("importer/", self.admin_site.admin_view(self.import_view), name="siam_poste_import")]
-        return extra + super().get_urls()
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Upload → preview (or the line-numbered errors) → confirm. Nothing is written before the confirmation."""
-        if not self.has_add_permission(request) or not self.has_change_permission(request):
-            return redirect("admin:index")
-        form = ImportForm(request.POST or None, request.FILES or None)
-        context: dict[str, Any] = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "columns": ";".join(COLUMNS),
-            "opts": self.model._meta,
-            "title": _("Importer des postes (CSV)"),
-        }
-        if request.method == "POST" and form.is_valid():
-            try:
-                text = form.text()
-            except forms.ValidationError as exc:
-                form.add_error("fichier", exc)
-                return TemplateResponse(request, "admin/siam/poste/import.html", context)
-            campagne = form.cleaned_data["campagne"]
-            result = parse_postes_csv(campagne, text)
-            if not result.erreurs and "confirmer" in request.POST:
-                created, updated = import_postes(campagne, result)
-                self.message_user(
-                    request,
-                    accord(created, _("%(n)s poste créé"), _("%(n)s postes créés"))
-                    + ", "
-                    + accord(updated, _("%(n)s mis à jour"), _("%(n)s mis à jour")),
-                    messages.SUCCESS,
-                )
-                return redirect("admin:siam_poste_changelist")
-            context.update(result=result, apercu=result.lignes[:100], contenu=text, campagne=campagne)
-        return TemplateResponse(request, "admin/siam/poste/import.html", context)

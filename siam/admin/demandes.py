@@ -15,7 +15,7 @@ from lib.admin_actions import rappel_form, reason_form, reason_page
 from lib.exports import FORMATS
 from lib.queues import QueueFilter
 from lib.text import accord, bilan
-from siam.admin.exports import DemandeResource
+from siam.admin.exports import BaremeResource, DemandeResource
 from siam.errors import SiamError
 from siam.models import Demande, DemandeVersion, MotifDeclare, StatutMotif, Voeu
 from siam.selectors import agent_of
@@ -67,7 +67,7 @@ class VersionInline(ReadOnlyInline):
 
 @admin.register(Demande)
 class DemandeAdmin(ExportMixin, admin.ModelAdmin):
-    resource_classes = [DemandeResource]
+    resource_classes = [DemandeResource, BaremeResource]  # the demandes, or their barèmes per vœu
     formats = FORMATS
     show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     list_display = ("agent", "campagne", "etat", "participation", "nb_voeux", "version", "modifiee_le")

@@ -332,12 +332,18 @@ ADMIN_CUSTOM: dict[str, tuple[tuple[str, ...], Pair, Pair]] = {
         (OK, OK),
         (FORBIDDEN, FORBIDDEN),
     ),
-    # refused: back to the admin index
-    "admin:siam_poste_import": (("siam.add_poste", "siam.change_poste"), (OK, OK), (REDIRECT, REDIRECT)),
+    # one import page for every importer (dossier.admin.imports): refused by permission, 403
+    "admin:siam_poste_import": (("siam.add_poste", "siam.change_poste"), (OK, OK), (FORBIDDEN, FORBIDDEN)),
+    "admin:siam_poste_import_template": (("siam.add_poste", "siam.change_poste"), (OK, OK), (FORBIDDEN, FORBIDDEN)),
     "admin:siam_capaciteaccueil_import": (
         ("siam.add_capaciteaccueil", "siam.change_capaciteaccueil"),
         (OK, OK),
-        (REDIRECT, REDIRECT),
+        (FORBIDDEN, FORBIDDEN),
+    ),
+    "admin:siam_capaciteaccueil_import_template": (
+        ("siam.add_capaciteaccueil", "siam.change_capaciteaccueil"),
+        (OK, OK),
+        (FORBIDDEN, FORBIDDEN),
     ),
     "admin:siam_mouvementrun_launch": (("siam.run_mouvement",), (OK, OK), (FORBIDDEN, FORBIDDEN)),
     # a single run: nothing to compare with, back to the run

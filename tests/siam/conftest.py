@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import Agent
@@ -154,6 +155,13 @@ def client_for(agent: Agent, *, staff: bool = False) -> Client:
         session["iprof_staff_totp"] = True  # second factor done (accounts.middleware)
         session.save()
     return client
+
+
+def import_csv(client: Client, url: str, csv_text: str, *, follow: bool = False, **fields: Any) -> Any:
+    """Upload a CSV to an admin import page, then confirm the preview it shows (its signed payload)."""
+    preview = client.post(url, {**fields, "fichier": SimpleUploadedFile("import.csv", csv_text.encode())})
+    assert "payload" in preview.context, text(preview)
+    return client.post(url, {"payload": preview.context["payload"]}, follow=follow)
 
 
 def text(response: Any) -> str:

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Agent
 from siam.models import Campagne, Demande, Motif, MotifDeclare, PieceJustificative, Poste, StatutMotif, StatutPiece
 from siam.postes_import import parse_postes_csv
-from tests.siam.conftest import client_for, text
+from tests.siam.conftest import client_for, import_csv, text
 
 pytestmark = pytest.mark.django_db
 
@@ -39,19 +39,20 @@ def test_admin_import_previews_then_writes_on_confirmation(intra: Campagne, rect
     assert not Poste.objects.exists()
     response = staff.post(url, {"campagne": intra.pk, "fichier": SimpleUploadedFile("postes.csv", GOOD.encode())})
     assert "Aperçu : 3 postes" in text(response) and not Poste.objects.exists()
-    response = staff.post(url, {"campagne": intra.pk, "contenu": GOOD, "confirmer": "1"})
+    response = import_csv(staff, url, GOOD, campagne=intra.pk)
     assert response.status_code == 302
     assert Poste.objects.filter(campagne=intra).count() == 3
     assert Poste.objects.get(etablissement=ref["college"]).profile
-    response = staff.post(url, {"campagne": intra.pk, "contenu": GOOD.replace(";2;non;", ";5;non;"), "confirmer": "1"})
+    response = import_csv(staff, url, GOOD.replace(";2;non;", ";5;non;"), campagne=intra.pk)
     assert Poste.objects.count() == 3 and Poste.objects.get(etablissement=ref["etablissement"]).nombre == 5
 
 
 def test_drh_may_read_postes_but_not_import(intra: Campagne, drh: Agent) -> None:
     staff = client_for(drh, staff=True)
     assert staff.get("/admin/siam/poste/").status_code == 200
-    response = staff.post("/admin/siam/poste/importer/", {"campagne": intra.pk, "contenu": GOOD, "confirmer": "1"})
-    assert response.status_code == 302 and not Poste.objects.exists()
+    upload = SimpleUploadedFile("postes.csv", GOOD.encode())
+    response = staff.post("/admin/siam/poste/importer/", {"campagne": intra.pk, "fichier": upload})
+    assert response.status_code == 403 and not Poste.objects.exists()  # one import page: refused by permission
     assert staff.get("/admin/siam/campagne/add/").status_code == 403
 
 

@@ -91,15 +91,12 @@ def test_drh_may_not_decide_pieces_in_bulk(demande_a: Demande, drh: Agent) -> No
 
 
 def test_the_postes_import_says_how_many_with_plural_agreement(intra: Any, rectorat: Agent, ref: Any) -> None:
+    from tests.siam.conftest import import_csv
     from tests.siam.test_admin import GOOD
 
     staff = client_for(rectorat, staff=True)
-    data = {"campagne": intra.pk, "contenu": GOOD, "confirmer": "1"}
-    done = staff.post("/admin/siam/poste/importer/", data, follow=True)
+    done = import_csv(staff, "/admin/siam/poste/importer/", GOOD, campagne=intra.pk, follow=True)
     assert messages_of(done) == ["3 postes créés, 0 mis à jour"]
-    again = staff.post(
-        "/admin/siam/poste/importer/",
-        {**data, "contenu": GOOD.split("\n", 2)[0] + "\n" + GOOD.split("\n")[1] + "\n"},
-        follow=True,
-    )
+    first_line = GOOD.split("\n", 2)[0] + "\n" + GOOD.split("\n")[1] + "\n"
+    again = import_csv(staff, "/admin/siam/poste/importer/", first_line, campagne=intra.pk, follow=True)
     assert messages_of(again) == ["0 poste créé, 1 mis à jour"]

@@ -19,7 +19,7 @@ from siam.models.bareme import TirageDepartage
 from siam.models.mouvement import MouvementResultat, MouvementRun
 from siam.services.mouvement import run_mouvement
 from siam.services.mouvement.capacites import CapaciteDiscipline, capacity_report, import_capacites, parse_capacites_csv
-from tests.siam.conftest import client_for, text
+from tests.siam.conftest import client_for, import_csv, text
 from tests.siam.mouvement_helpers import AFTER_CLOSING, participant
 
 pytestmark = pytest.mark.django_db
@@ -58,20 +58,18 @@ def test_the_admin_import_previews_then_writes_on_confirmation_and_updates_after
     assert "4 erreurs : rien n'a été importé." in page and "Ligne 3 : Académie inconnue" in page
     page = text(staff.post(IMPORT, {"campagne": inter.pk, "fichier": SimpleUploadedFile("c.csv", GOOD.encode())}))
     assert "Aperçu : 2 capacités" in page and not CapaciteAccueil.objects.exists()
-    response = staff.post(IMPORT, {"campagne": inter.pk, "contenu": GOOD, "confirmer": "1"})
+    response = import_csv(staff, IMPORT, GOOD, campagne=inter.pk)
     assert response.status_code == 302
     assert dict(CapaciteAccueil.objects.values_list("academie__code", "places")) == {"LYON": 2, "CLERMONT": 1}
-    staff.post(
-        IMPORT, {"campagne": inter.pk, "contenu": GOOD.replace("LYON;L1300;2", "LYON;L1300;7"), "confirmer": "1"}
-    )
+    import_csv(staff, IMPORT, GOOD.replace("LYON;L1300;2", "LYON;L1300;7"), campagne=inter.pk)
     assert CapaciteAccueil.objects.count() == 2 and CapaciteAccueil.objects.get(academie__code="LYON").places == 7
 
 
 def test_the_drh_may_read_capacities_but_not_import_them(inter: Campagne, drh: Agent) -> None:
     staff = client_for(drh, staff=True)
     assert staff.get("/admin/siam/capaciteaccueil/").status_code == 200
-    response = staff.post(IMPORT, {"campagne": inter.pk, "contenu": GOOD, "confirmer": "1"})
-    assert response.status_code == 302 and not CapaciteAccueil.objects.exists()
+    response = staff.post(IMPORT, {"campagne": inter.pk, "fichier": SimpleUploadedFile("c.csv", GOOD.encode())})
+    assert response.status_code == 403 and not CapaciteAccueil.objects.exists()  # refused by permission
 
 
 @pytest.fixture

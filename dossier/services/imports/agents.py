@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import tablib
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.identifiers import base_identifier, first_free
 from accounts.models import Agent, Civilite
@@ -15,15 +17,14 @@ from dossier.models import (
     Classe,
     Discipline,
     Dossier,
-    DossierChange,
     Etablissement,
     Grade,
     Position,
     ZoneRemplacement,
 )
-from dossier.services.imports.base import Importer, Row, parse_date
+from dossier.services.dossiers import create_agent_dossier
+from dossier.services.imports.base import Importer, ImportOptions, ImportResource, parse_date
 from dossier.services.imports.etablissements import choice_lookup
-from lib.audit import log_action
 
 CIVILITES = {**choice_lookup(Civilite.choices), "": "", "mme.": "MME", "m.": "M", "mr": "M"}
 CLASSES = {
@@ -36,60 +37,43 @@ CLASSES = {
 }
 POSITIONS = {**choice_lookup(Position.choices), "": "titulaire"}
 DATES = ("date_naissance", "date_echelon", "date_entree_poste", "debut_ags")
+AGENT_FIELDS = ("civilite", "nom", "nom_famille", "prenom", "numen", "date_naissance", "email")
+DOSSIER_FIELDS = (
+    "grade",
+    "echelon",
+    "date_echelon",
+    "discipline",
+    "etablissement",
+    "zone_remplacement",
+    "date_entree_poste",
+    "position",
+    "debut_ags",
+)
 
 
-class AgentImporter(Importer):
-    label = "agents"
-    columns = (
-        "civilite",
-        "nom",
-        "nom_famille",
-        "prenom",
-        "date_naissance",
-        "numen",
-        "email",
-        "corps",
-        "classe",
-        "echelon",
-        "date_echelon",
-        "discipline",
-        "uai",
-        "zone_remplacement",
-        "date_entree_poste",
-        "position",
-        "debut_ags",
-    )
-    required: ClassVar[tuple[str, ...]] = ("nom", "prenom", "numen", "corps", "echelon", "discipline")
-    example = (
-        "MME",
-        "Durand",
-        "Durand",
-        "Alice",
-        "14/03/1990",
-        "15E0300001ABC",
-        "alice.durand@ac-clermont.fr",
-        "CERT",
-        "normale",
-        "5",
-        "01/09/2024",
-        "L1300",
-        "0630018C",
-        "",
-        "01/09/2022",
-        "titulaire",
-        "01/09/2016",
-    )
+class AgentResource(ImportResource):
+    """One line, one new agent with their dossier: the identifier is assigned by Agent.save (fdupont1…) and
+    previewed from the identifiers already taken; the dossier service writes the journal."""
 
-    def load_references(self) -> None:
+    bulk = False  # Agent.save assigns the identifier; the dossier service journals each creation
+
+    class Meta(ImportOptions):
+        model = Dossier
+        fields = ("id",)
+
+    def load_references(self, dataset: tablib.Dataset) -> None:
         self.grades = {(g.corps.code, g.classe): g for g in Grade.objects.select_related("corps")}
         self.disciplines = {d.code: d for d in Discipline.objects.all()}
-        self.etablissements = {e.uai: e for e in Etablissement.objects.all()}
+        has_uai = "uai" in (dataset.headers or []) and dataset.height
+        uais = {str(u).upper() for u in dataset["uai"]} if has_uai else set()
+        self.etablissements = {e.uai: e for e in Etablissement.objects.filter(uai__in=uais)}
         self.zones = {z.code: z for z in ZoneRemplacement.objects.all()}
-        self.numens = dict(Agent.objects.exclude(numen="").values_list("numen", "identifiant"))
+        numens = {str(n).upper().replace(" ", "") for n in dataset["numen"]} if dataset.height else set()
+        self.numens = dict(Agent.objects.filter(numen__in=numens).values_list("numen", "identifiant"))
         self.taken = set(Agent.objects.values_list("identifiant", flat=True))
         self.seen: dict[str, int] = {}
 
-    def validate(self, line: int, data: dict[str, str]) -> tuple[Row | None, list[str]]:
+    def clean_row(self, line: int, data: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
         errors: list[str] = []
         values: dict[str, Any] = {}
         today = timezone.localdate()
@@ -103,12 +87,22 @@ class AgentImporter(Importer):
                 errors.append(_("%(col)s ne peut pas être dans le futur.") % {"col": name})
         self._career(data, values, errors)
         self._affectation(data, values, errors)
-        if errors:
-            return None, errors
-        identifiant = first_free(base_identifier(values["prenom"], values["nom"]), self.taken)
-        self.taken.add(identifiant)
-        action = _("création — identifiant prévu\u00a0: %(id)s") % {"id": identifiant}
-        return Row(line, action, (), values), []
+        if not errors:
+            values["identifiant"] = first_free(base_identifier(values["prenom"], values["nom"]), self.taken)
+            self.taken.add(values["identifiant"])
+        return values, errors
+
+    def describe(self, values: dict[str, Any], new: bool) -> str:
+        return _("création — identifiant prévu\u00a0: %(id)s") % {"id": values["identifiant"]}
+
+    def import_instance(self, instance: Dossier, row: dict[str, Any], **kwargs: Any) -> None:
+        for name in DOSSIER_FIELDS:
+            setattr(instance, name, self.values[name])
+        instance.corps = self.values["grade"].corps
+
+    def write(self, instance: Dossier, is_create: bool) -> None:
+        agent = Agent(**{name: self.values[name] for name in AGENT_FIELDS})
+        create_agent_dossier(agent=agent, dossier=instance, auteur=self.auteur, motif=_("import CSV"))
 
     def _identity(self, line: int, data: dict[str, str], values: dict[str, Any], errors: list[str]) -> None:
         civilite = CIVILITES.get(data.get("civilite", "").lower())
@@ -187,35 +181,55 @@ class AgentImporter(Importer):
         if zone and values["zone_remplacement"] is None:
             errors.append(_("zone de remplacement « %(code)s » inconnue.") % {"code": zone})
 
-    def write(self, rows: list[Row], auteur: Agent | None) -> int:
-        for row in rows:
-            v = row.values
-            agent = Agent(
-                civilite=v["civilite"],
-                nom=v["nom"],
-                nom_famille=v["nom_famille"],
-                prenom=v["prenom"],
-                numen=v["numen"],
-                date_naissance=v["date_naissance"],
-                email=v["email"],
-            )
-            agent.set_unusable_password()
-            agent.save()  # assigns the identifier (fdupont, fdupont1…)
-            dossier = Dossier.objects.create(
-                agent=agent,
-                corps=v["grade"].corps,
-                grade=v["grade"],
-                echelon=v["echelon"],
-                date_echelon=v["date_echelon"],
-                discipline=v["discipline"],
-                etablissement=v["etablissement"],
-                zone_remplacement=v["zone_remplacement"],
-                date_entree_poste=v["date_entree_poste"],
-                position=v["position"],
-                debut_ags=v["debut_ags"],
-            )
-            log_action(
-                dossier, DossierChange.ACTION, auteur=auteur, libelle=_("création du dossier"), avant="",
-                apres=str(agent), motif=_("import CSV"),
-            )  # fmt: skip
-        return len(rows)
+
+class AgentImporter(Importer):
+    resource_class = AgentResource
+    label = gettext_lazy("agents")
+    help = gettext_lazy(
+        "Les dates s'écrivent JJ/MM/AAAA. Chaque ligne crée un agent (son identifiant est attribué à l'import) et "
+        "son dossier ; un NUMEN déjà connu est refusé."
+    )
+    noun = (gettext_lazy("%(n)s agent"), gettext_lazy("%(n)s agents"))
+    created_phrase = (
+        gettext_lazy("%(n)s agent créé avec son dossier"),
+        gettext_lazy("%(n)s agents créés avec leur dossier"),
+    )
+    columns = (
+        "civilite",
+        "nom",
+        "nom_famille",
+        "prenom",
+        "date_naissance",
+        "numen",
+        "email",
+        "corps",
+        "classe",
+        "echelon",
+        "date_echelon",
+        "discipline",
+        "uai",
+        "zone_remplacement",
+        "date_entree_poste",
+        "position",
+        "debut_ags",
+    )
+    required: ClassVar[tuple[str, ...]] = ("nom", "prenom", "numen", "corps", "echelon", "discipline")
+    example = (
+        "MME",
+        "Durand",
+        "Durand",
+        "Alice",
+        "14/03/1990",
+        "15E0300001ABC",
+        "alice.durand@ac-clermont.fr",
+        "CERT",
+        "normale",
+        "5",
+        "01/09/2024",
+        "L1300",
+        "0630018C",
+        "",
+        "01/09/2022",
+        "titulaire",
+        "01/09/2016",
+    )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import tablib
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dossier.models import Commune, EducationPrioritaire, Etablissement, TypeEtablissement
-from dossier.services.imports.base import Importer, Row
+from dossier.services.imports.base import Importer, ImportOptions, ImportResource
 from dossier.uai import is_valid_uai, uai_check_letter
-
-if TYPE_CHECKING:
-    from accounts.models import Agent
 
 
 def choice_lookup(choices: Any) -> dict[str, str]:
@@ -38,18 +37,22 @@ def uai_problem(uai: str) -> str | None:
     return _("le code UAI « %(uai)s » doit comporter 7 chiffres suivis d'une lettre.") % {"uai": uai}
 
 
-class EtablissementImporter(Importer):
-    label = "établissements"
-    columns = ("uai", "nom", "type", "commune_insee", "education_prioritaire")
-    required = ("uai", "nom", "type", "commune_insee")
-    example = ("0630018C", "Lycée Blaise-Pascal", "LGT", "63113", "")
+class EtablissementResource(ImportResource):
+    class Meta(ImportOptions):
+        model = Etablissement
+        fields = ("uai", "nom", "type", "commune", "education_prioritaire")
 
-    def load_references(self) -> None:
-        self.communes = {c.code_insee: c for c in Commune.objects.all()}
-        self.existing = set(Etablissement.objects.values_list("uai", flat=True))
+    def load_references(self, dataset: tablib.Dataset) -> None:
+        insees = {str(code).zfill(5) for code in dataset["commune_insee"]} if dataset.height else set()
+        self.communes = {c.code_insee: c for c in Commune.objects.filter(code_insee__in=insees)}
+        codes = {str(uai).upper() for uai in dataset["uai"]} if dataset.height else set()
+        self.existing = {e.uai: e for e in Etablissement.objects.filter(uai__in=codes)}
         self.seen: dict[str, int] = {}
 
-    def validate(self, line: int, data: dict[str, str]) -> tuple[Row | None, list[str]]:
+    def find(self, values: dict[str, Any]) -> Etablissement | None:
+        return self.existing.get(values["uai"])
+
+    def clean_row(self, line: int, data: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
         errors = []
         uai = data["uai"].upper()
         if (problem := uai_problem(uai)) is not None:
@@ -78,17 +81,15 @@ class EtablissementImporter(Importer):
                 _("éducation prioritaire « %(value)s » inconnue (attendu\u00a0: vide, REP, REP+ ou PV).")
                 % {"value": data["education_prioritaire"]}
             )
-        if errors:
-            return None, errors
-        action = _("mise à jour") if uai in self.existing else _("création")
-        values = {"nom": nom, "type": type_, "commune": commune, "education_prioritaire": ep}
-        return Row(line, action, (), {"uai": uai, **values}), []
+        return {"uai": uai, "nom": nom, "type": type_, "commune": commune, "education_prioritaire": ep}, errors
 
-    def write(self, rows: list[Row], auteur: Agent | None) -> int:
-        Etablissement.objects.bulk_create(
-            [Etablissement(**row.values) for row in rows],
-            update_conflicts=True,
-            unique_fields=["uai"],
-            update_fields=["nom", "type", "commune", "education_prioritaire"],
-        )
-        return len(rows)
+
+class EtablissementImporter(Importer):
+    resource_class = EtablissementResource
+    label = gettext_lazy("établissements")
+    columns = ("uai", "nom", "type", "commune_insee", "education_prioritaire")
+    required = ("uai", "nom", "type", "commune_insee")
+    example = ("0630018C", "Lycée Blaise-Pascal", "LGT", "63113", "")
+    noun = (gettext_lazy("%(n)s établissement"), gettext_lazy("%(n)s établissements"))
+    created_phrase = (gettext_lazy("%(n)s établissement créé"), gettext_lazy("%(n)s établissements créés"))
+    updated_phrase = (gettext_lazy("%(n)s mis à jour"), gettext_lazy("%(n)s mis à jour"))

@@ -1,4 +1,4 @@
-"""The inter's capacités d'accueil: CSV import (preview, line-numbered errors, nothing written on error)
+"""The inter's capacités d'accueil: CSV import (django-import-export: preview, line-numbered errors, nothing written on error)
 and the check made before a run, per discipline, that capacity can place every obligatory participant.
 
 Format (UTF-8, separator « ; » or « , », one header line):
@@ -18,103 +18,105 @@ their places count in the total shown but not in that guarantee.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+import tablib
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from dossier.models import Academie, Discipline
+from dossier.services.imports import ImportOptions, ImportResource, Row
 from siam.errors import MouvementError
 from siam.models import Campagne, CapaciteAccueil
+from siam.postes_import import SiamImporter
 
 COLUMNS = ("academie", "discipline", "places")
 MAX_LINES = 20000
 MAX_PLACES = 100_000
 
 
-@dataclass(frozen=True)
-class LigneCapacite:
-    line: int
-    academie: Academie
-    discipline: Discipline
-    places: int
+class CapaciteResource(ImportResource):
+    class Meta(ImportOptions):
+        model = CapaciteAccueil
+        fields = ("places",)
+
+    def load_references(self, dataset: tablib.Dataset) -> None:
+        campagne: Campagne | None = self.context.get("campagne")
+        self.academies = {a.code.upper(): a for a in Academie.objects.all()}
+        self.disciplines = {d.code.upper(): d for d in Discipline.objects.all()}
+        existing = CapaciteAccueil.objects.filter(campagne=campagne) if campagne else CapaciteAccueil.objects.none()
+        self.existing = {(c.academie_id, c.discipline_id): c for c in existing}
+        self.seen: set[tuple[int, int]] = set()
+
+    def find(self, values: dict[str, Any]) -> CapaciteAccueil | None:
+        return self.existing.get((values["academie"].pk, values["discipline"].pk))
+
+    def clean_row(self, line: int, data: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+        academie = self.academies.get(data["academie"].upper())
+        discipline = self.disciplines.get(data["discipline"].upper())
+        places = data["places"]
+        if academie is None:
+            return {}, [_("Académie inconnue\u00a0: « %(code)s ».") % {"code": data["academie"]}]
+        if discipline is None:
+            return {}, [_("Discipline inconnue\u00a0: « %(code)s ».") % {"code": data["discipline"]}]
+        if not places.isdigit() or int(places) > MAX_PLACES:
+            message = _("Nombre de places invalide\u00a0: « %(v)s » (entier de 0 à %(max)s).")
+            return {}, [message % {"v": places, "max": MAX_PLACES}]
+        if (academie.pk, discipline.pk) in self.seen:
+            return {}, [_("Cette académie et cette discipline figurent déjà plus haut dans le fichier.")]
+        self.seen.add((academie.pk, discipline.pk))
+        values = {"academie": academie, "discipline": discipline, "places": int(places)}
+        return values | {"campagne": self.context.get("campagne")}, []
+
+
+class CapaciteImporter(SiamImporter):
+    resource_class = CapaciteResource
+    label = gettext_lazy("capacités d'accueil")
+    columns = COLUMNS
+    required = COLUMNS
+    example = ("LYON", "L1300", "42")
+    help = gettext_lazy(
+        "« academie » : code de l'académie (ex. LYON) ; « discipline » : code de la discipline (ex. L1300) ; "
+        "« places » : la capacité d'accueil fixée par le ministère. Une capacité déjà présente (même campagne, "
+        "même académie, même discipline) est mise à jour."
+    )
+    noun = (gettext_lazy("%(n)s capacité"), gettext_lazy("%(n)s capacités"))
+    created_phrase = (gettext_lazy("%(n)s capacité créée"), gettext_lazy("%(n)s capacités créées"))
+    updated_phrase = (gettext_lazy("%(n)s mise à jour"), gettext_lazy("%(n)s mises à jour"))
+
+    def __init__(self, **context: Any) -> None:
+        campagne = context.get("campagne")
+        if campagne is not None and not campagne.is_inter:
+            raise MouvementError(_("Les capacités d'accueil ne concernent que le mouvement inter-académique."))
+        super().__init__(**context)
+
+    def empty_message(self) -> str:
+        return _("Le fichier ne contient aucune capacité.")
 
 
 @dataclass(frozen=True)
 class CapaciteImport:
-    lignes: list[LigneCapacite]
+    lignes: list[Row]
     erreurs: list[tuple[int, str]]
+    text: str
 
 
 def parse_capacites_csv(text: str) -> CapaciteImport:
-    text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text), delimiter=";" if first.count(";") >= first.count(",") else ",")
-    header = [h.strip().lower() for h in next(reader, [])]
-    if tuple(header[: len(COLUMNS)]) != COLUMNS:
-        return CapaciteImport([], [(1, _("En-tête attendu\u00a0: %(cols)s.") % {"cols": ";".join(COLUMNS)})])
-    rows = list(reader)
-    if len(rows) > MAX_LINES:
-        return CapaciteImport([], [(1, _("Fichier trop long\u00a0: %(max)s lignes au plus.") % {"max": MAX_LINES})])
-    academies = {a.code.upper(): a for a in Academie.objects.all()}
-    disciplines = {d.code.upper(): d for d in Discipline.objects.all()}
-    lignes: list[LigneCapacite] = []
-    erreurs: list[tuple[int, str]] = []
-    seen: set[tuple[int, int]] = set()
-    for number, row in enumerate(rows, start=2):
-        cells = [c.strip() for c in row] + [""] * (len(COLUMNS) - len(row))
-        if not any(cells):
-            continue
-        code_aca, code_disc, places_raw = cells[: len(COLUMNS)]
-        academie, discipline = academies.get(code_aca.upper()), disciplines.get(code_disc.upper())
-        if academie is None:
-            erreurs.append((number, _("Académie inconnue\u00a0: « %(code)s ».") % {"code": code_aca}))
-            continue
-        if discipline is None:
-            erreurs.append((number, _("Discipline inconnue\u00a0: « %(code)s ».") % {"code": code_disc}))
-            continue
-        if not places_raw.isdigit() or int(places_raw) > MAX_PLACES:
-            erreurs.append(
-                (
-                    number,
-                    _("Nombre de places invalide\u00a0: « %(v)s » (entier de 0 à %(max)s).")
-                    % {"v": places_raw, "max": MAX_PLACES},
-                )
-            )
-            continue
-        if (academie.pk, discipline.pk) in seen:
-            erreurs.append((number, _("Cette académie et cette discipline figurent déjà plus haut dans le fichier.")))
-            continue
-        seen.add((academie.pk, discipline.pk))
-        lignes.append(LigneCapacite(number, academie, discipline, int(places_raw)))
-    if not lignes and not erreurs:
-        erreurs.append((2, _("Le fichier ne contient aucune capacité.")))
-    return CapaciteImport(lignes, erreurs)
+    """The preview of a capacités file, as (line, message) pairs (for the shell and the tests)."""
+    preview = CapaciteImporter().preview(text)
+    return CapaciteImport(preview.rows, [(e.line, e.message) for e in preview.errors], text)
 
 
 def import_capacites(*, campagne: Campagne, result: CapaciteImport) -> tuple[int, int]:
     """Create or update each line's capacity; returns (created, updated). Refuses a result with errors."""
-    if not campagne.is_inter:
-        raise MouvementError(_("Les capacités d'accueil ne concernent que le mouvement inter-académique."))
+    importer = CapaciteImporter(campagne=campagne)
     if result.erreurs:
         raise MouvementError(_("Import refusé\u00a0: le fichier contient des erreurs."))
-    created = updated = 0
-    with transaction.atomic():
-        for ligne in result.lignes:
-            _row, was_created = CapaciteAccueil.objects.update_or_create(
-                campagne=campagne,
-                academie=ligne.academie,
-                discipline=ligne.discipline,
-                defaults={"places": ligne.places},
-            )
-            created += was_created
-            updated += not was_created
-    return created, updated
+    bilan = importer.run(result.text, auteur=None)
+    return bilan.created, bilan.updated
 
 
 def french(n: int) -> int:
