@@ -86,7 +86,7 @@ class AgentAdmin(UserAdmin):
         "email",
         "=dossier__etablissement__uai",
     )
-    ordering = ("nom", "prenom")
+    ordering = ("nom", "prenom", "pk")  # a total order, read along agent_nom_prenom_idx
     readonly_fields = ("identifiant", "last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("identifiant", "password")}),

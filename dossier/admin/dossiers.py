@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
@@ -284,9 +285,15 @@ class DossierAdmin(CSVImportMixin, admin.ModelAdmin):
 @admin.register(DossierChange)
 class DossierChangeAdmin(DossierChangeColumns, admin.ModelAdmin):
     list_display = ("date", "dossier", "auteur", "objet", "avant_texte", "apres_texte", "motif")
-    list_filter = ("date", "auteur")
+    list_filter = ("date", ("auteur", admin.RelatedOnlyFieldListFilter))  # the authors, not 50,000 agents
     search_fields = ("libelle", "motif")
     list_select_related = ("auteur",)
+    show_full_result_count = False  # the journal only grows
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DossierChange]:
+        # each row names its dossier's agent: one query for the page's dossiers, not one per row
+        dossiers = GenericPrefetch("content_object", [Dossier.objects.select_related("agent")])
+        return super().get_queryset(request).prefetch_related(dossiers)
 
     @admin.display(description=gettext_lazy("dossier"))
     def dossier(self, obj: DossierChange) -> Any:

@@ -81,6 +81,7 @@ class DemandeAdmin(ExportMixin, admin.ModelAdmin):
         "agent__dossier__etablissement__nom__unaccent",
     )
     list_select_related = ("agent", "campagne")
+    ordering = ("-modifiee_le", "-pk")  # the latest saved first, read along demande_modifiee_idx
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # a demande is the teacher's own act, made in SIAM; staff examine it
@@ -180,6 +181,7 @@ class MotifDeclareAdmin(admin.ModelAdmin):
     )
     list_select_related = ("demande__agent", "demande__campagne", "decided_by")
     show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
+    ordering = ("pk",)  # in the order declared, along the primary key (the model's order joins two tables)
     readonly_fields = (
         "demande",
         "motif",

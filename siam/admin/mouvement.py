@@ -296,6 +296,7 @@ class MouvementResultatAdmin(ExportMixin, admin.ModelAdmin):
         "poste_echange__academie",
     )
     search_fields = ("demande__agent__nom", "demande__agent__identifiant")
+    ordering = ("-run_id", "-demande_id")  # the latest run first, along the (run, demande) unique index
     fields = (
         "run",
         "demande",
@@ -311,6 +312,11 @@ class MouvementResultatAdmin(ExportMixin, admin.ModelAdmin):
     )
     readonly_fields = fields
     show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MouvementResultat]:
+        # the run's inputs and barres (megabytes at 30,000 participants) are never shown on a result's row
+        heavy = ("run__inputs", "run__barres", "run__violations", "run__exchange_report")
+        return super().get_queryset(request).defer(*heavy)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

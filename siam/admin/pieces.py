@@ -47,6 +47,7 @@ class PieceJustificativeAdmin(admin.ModelAdmin):
     )
     list_select_related = ("demande__agent", "demande__campagne", "motif")
     show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
+    ordering = ("pk",)  # in the order deposited, along the primary key (the model's order joins two tables)
     readonly_fields = (
         "demande",
         "motif",
