@@ -63,6 +63,7 @@ class MessageAdmin(ReadOnlyAdmin):
     raw_id_fields = ("recipient", "sender", "envoi", "conversation")
     inlines = [AttachmentInline]
     show_full_result_count = False
+    ordering = ("-pk",)  # newest first along the primary key: no further index on a table written 50,000 at a time
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
         # Diffusions only: what a teacher writes to their correspondant is read in « Échanges ».
