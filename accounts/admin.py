@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.middleware import holds_staff_rights
 from accounts.models import Agent, AuditEvent
 from accounts.services import journal_account_changes
+from lib.admin_search import SemiJoinSearchMixin
 
 PRIVILEGED_FIELDS = {"password", "is_staff", "is_superuser", "groups", "user_permissions"}
 # On another staff member's or a superuser's account, only a superuser changes these (issue 17: a gestionnaire
@@ -72,7 +73,7 @@ class AgentCreationForm(forms.ModelForm[Agent]):
 
 
 @admin.register(Agent)
-class AgentAdmin(UserAdmin):
+class AgentAdmin(SemiJoinSearchMixin, UserAdmin):
     add_form = AgentCreationForm
     form = AgentChangeForm
     list_display = ("identifiant", "nom", "prenom", "email", "is_staff", "is_active")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from iprof.courrier.models import Attachment, Conversation, CorrespondantGestion, Envoi, Message
+from lib.admin_search import SemiJoinSearchMixin
 from lib.queues import Queue, QueueFilter, register
 from lib.text import accord
 
@@ -83,7 +84,7 @@ class ConversationMessageInline(admin.StackedInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(ReadOnlyAdmin):
+class ConversationAdmin(SemiJoinSearchMixin, ReadOnlyAdmin):
     list_display = ("sujet", "agent", "correspondant", "last_message_at")
     list_filter = (QueueFilter, "correspondant")
     search_fields = ("sujet__unaccent", "=agent__identifiant", "=agent__numen", "agent__nom__unaccent")

@@ -12,6 +12,7 @@ from import_export.admin import ExportMixin
 
 from iprof.courrier.services import CourrierError
 from lib.admin_actions import rappel_form, reason_form, reason_page
+from lib.admin_search import SemiJoinSearchMixin
 from lib.exports import FORMATS
 from lib.queues import QueueFilter
 from lib.text import accord, bilan
@@ -66,7 +67,7 @@ class VersionInline(ReadOnlyInline):
 
 
 @admin.register(Demande)
-class DemandeAdmin(ExportMixin, admin.ModelAdmin):
+class DemandeAdmin(SemiJoinSearchMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [DemandeResource]
     formats = FORMATS
     show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
@@ -167,7 +168,7 @@ class MotifDecisionForm(forms.ModelForm):
 
 
 @admin.register(MotifDeclare)
-class MotifDeclareAdmin(admin.ModelAdmin):
+class MotifDeclareAdmin(SemiJoinSearchMixin, admin.ModelAdmin):
     form = MotifDecisionForm
     list_display = ("demande", "motif", "statut", "decided_by", "decided_at")
     list_filter = (QueueFilter, "demande__campagne", "motif", "statut")
