@@ -77,7 +77,8 @@ def populate() -> None:
     setup_django()
     from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
-    from django.db.models import F
+    from django.db.models import CharField, F, Value
+    from django.db.models.functions import Cast, Concat, LPad
     from django.utils import timezone
 
     from accounts.models import Agent, AuditEvent
@@ -94,6 +95,9 @@ def populate() -> None:
     for campagne in Campagne.objects.all():
         shift = now + datetime.timedelta(days=20) - campagne.resultats
         Campagne.objects.filter(pk=campagne.pk).update(**{f: F(f) + shift for f in CALENDAR})
+    # every agent has a NUMEN (13 characters), which the synthetic generator leaves empty
+    numen = Concat(Value("12E"), LPad(Cast("id", CharField()), 10, Value("0")))
+    Agent.objects.filter(numen="").update(numen=numen)
     staff = Agent.objects.create(identifiant=STAFF, nom="Admin", prenom="Bench", is_staff=True, is_superuser=True)
     demandes = list(Demande.objects.order_by("pk").values_list("pk", "agent_id", "campagne_id"))
     with transaction.atomic():

@@ -29,6 +29,7 @@ from dossier.models import (
     Formation,
 )
 from dossier.services.history import Change, describe_row, diff, record_changes
+from lib.admin_search import SemiJoinSearchMixin
 
 
 class DossierAdminForm(forms.ModelForm[Dossier]):
@@ -156,7 +157,7 @@ class DossierChangeInline(DossierChangeColumns, GenericTabularInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(CSVImportMixin, admin.ModelAdmin):
+class DossierAdmin(SemiJoinSearchMixin, CSVImportMixin, admin.ModelAdmin):
     import_key = "agents"
     change_list_template = IMPORT_CHANGE_LIST
     form = DossierAdminForm

@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lib.admin_search import SemiJoinSearchMixin
 from lib.queues import QueueFilter
 from siam.errors import SiamError
 from siam.models import Campagne, Demande, MotifDeclare, StatutMotif, Voeu
@@ -430,7 +431,7 @@ class ContestationOuverteFilter(admin.SimpleListFilter):
 
 
 @admin.register(VerificationBareme)
-class VerificationBaremeAdmin(ServiceErrorsAsMessages):
+class VerificationBaremeAdmin(SemiJoinSearchMixin, ServiceErrorsAsMessages):
     list_display = ("agent", "campagne", "participation", "a_verifier_display", "contestation_display")
     list_filter = ("campagne", MotifsAVerifierFilter, ContestationOuverteFilter, "participation")
     search_fields = ("agent__nom", "agent__prenom", "agent__identifiant")
@@ -575,7 +576,7 @@ class ReponseForm(forms.ModelForm):
 
 
 @admin.register(Contestation)
-class ContestationAdmin(ServiceErrorsAsMessages):
+class ContestationAdmin(SemiJoinSearchMixin, ServiceErrorsAsMessages):
     form = ReponseForm
     list_display = ("demande", "campagne", "creee_le", "voeu", "statut", "repondu_par")
     list_filter = (QueueFilter, "statut", "demande__campagne")

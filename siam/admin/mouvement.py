@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 
 from dossier.models import Academie, Departement
+from lib.admin_search import SemiJoinSearchMixin
 from lib.exports import FORMATS
 from siam.admin.exports import ResultatResource
 from siam.errors import SiamError
@@ -277,7 +278,7 @@ class MouvementRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(MouvementResultat)
-class MouvementResultatAdmin(ExportMixin, admin.ModelAdmin):
+class MouvementResultatAdmin(SemiJoinSearchMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [ResultatResource]
     formats = FORMATS
     list_display = ("demande", "run", "poste", "voeu_rang", "kept", "extended", "poste_echange")

@@ -92,6 +92,7 @@ LISTS: dict[str, tuple[Callable[[World], str], int]] = {
     "agents searched by nom": (lambda w: changelist(Agent, "q=nom"), 6),
     "agents searched by NUMEN": (lambda w: changelist(Agent, "q=NUMEN00000002"), 6),
     "dossiers": (lambda w: changelist(Dossier), 7),
+    "dossiers searched by NUMEN": (lambda w: changelist(Dossier, "q=NUMEN00000002"), 7),
     "demandes": (lambda w: changelist(Demande), 5),
     "demandes searched by nom": (lambda w: changelist(Demande, "q=nom"), 6),
     "demandes of one campagne": (lambda w: changelist(Demande, f"campagne__id__exact={w.intra.pk}"), 5),
@@ -99,8 +100,10 @@ LISTS: dict[str, tuple[Callable[[World], str], int]] = {
     "pièces to check": (lambda w: changelist(PieceJustificative, "file=pieces_a_verifier"), 6),
     "motifs to validate": (lambda w: changelist(MotifDeclare, "file=motifs_a_valider"), 5),
     "contestations": (lambda w: changelist(Contestation), 7),
+    "contestations searched by nom": (lambda w: changelist(Contestation, "q=nom"), 7),
     "mouvement runs": (lambda w: changelist(MouvementRun), 8),
     "mouvement results": (lambda w: changelist(MouvementResultat), 5),
+    "mouvement results searched by nom": (lambda w: changelist(MouvementResultat, "q=nom"), 5),
     "courrier diffusions": (lambda w: changelist(Message), 4),
     "échanges": (lambda w: changelist(Conversation), 5),
     "gestion inbox": (lambda w: reverse("courrier:gestion"), 7),
@@ -152,12 +155,13 @@ def test_the_lists_show_the_rows_they_count(world: World) -> None:
 
 @pytest.mark.parametrize(
     ("q", "found"),
-    [("Prenom2 Nom2", {"Nom2"}), ("nom2 PRENOM2", {"Nom2"}), ("Prenom2 Nom3", set()), ('"Nom1"', {"Nom1", "Nom10"})],
+    [("Prenom2 Nom2", {"Nom2"}), ("nom2 PRENOM2", {"Nom2"}), ("Prenom2 Nom3", set()), ('"Prenom1"', {"Nom1", "Nom10"})],
 )
 def test_each_word_of_a_search_matches_a_field_and_a_row_is_listed_once(world: World, q: str, found: set[str]) -> None:
     client = client_for(world.staff, staff=True)
     world.add(10)
-    for url in (changelist(Agent), changelist(Demande), changelist(PieceJustificative), changelist(MotifDeclare)):
+    lists = (Agent, Demande, PieceJustificative, MotifDeclare, VerificationBareme)  # those that search the prénom
+    for url in map(changelist, lists):
         rows = client.get(url, {"q": q}).context["cl"].result_list
         assert sorted(agent_of(row).nom for row in rows) == sorted(found), url
 
@@ -165,4 +169,4 @@ def test_each_word_of_a_search_matches_a_field_and_a_row_is_listed_once(world: W
 def agent_of(row: Any) -> Agent:
     if isinstance(row, Agent):
         return row
-    return row.agent if isinstance(row, Demande) else row.demande.agent
+    return row.agent if isinstance(row, Demande) else row.demande.agent  # VerificationBareme is a Demande
