@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import admin
+from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import CharField, F, Field, Func, Model, Q, QuerySet
@@ -101,9 +102,12 @@ class SemiJoinSearchMixin:
         fields = model_admin.get_search_fields(request)
         if not fields or not search_term:
             return queryset, False
-        lookups = [orm_lookup(model_admin.model, f) for f in fields]
+        model = model_admin.model
+        lookups = [orm_lookup(model, f) for f in fields]
         for word in smart_split(search_term):
             if word[:1] in {'"', "'"} and word[-1:] == word[:1]:
                 word = unescape_string_literal(word)
-            queryset = queryset.filter(search_q(model_admin.model, lookups, word))
-        return queryset, False  # semi-joins: never a row twice
+            queryset = queryset.filter(search_q(model, lookups, word))
+        # semi-joins never list a row twice; a many-to-many field searched through its join may
+        joined = [lookup for lookup in lookups if _relation(model, lookup.partition("__")[0]) is None]
+        return queryset, any(lookup_spawns_duplicates(model._meta, lookup) for lookup in joined)
