@@ -202,6 +202,7 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_display = ("created_at", "kind", "identifiant", "ip", "libelle")
     list_filter = (KindFilter,)
     search_fields = ("libelle", "data__identifiant", "data__ip")
+    show_full_result_count = False  # the journal only grows
     date_hierarchy = "date"
     fields = readonly_fields = ("created_at", "kind", "identifiant", "agent", "auteur", "ip", "user_agent", "libelle")
 

@@ -165,6 +165,7 @@ class DossierAdmin(SemiJoinSearchMixin, CSVImportMixin, admin.ModelAdmin):
     list_filter = ("corps", "grade__classe", "position", "discipline", "situation_familiale", "affectation_provisoire")
     search_fields = ("agent__nom", "agent__prenom", "agent__identifiant", "agent__numen", "etablissement__uai")
     list_select_related = ("agent", "corps", "grade", "discipline", "etablissement__commune", "zone_remplacement")
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     autocomplete_fields = (
         "agent",
         "etablissement",
