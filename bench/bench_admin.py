@@ -222,6 +222,7 @@ def pages() -> list[tuple[str, str]]:
     agent = someone.agent
     intra = Campagne.objects.filter(slug__startswith="synthetique-intra").get()
     nom = agent.nom.split()[0]
+    uai = Dossier.objects.filter(etablissement__isnull=False).select_related("etablissement").first().etablissement.uai  # type: ignore[union-attr]
     return [
         ("staff home = admin index", reverse("admin:index")),
         ("app index (dossier)", reverse("admin:app_list", args=["dossier"])),
@@ -229,8 +230,10 @@ def pages() -> list[tuple[str, str]]:
         ("agents: search by nom", changelist(Agent, f"q={nom}")),
         ("agents: search by NUMEN", changelist(Agent, f"q={agent.numen}")),
         ("dossiers", changelist(Dossier)),
+        ("dossiers: search by NUMEN", changelist(Dossier, f"q={agent.numen}")),
         ("demandes", changelist(Demande)),
         ("demandes: search by nom", changelist(Demande, f"q={nom}")),
+        ("demandes: search by UAI", changelist(Demande, f"q={uai}")),
         ("demandes: one campagne", changelist(Demande, f"campagne__id__exact={intra.pk}")),
         ("demandes: queue", changelist(Demande, f"file=obligatoires_sans_voeu&campagne__id__exact={intra.pk}")),
         ("vœux of a demande (fiche)", reverse("admin:siam_demande_change", args=[someone.pk])),

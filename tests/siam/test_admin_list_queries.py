@@ -91,8 +91,8 @@ LISTS: dict[str, tuple[Callable[[World], str], int]] = {
     # a search: one query more, the word unaccented once (lib.admin_search)
     "agents searched by nom": (lambda w: changelist(Agent, "q=nom"), 6),
     "agents searched by NUMEN": (lambda w: changelist(Agent, "q=NUMEN00000002"), 6),
-    "dossiers": (lambda w: changelist(Dossier), 7),
-    "dossiers searched by NUMEN": (lambda w: changelist(Dossier, "q=NUMEN00000002"), 7),
+    "dossiers": (lambda w: changelist(Dossier), 6),
+    "dossiers searched by NUMEN": (lambda w: changelist(Dossier, "q=NUMEN00000002"), 6),
     "demandes": (lambda w: changelist(Demande), 5),
     "demandes searched by nom": (lambda w: changelist(Demande, "q=nom"), 6),
     "demandes of one campagne": (lambda w: changelist(Demande, f"campagne__id__exact={w.intra.pk}"), 5),
@@ -109,7 +109,7 @@ LISTS: dict[str, tuple[Callable[[World], str], int]] = {
     "gestion inbox": (lambda w: reverse("courrier:gestion"), 7),
     "journal of the dossiers": (lambda w: changelist(DossierChange), 8),
     "journal of the barèmes": (lambda w: changelist(BaremeChange), 7),
-    "journal of security": (lambda w: changelist(AuditEvent), 7),
+    "journal of security": (lambda w: changelist(AuditEvent), 6),
 }
 
 
