@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.middleware import holds_staff_rights
 from accounts.models import Agent, AuditEvent
 from accounts.services import journal_account_changes
+from lib.admin_search import SemiJoinSearchMixin
 
 PRIVILEGED_FIELDS = {"password", "is_staff", "is_superuser", "groups", "user_permissions"}
 # On another staff member's or a superuser's account, only a superuser changes these (issue 17: a gestionnaire
@@ -72,7 +73,7 @@ class AgentCreationForm(forms.ModelForm[Agent]):
 
 
 @admin.register(Agent)
-class AgentAdmin(UserAdmin):
+class AgentAdmin(SemiJoinSearchMixin, UserAdmin):
     add_form = AgentCreationForm
     form = AgentChangeForm
     list_display = ("identifiant", "nom", "prenom", "email", "is_staff", "is_active")
@@ -86,7 +87,7 @@ class AgentAdmin(UserAdmin):
         "email",
         "=dossier__etablissement__uai",
     )
-    ordering = ("nom", "prenom")
+    ordering = ("nom", "prenom", "pk")  # a total order, read along agent_nom_prenom_idx
     readonly_fields = ("identifiant", "last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("identifiant", "password")}),
@@ -201,6 +202,7 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     list_display = ("created_at", "kind", "identifiant", "ip", "libelle")
     list_filter = (KindFilter,)
     search_fields = ("libelle", "data__identifiant", "data__ip")
+    show_full_result_count = False  # the journal only grows
     date_hierarchy = "date"
     fields = readonly_fields = ("created_at", "kind", "identifiant", "agent", "auteur", "ip", "user_agent", "libelle")
 

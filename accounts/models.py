@@ -90,6 +90,8 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         indexes = [
             # identifiant oublié: lookup by NUMEN + date de naissance
             models.Index(fields=["numen", "date_naissance"], name="agent_numen_naissance_idx"),
+            # the staff list of agents, in alphabetical order (a total order: the id last)
+            models.Index(fields=["nom", "prenom", "id"], name="agent_nom_prenom_idx"),
         ]
 
     def __str__(self) -> str:

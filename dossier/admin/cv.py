@@ -35,6 +35,7 @@ class CVEntryAdmin(ReadOnlyAdmin):
     list_filter = ("section",)
     search_fields = ("agent__nom", "agent__prenom", "agent__identifiant", "titre", "organisme")
     list_select_related = ("agent",)
+    show_full_result_count = False  # several entries per agent: more rows than agents
     ordering = ("agent__nom", "agent__prenom", "section", "ordre")
 
 

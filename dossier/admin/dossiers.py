@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -28,6 +29,7 @@ from dossier.models import (
 )
 from dossier.services.dossiers import save_dossier, save_rows
 from dossier.services.imports import AgentImporter
+from lib.admin_search import SemiJoinSearchMixin
 
 
 class DossierAdminForm(forms.ModelForm[Dossier]):
@@ -155,7 +157,7 @@ class DossierChangeInline(DossierChangeColumns, GenericTabularInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(CSVImportMixin, admin.ModelAdmin):
+class DossierAdmin(SemiJoinSearchMixin, CSVImportMixin, admin.ModelAdmin):
     importer_class = AgentImporter
     change_list_template = IMPORT_CHANGE_LIST
     form = DossierAdminForm
@@ -163,6 +165,7 @@ class DossierAdmin(CSVImportMixin, admin.ModelAdmin):
     list_filter = ("corps", "grade__classe", "position", "discipline", "situation_familiale", "affectation_provisoire")
     search_fields = ("agent__nom", "agent__prenom", "agent__identifiant", "agent__numen", "etablissement__uai")
     list_select_related = ("agent", "corps", "grade", "discipline", "etablissement__commune", "zone_remplacement")
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
     autocomplete_fields = (
         "agent",
         "etablissement",
@@ -266,9 +269,15 @@ class DossierAdmin(CSVImportMixin, admin.ModelAdmin):
 @admin.register(DossierChange)
 class DossierChangeAdmin(DossierChangeColumns, admin.ModelAdmin):
     list_display = ("date", "dossier", "auteur", "objet", "avant_texte", "apres_texte", "motif")
-    list_filter = ("date", "auteur")
+    list_filter = ("date", ("auteur", admin.RelatedOnlyFieldListFilter))  # the authors, not 50,000 agents
     search_fields = ("libelle", "motif")
     list_select_related = ("auteur",)
+    show_full_result_count = False  # the journal only grows
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DossierChange]:
+        # each row names its dossier's agent: one query for the page's dossiers, not one per row
+        dossiers = GenericPrefetch("content_object", [Dossier.objects.select_related("agent")])
+        return super().get_queryset(request).prefetch_related(dossiers)
 
     @admin.display(description=gettext_lazy("dossier"))
     def dossier(self, obj: DossierChange) -> Any:

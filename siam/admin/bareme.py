@@ -13,7 +13,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -26,10 +28,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lib.admin_errors import DomainErrorsAsMessages, show_error
+from lib.admin_search import SemiJoinSearchMixin
 from lib.queues import QueueFilter
 from lib.text import accord
 from siam.errors import SiamError
-from siam.models import MotifDeclare, StatutMotif, Voeu
+from siam.models import Campagne, Demande, MotifDeclare, StatutMotif, Voeu
 from siam.models.bareme import (
     COMPOSANTES,
     BaremeChange,
@@ -417,22 +420,27 @@ class ContestationOuverteFilter(admin.SimpleListFilter):
 
 
 @admin.register(VerificationBareme)
-class VerificationBaremeAdmin(DomainErrorsAsMessages):
+class VerificationBaremeAdmin(SemiJoinSearchMixin, DomainErrorsAsMessages):
     list_display = ("agent", "campagne", "participation", "a_verifier_display", "contestation_display")
     list_filter = ("campagne", MotifsAVerifierFilter, ContestationOuverteFilter, "participation")
     search_fields = ("agent__nom", "agent__prenom", "agent__identifiant")
     list_select_related = ("agent", "campagne")
+    show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
+    ordering = ("-modifiee_le", "-pk")  # as the demandes: along demande_modifiee_idx
     fields = ("agent", "campagne", "participation", "bareme_display")
     readonly_fields = fields
     inlines = (MotifVerificationInline, CorrectionInline, ChangeInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[VerificationBareme]:
         ouverte = Contestation.objects.filter(demande=OuterRef("pk"), statut=StatutContestation.OUVERTE)
+        # subqueries, not Count("motifs"): a page counts its own rows, never GROUP BY the whole table
+        declares = MotifDeclare.objects.filter(demande=OuterRef("pk"), statut=StatutMotif.DECLARE).order_by()
+        a_verifier = declares.values("demande").annotate(n=Count("pk")).values("n")
         return (
             super()
             .get_queryset(request)
             .annotate(
-                a_verifier=Count("motifs", filter=Q(motifs__statut=StatutMotif.DECLARE)),
+                a_verifier=Coalesce(Subquery(a_verifier, output_field=IntegerField()), 0),
                 contestation_ouverte=Exists(ouverte),
             )
         )
@@ -557,7 +565,7 @@ class ReponseForm(forms.ModelForm):
 
 
 @admin.register(Contestation)
-class ContestationAdmin(DomainErrorsAsMessages):
+class ContestationAdmin(SemiJoinSearchMixin, DomainErrorsAsMessages):
     form = ReponseForm
     list_display = ("demande", "campagne", "creee_le", "voeu", "statut", "repondu_par")
     list_filter = (QueueFilter, "statut", "demande__campagne")
@@ -649,7 +657,13 @@ class BaremeChangeAdmin(ReadOnlyAdmin):
     list_filter = (ObjetChangeFilter,)
     search_fields = ("libelle", "motif")
     list_select_related = ("auteur",)
+    show_full_result_count = False  # the journal only grows
     date_hierarchy = "date"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BaremeChange]:
+        # each row names its campagne or demande (agent — campagne): one query per kind, not one per row
+        sujets = [Campagne.objects.all(), Demande.objects.select_related("agent", "campagne")]
+        return super().get_queryset(request).prefetch_related(GenericPrefetch("content_object", sujets))
 
     @admin.display(description=gettext_lazy("objet"))
     def objet(self, obj: BaremeChange) -> str:

@@ -12,6 +12,7 @@ from import_export.admin import ExportMixin
 
 from iprof.courrier.services import CourrierError
 from lib.admin_actions import rappel_form, reason_form, reason_page
+from lib.admin_search import SemiJoinSearchMixin
 from lib.exports import FORMATS
 from lib.queues import QueueFilter
 from lib.text import accord, bilan
@@ -66,7 +67,7 @@ class VersionInline(ReadOnlyInline):
 
 
 @admin.register(Demande)
-class DemandeAdmin(ExportMixin, admin.ModelAdmin):
+class DemandeAdmin(SemiJoinSearchMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [DemandeResource, BaremeResource]  # the demandes, or their barèmes per vœu
     formats = FORMATS
     show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
@@ -81,6 +82,7 @@ class DemandeAdmin(ExportMixin, admin.ModelAdmin):
         "agent__dossier__etablissement__nom__unaccent",
     )
     list_select_related = ("agent", "campagne")
+    ordering = ("-modifiee_le", "-pk")  # the latest saved first, read along demande_modifiee_idx
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # a demande is the teacher's own act, made in SIAM; staff examine it
@@ -166,7 +168,7 @@ class MotifDecisionForm(forms.ModelForm):
 
 
 @admin.register(MotifDeclare)
-class MotifDeclareAdmin(admin.ModelAdmin):
+class MotifDeclareAdmin(SemiJoinSearchMixin, admin.ModelAdmin):
     form = MotifDecisionForm
     list_display = ("demande", "motif", "statut", "decided_by", "decided_at")
     list_filter = (QueueFilter, "demande__campagne", "motif", "statut")
@@ -180,6 +182,7 @@ class MotifDeclareAdmin(admin.ModelAdmin):
     )
     list_select_related = ("demande__agent", "demande__campagne", "decided_by")
     show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
+    ordering = ("pk",)  # in the order declared, along the primary key (the model's order joins two tables)
     readonly_fields = (
         "demande",
         "motif",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 
 from dossier.models import Academie, Departement
+from lib.admin_search import SemiJoinSearchMixin
 from lib.admin_views import context, staff_view
 from lib.exports import FORMATS
 from lib.text import accord, bilan
@@ -262,7 +263,7 @@ def published_message(created: int, already: int) -> str:
 
 
 @admin.register(MouvementResultat)
-class MouvementResultatAdmin(ExportMixin, admin.ModelAdmin):
+class MouvementResultatAdmin(SemiJoinSearchMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [ResultatResource]
     formats = FORMATS
     list_display = ("demande", "run", "poste", "voeu_rang", "kept", "extended", "poste_echange")
@@ -281,6 +282,7 @@ class MouvementResultatAdmin(ExportMixin, admin.ModelAdmin):
         "poste_echange__academie",
     )
     search_fields = ("demande__agent__nom", "demande__agent__identifiant")
+    ordering = ("-run_id", "-demande_id")  # the latest run first, along the (run, demande) unique index
     fields = (
         "run",
         "demande",
@@ -296,6 +298,11 @@ class MouvementResultatAdmin(ExportMixin, admin.ModelAdmin):
     )
     readonly_fields = fields
     show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MouvementResultat]:
+        # the run's inputs and barres (megabytes at 30,000 participants) are never shown on a result's row
+        heavy = ("run__inputs", "run__barres", "run__violations", "run__exchange_report")
+        return super().get_queryset(request).defer(*heavy)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

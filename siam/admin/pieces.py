@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lib.admin_actions import reason_form, reason_page
+from lib.admin_search import SemiJoinSearchMixin
 from lib.queues import QueueFilter
 from lib.text import accord, bilan
 from siam.models import PieceJustificative, StatutPiece
@@ -32,7 +33,7 @@ class PieceDecisionForm(forms.ModelForm):
 
 
 @admin.register(PieceJustificative)
-class PieceJustificativeAdmin(admin.ModelAdmin):
+class PieceJustificativeAdmin(SemiJoinSearchMixin, admin.ModelAdmin):
     form = PieceDecisionForm
     list_display = ("nom_original", "demande", "motif", "content_type", "deposee_le", "statut")
     list_filter = (QueueFilter, "statut", "demande__campagne", "content_type")
@@ -47,6 +48,7 @@ class PieceJustificativeAdmin(admin.ModelAdmin):
     )
     list_select_related = ("demande__agent", "demande__campagne", "motif")
     show_full_result_count = False  # no second COUNT(*) over 50,000 rows on every page
+    ordering = ("pk",)  # in the order deposited, along the primary key (the model's order joins two tables)
     readonly_fields = (
         "demande",
         "motif",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from dossier.models import Academie, Commune, Departement, Etablissement, GroupementCommunes, ZoneRemplacement
@@ -35,7 +36,10 @@ class DemandeQuerySet(models.QuerySet["Demande"]):
         return self.filter(agent=agent)
 
     def with_nb_voeux(self) -> DemandeQuerySet:
-        return self.annotate(nb_voeux=models.Count("voeux"))
+        # a subquery, not Count("voeux"): a page of 100 demandes counts its own voeux, never GROUP BY all of them
+        voeux = Voeu.objects.filter(demande=models.OuterRef("pk")).order_by().values("demande")
+        count = voeux.annotate(n=models.Count("pk")).values("n")
+        return self.annotate(nb_voeux=Coalesce(models.Subquery(count, output_field=models.IntegerField()), 0))
 
 
 class Demande(models.Model):
@@ -72,7 +76,11 @@ class Demande(models.Model):
             )
         ]
         # siam_accuses and staff lists: a campagne's demandes in one state
-        indexes = [models.Index(fields=["campagne", "etat"], name="demande_campagne_etat_idx")]
+        indexes = [
+            models.Index(fields=["campagne", "etat"], name="demande_campagne_etat_idx"),
+            # the staff lists of demandes and barème checks: the latest saved first
+            models.Index(fields=["-modifiee_le", "-id"], name="demande_modifiee_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agent} — {self.campagne}"
