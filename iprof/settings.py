@@ -144,7 +144,19 @@ CACHES = {
             # Rate-limit counters must not be culled on closing day (default: 300 entries).
             "OPTIONS": {"MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "200000")), "CULL_FREQUENCY": 10},
         }
-    )
+    ),
+    # The parts of the page shell that are the same for everybody ({% cache None … using="shell" %} in
+    # base.html and includes/_header.html: head, menu by active section, footer), rendered once per worker
+    # process and keyed by what varies (language, signed in, staff, section); nothing per teacher goes in
+    # it. Process-local: a deploy restarts the workers, and a changed setting clears it (iprof.shell).
+    # DEBUG=1 (runserver) renders them every time, so that an edited template shows at once.
+    "shell": {
+        "BACKEND": (
+            "django.core.cache.backends.dummy.DummyCache" if DEBUG else "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": "iprof-shell",
+        "TIMEOUT": None,
+    },
 }
 
 AUTHENTICATION_BACKENDS = [
