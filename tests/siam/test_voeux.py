@@ -154,3 +154,17 @@ def test_post_without_csrf_token_is_refused(demande_a: Demande, teacher_a: Agent
     )
     assert response.status_code == 403
     assert not Voeu.objects.filter(demande=demande_a).exists()
+
+
+def test_reading_the_voeux_page_writes_no_session_row(demande_a: Demande, teacher_a: Agent, at: Any) -> None:
+    import datetime
+
+    from tests.accounts.test_session_writes import session_writes
+    from tests.siam.conftest import PENDANT
+
+    client = client_for(teacher_a)
+    add(client, demande_a, "COM", "63300")  # a change: the session keeps « Annuler » (a write, rightly)
+    client.get("/")
+    at(PENDANT + datetime.timedelta(seconds=20))
+    assert session_writes(client, f"/siam/demandes/{demande_a.pk}/voeux/") == []
+    assert session_writes(client, f"/siam/demandes/{demande_a.pk}/voeux/?q=Riom") == []
