@@ -102,6 +102,8 @@ WSGI_APPLICATION = "iprof.wsgi.application"
 
 TEMPLATES = [
     {
+        # No "loaders": Django wraps these in its cached loader (templates parsed once per process; under
+        # runserver it is emptied when a template changes).
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,

@@ -88,3 +88,12 @@ def test_a_changed_setting_is_shown_at_once(client_a: Client, settings) -> None:
     client_a.get("/")
     settings.IPROF_SUPPORT_EMAIL = "assistance@ac-besancon.fr"
     assert "assistance@ac-besancon.fr" in client_a.get("/").content.decode()
+
+
+def test_the_second_teacher_sees_her_own_dossier_around_the_shared_summary(client_a: Client, client_b: Client) -> None:
+    first = client_a.get(reverse("dossier:dossier")).content.decode()
+    assert "DUPONT Frédéric" in first and 'data-testid="echelon">7e échelon' in first
+    second = client_b.get(reverse("dossier:dossier")).content.decode()
+    assert "DUPONT Françoise" in second and 'data-testid="echelon">9e échelon' in second
+    assert "Frédéric" not in second and "7e échelon" not in second
+    assert 'href="#carriere"' in second  # the summary, kept after the first teacher's page
