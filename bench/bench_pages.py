@@ -304,6 +304,13 @@ def main() -> None:
         from bench_load import campagne_targets
 
         targets, cap = campagne_targets(url, SLUG)
+        # every bench teacher is a clone of fdupont: his own établissement is refused as a voeu (400), not a save
+        own = server.sql(
+            url,
+            "SELECT e.uai FROM dossier_dossier d JOIN dossier_etablissement e ON e.id = d.etablissement_id "
+            "JOIN accounts_agent a ON a.id = d.agent_id WHERE a.identifiant = 'bench0001'",
+        )
+        targets = [t for t in targets if t != ("ETB", str(own[0][0]) if own else "")]
         cpu = count_queries("bench0001", targets)
         budgets(cpu)
         names = [f"bench{n:04d}" for n in range(2, 2 + CLIENTS * (ACCOUNTS_PER_CLIENT + 1))]
