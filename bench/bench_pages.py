@@ -7,15 +7,19 @@ A throwaway database `bench_pages` (demo data + bench teachers) served by `gunic
 and CaptureQueriesContext, the SQL queries of each page (and any statement repeated, the sign of
 an N+1). Then CLIENTS logged-in clients hit one page each for BENCH_PAGE_SECONDS (4 s), in turn:
 /sante/ (a trivial view: no database, no template), home, dossier, voeux page, voeu save (POST);
+the in-process part measures the voeux page with 5 voeux and with 31 (the intra's maximum is raised to 31
+in this database: see lengthen_lists), the throughput part with 5;
 /sante/ is measured before and after, and each page's requests/s is printed as a ratio to the
 mean of the two (target >= 0.5). Also base.html rendered alone (the shell every page pays) and every
-page's Django CPU as a multiple of /sante/'s against issue 14's budgets. The database is dropped at the end.
+page's Django CPU (median of REPEAT requests, time.process_time) as a multiple of /sante/'s against issue 14's
+budgets. The database is dropped at the end.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import statistics
 import sys
 import time
 from collections import Counter
@@ -31,10 +35,35 @@ import server
 DB = "bench_pages"
 SLUG = "intra-2027-clermont"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
-ACCOUNTS_PER_CLIENT = 8  # the save test adds voeux: a list holds 25 at most, then the next account
+ACCOUNTS_PER_CLIENT = 8  # the save test adds voeux: a list holds 31 at most (lengthen_lists), then the next account
 SECONDS = float(os.environ.get("BENCH_PAGE_SECONDS", "4"))
 TARGET_RATIO = 0.5
-REPEAT = 10
+REPEAT = 20  # requests per page for its Django CPU: the median, robust to another process's burst
+SAVES = 10
+
+
+SANTE = "sante (reference)"
+
+
+def _cpu(run: Any) -> float:
+    started = time.process_time()
+    run()
+    return time.process_time() - started
+
+
+def median_cpu(run: Any, repeat: int) -> float:
+    """The median Django CPU (time.process_time) of `repeat` runs: on a shared machine a mean is dragged up
+    by the few runs a neighbour's burst slows down, and /sante/, the reference, is the most exposed (0.4 ms)."""
+    return statistics.median(_cpu(run) for _ in range(repeat))
+
+
+def lengthen_lists(url: str) -> None:
+    """The demo intra allows 25 voeux, the inter 31 but only of académies: in this throwaway database the
+    intra allows 31, so that the voeux page is measured with the longest list a teacher can make (issue 14)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE siam_campagne SET max_voeux = %s WHERE slug = %s", (LONG_LIST, SLUG))
 
 
 def django_setup(url: str) -> None:
@@ -64,7 +93,7 @@ def count_queries(identifiant: str, targets: list[tuple[str, str]]) -> dict[str,
     """Queries per page, in-process, for a logged-in teacher (second visit: caches warm).
 
     Also Django's own CPU per request (time.process_time; PostgreSQL's work is not in it):
-    the mean of REPEAT requests for a GET, of REPEAT saves for the voeu save.
+    the median of REPEAT requests for a GET, of SAVES saves for the voeu save.
     """
     from django.db import connection
     from django.test import Client
@@ -80,10 +109,7 @@ def count_queries(identifiant: str, targets: list[tuple[str, str]]) -> dict[str,
         spent = time.process_time() - started
         queries = [q["sql"] for q in captured.captured_queries]  # before the next request resets the log
         if repeat:
-            started = time.process_time()
-            for _ in range(repeat):
-                client.get(path)
-            spent = (time.process_time() - started) / repeat
+            spent = median_cpu(lambda: client.get(path), repeat)
         cpu[label] = spent
         repeated = [(n, sql) for sql, n in Counter(normalise(q) for q in queries).items()]
         worst = max(repeated, default=(0, ""))
@@ -96,9 +122,9 @@ def count_queries(identifiant: str, targets: list[tuple[str, str]]) -> dict[str,
 
     print(
         "queries per page (in-process: Django test Client + CaptureQueriesContext, second request) and Django's "
-        f"CPU per request (mean of {REPEAT}; PostgreSQL's work not included):"
+        f"CPU per request (median of {REPEAT}; PostgreSQL's work not included):"
     )
-    measure("sante (reference)", "GET", "/sante/", repeat=REPEAT)
+    measure(SANTE, "GET", "/sante/", repeat=REPEAT)
     client.get("/compte/login/")
     measure("login page", "GET", "/compte/login/", repeat=REPEAT)
     measure("login POST", "POST", "/compte/login/", {"login": identifiant, "password": server.BENCH_PASSWORD})
@@ -117,12 +143,24 @@ def count_queries(identifiant: str, targets: list[tuple[str, str]]) -> dict[str,
     measure("voeux page (5 voeux)", "GET", voeux, repeat=REPEAT)
     voeu_type, code = targets[5]
     measure("voeu save POST (6th voeu)", "POST", f"{voeux}ajouter/", {"version": "5", "type": voeu_type, "code": code})
-    started = time.process_time()
-    for n, (voeu_type, code) in enumerate(targets[6 : 6 + REPEAT], start=6):
+    saves = []
+    for n, (voeu_type, code) in enumerate(targets[6 : 6 + SAVES], start=6):
+        started = time.process_time()
         saved = client.post(f"{voeux}ajouter/", {"version": n, "type": voeu_type, "code": code, "filtre": "TOUT"})
+        saves.append(time.process_time() - started)
         assert saved.status_code == 302, saved.status_code
-    cpu["voeu save POST (6th voeu)"] = (time.process_time() - started) / REPEAT
-    print(f"  (voeu save: {cpu['voeu save POST (6th voeu)'] * 1000:.1f} ms CPU per save, mean of the 7th to 16th)")
+    cpu["voeu save POST (6th voeu)"] = statistics.median(saves)
+    print(
+        f"  (voeu save: {cpu['voeu save POST (6th voeu)'] * 1000:.1f} ms CPU per save, median of the 7th to "
+        f"{6 + SAVES}th)"
+    )
+    version, rest = 6 + SAVES, iter(targets[6 + SAVES :])
+    while version < LONG_LIST:  # the list to 31 (a target the rules refuse, e.g. the teacher's own post, is skipped)
+        voeu_type, code = next(rest)
+        data = {"version": str(version), "type": voeu_type, "code": code, "filtre": "TOUT"}
+        version += client.post(f"{voeux}ajouter/", data).status_code == 302
+    client.get(voeux)
+    measure(f"voeux page ({LONG_LIST} voeux)", "GET", voeux, repeat=REPEAT)
     measure("logout POST", "POST", "/compte/deconnexion/")
     connection.close()
     return cpu
@@ -136,28 +174,37 @@ def shell(request: Any, cpu: dict[str, float]) -> None:
 
     with CaptureQueriesContext(connection) as captured:
         render_to_string("base.html", request=request)
-    started = time.process_time()
-    for _ in range(REPEAT):
-        render_to_string("base.html", request=request)
-    cpu["shell"] = (time.process_time() - started) / REPEAT
+    cpu["shell"] = median_cpu(lambda: render_to_string("base.html", request=request), REPEAT)
     print(
         f"  {'shell (base.html alone)':<26} {'':<4} {'':<34} {'':3}  {len(captured.captured_queries):>3} queries  "
         f"{cpu['shell'] * 1000:6.1f} ms CPU"
     )
 
 
-# issue 14's budgets, as multiples of /sante/'s CPU in the same run (the voeux page here shows 5 voeux, not 31)
-BUDGETS = {"home": 8, "SIAM home": 8, "dossier": 15, "voeux page (5 voeux)": 20, "voeu save POST (6th voeu)": 12}
+# issue 14's budgets, as multiples of /sante/'s CPU in the same run (the one for the voeux page is for 31 voeux;
+# the page with 5 is printed too, without a budget)
+LONG_LIST = 31
+BUDGETS = {
+    "home": 8,
+    "SIAM home": 8,
+    "dossier": 15,
+    f"voeux page ({LONG_LIST} voeux)": 20,
+    "voeu save POST (6th voeu)": 12,
+}
 
 
 def budgets(cpu: dict[str, float]) -> None:
-    floor = cpu["sante (reference)"]
-    print(f"Django CPU per request as a multiple of /sante/ ({floor * 1000:.2f} ms):")
-    for label in ("shell", *BUDGETS):
+    floor = cpu[SANTE]
+    print(f"Django CPU per request as a multiple of /sante/'s ({floor * 1000:.2f} ms):")
+    for label in ("shell", "voeux page (5 voeux)", *BUDGETS):
         ratio = cpu[label] / floor
         budget = BUDGETS.get(label)
         verdict = (
-            f"(budget {budget}x: {'met' if ratio <= budget else 'MISSED'})" if budget else "(the floor of every page)"
+            f"(budget {budget}x: {'met' if ratio <= budget else 'MISSED'})"
+            if budget
+            else "(the floor of every page)"
+            if label == "shell"
+            else "(no budget of its own)"
         )
         print(f"  {label:<26} {ratio:6.1f}x {verdict}")
 
@@ -252,10 +299,18 @@ def saver_scenario(savers: list[Saver]) -> Any:
 def main() -> None:
     print(server.machine_line(), flush=True)
     with server.portal_database(DB, teachers=CLIENTS * (ACCOUNTS_PER_CLIENT + 1) + 1) as url:
+        lengthen_lists(url)
         django_setup(url)
         from bench_load import campagne_targets
 
         targets, cap = campagne_targets(url, SLUG)
+        # every bench teacher is a clone of fdupont: his own établissement is refused as a voeu (400), not a save
+        own = server.sql(
+            url,
+            "SELECT e.uai FROM dossier_dossier d JOIN dossier_etablissement e ON e.id = d.etablissement_id "
+            "JOIN accounts_agent a ON a.id = d.agent_id WHERE a.identifiant = 'bench0001'",
+        )
+        targets = [t for t in targets if t != ("ETB", str(own[0][0]) if own else "")]
         cpu = count_queries("bench0001", targets)
         budgets(cpu)
         names = [f"bench{n:04d}" for n in range(2, 2 + CLIENTS * (ACCOUNTS_PER_CLIENT + 1))]
@@ -291,7 +346,7 @@ def main() -> None:
         }
         for name, rps in pages.items():
             ratio = rps / floor
-            heavier = cpu[in_process[name]] / cpu["sante (reference)"]
+            heavier = cpu[in_process[name]] / cpu[SANTE]
             print(
                 f"  {name:<16} throughput ratio {ratio:5.2f} ({'met' if ratio >= TARGET_RATIO else 'MISSED'}); "
                 f"Django CPU {cpu[in_process[name]] * 1000:.1f} ms = {heavier:.1f}x /sante/'s"

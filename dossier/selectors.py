@@ -29,12 +29,18 @@ class Banner:
 
 
 def banner_identity(agent: Agent) -> Banner:
-    dossier = Dossier.objects.select_related("grade", "discipline").filter(agent=agent).first()
+    """Two labels, not the dossier: every page shows the banner (one narrow query)."""
+    found = Dossier.objects.filter(agent=agent).values_list("grade__libelle", "discipline__libelle").order_by()[:1]
+    grade, discipline = found[0] if found else ("", "")
+    return Banner(nom=agent.nom.upper(), prenom=agent.prenom, grade=grade, discipline=discipline)
+
+
+def banner_of(agent: Agent, dossier: Dossier | None) -> Banner:
+    """The banner from a dossier the page has already loaded with its grade and discipline (no query)."""
+    if dossier is None:
+        return Banner(nom=agent.nom.upper(), prenom=agent.prenom, grade="", discipline="")
     return Banner(
-        nom=agent.nom.upper(),
-        prenom=agent.prenom,
-        grade=dossier.grade.libelle if dossier else "",
-        discipline=dossier.discipline.libelle if dossier else "",
+        nom=agent.nom.upper(), prenom=agent.prenom, grade=dossier.grade.libelle, discipline=dossier.discipline.libelle
     )
 
 

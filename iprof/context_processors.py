@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from iprof.banner import banner_for
 from iprof.courrier.unread import unread_count_for
-from iprof.menu import MENU
+from iprof.menu import menu_links
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -19,7 +19,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "IPROF_SUPPORT_PHONE": settings.IPROF_SUPPORT_PHONE,
         "IPROF_ASSISTANCE_URL": settings.IPROF_ASSISTANCE_URL,
         "IPROF_EDITEUR": settings.IPROF_EDITEUR,
-        "iprof_menu": MENU if authenticated else (),
+        "iprof_menu": menu_links() if authenticated else (),
         "iprof_banner": banner_for(request) if authenticated else None,
         "courrier_unread": unread_count_for(request) if authenticated else 0,
     }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,6 +24,15 @@ class MenuEntry:
             return None
 
 
+@dataclass(frozen=True)
+class MenuLink:
+    """An entry as the header shows it: label translated, URL reversed."""
+
+    label: str
+    url: str | None
+    section: str
+
+
 MENU = (
     MenuEntry(_("Votre courrier"), "courrier:inbox", "courrier"),
     MenuEntry(_("Votre dossier"), "dossier:dossier", "dossier"),
@@ -31,3 +41,18 @@ MENU = (
     MenuEntry(_("Les services"), "services", "services"),
     MenuEntry(_("Les guides"), "guides:list", "guides"),
 )
+
+# The same for every teacher: resolved once per process and language (emptied with the shell fragments).
+_LINKS: dict[str | None, tuple[MenuLink, ...]] = {}
+
+
+def menu_links() -> tuple[MenuLink, ...]:
+    language = get_language()
+    links = _LINKS.get(language)
+    if links is None:
+        links = _LINKS[language] = tuple(MenuLink(str(e.label), e.url, e.section) for e in MENU)
+    return links
+
+
+def forget_menu_links() -> None:
+    _LINKS.clear()

@@ -102,6 +102,8 @@ WSGI_APPLICATION = "iprof.wsgi.application"
 
 TEMPLATES = [
     {
+        # No "loaders": Django wraps these in its cached loader (templates parsed once per process; under
+        # runserver it is emptied when a template changes).
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
@@ -144,7 +146,19 @@ CACHES = {
             # Rate-limit counters must not be culled on closing day (default: 300 entries).
             "OPTIONS": {"MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "200000")), "CULL_FREQUENCY": 10},
         }
-    )
+    ),
+    # The parts of the page shell that are the same for everybody ({% cache None … using="shell" %} in
+    # base.html and includes/_header.html: head, menu by active section, footer), rendered once per worker
+    # process and keyed by what varies (language, signed in, staff, section); nothing per teacher goes in
+    # it. Process-local: a deploy restarts the workers, and a changed setting clears it (iprof.shell).
+    # DEBUG=1 (runserver) renders them every time, so that an edited template shows at once.
+    "shell": {
+        "BACKEND": (
+            "django.core.cache.backends.dummy.DummyCache" if DEBUG else "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": "iprof-shell",
+        "TIMEOUT": None,
+    },
 }
 
 AUTHENTICATION_BACKENDS = [

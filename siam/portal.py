@@ -101,7 +101,10 @@ def depart_for(dossier: Dossier | None, campagne: Campagne, *, demande: Demande 
 def dossier_for_depart(agent: Agent) -> Dossier | None:
     return (
         Dossier.objects.select_related(
-            "etablissement__commune__departement__academie", "zone_remplacement__departement__academie"
+            "grade",  # and the discipline: the banner of the page that loads it (no query of its own)
+            "discipline",
+            "etablissement__commune__departement__academie",
+            "zone_remplacement__departement__academie",
         )
         .filter(agent=agent)
         .first()

@@ -58,7 +58,7 @@ def dossier_for_bareme(agent: Agent) -> Dossier | None:
             "discipline",
             "etablissement__commune__departement__academie",
             "zone_remplacement__siege__departement__academie",
-            "zone_remplacement__departement",
+            "zone_remplacement__departement__academie",  # the validity rules of a new voeu (affectation_of)
             "conjoint_commune__departement__academie",
             "conjoint_academie",
             "academie_stage",

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dossier.errors import DossierError
 from dossier.forms import SignalementForm
 from dossier.models import Dossier, Rubrique
-from dossier.selectors import dossier_page
+from dossier.selectors import banner_of, dossier_page
 from dossier.services.perspectives import perspectives_page
 from dossier.services.signalement import signaler_erreur
 
@@ -32,7 +32,8 @@ RECORDED_WITHOUT_PIECE = gettext_noop(
 @login_required
 def dossier(request: HttpRequest) -> HttpResponse:
     page = dossier_page(request.user, timezone.localdate())  # type: ignore[arg-type]
-    return render(request, "dossier/dossier.html", {"page": page, "section": "dossier"})
+    banner = banner_of(request.user, page.dossier if page else None)  # type: ignore[arg-type]
+    return render(request, "dossier/dossier.html", {"page": page, "section": "dossier", "iprof_banner": banner})
 
 
 @require_http_methods(["GET", "POST"])

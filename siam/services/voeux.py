@@ -116,13 +116,18 @@ REFUS: dict[validity.Refus, StrOrPromise] = {
 REFUS_FIELD = {validity.Refus.TYPE_FERME: "type"}
 
 
-def affectation_of(demande: Demande) -> validity.Affectation:
-    """The teacher's current post, as the validity rules see it (one query)."""
-    dossier = (
-        Dossier.objects.filter(agent_id=demande.agent_id)
-        .select_related("etablissement__commune__departement__academie", "zone_remplacement__departement__academie")
-        .first()
-    )
+_UNLOADED: Any = object()
+
+
+def affectation_of(demande: Demande, dossier: Dossier | None = _UNLOADED) -> validity.Affectation:
+    """The teacher's current post, as the validity rules see it (one query, none when given the dossier
+    loaded with its post's académie: dossier_for_bareme)."""
+    if dossier is _UNLOADED:
+        dossier = (
+            Dossier.objects.filter(agent_id=demande.agent_id)
+            .select_related("etablissement__commune__departement__academie", "zone_remplacement__departement__academie")
+            .first()
+        )
     if dossier is None:
         return validity.Affectation(titulaire=False)
     poste = dossier.etablissement or dossier.zone_remplacement
@@ -143,7 +148,15 @@ def cible_of(voeu_type: str, cible: Any) -> validity.Cible:
     )
 
 
-def check_voeu(*, campagne: Campagne, demande: Demande, voeu_type: str, cible: Any, filtre: str) -> int:
+def check_voeu(
+    *,
+    campagne: Campagne,
+    demande: Demande,
+    voeu_type: str,
+    cible: Any,
+    filtre: str,
+    dossier: Dossier | None = _UNLOADED,
+) -> int:
     """Everything a voeu must satisfy before it joins the list; the first failure is raised.
 
     Returns how many voeux the list already holds (the new one goes after them).
@@ -152,7 +165,7 @@ def check_voeu(*, campagne: Campagne, demande: Demande, voeu_type: str, cible: A
     refus = validity.refusal(
         kind=KINDS.get(campagne.kind, validity.Kind.OTHER),
         types_ouverts=frozenset(campagne.types_voeux),
-        affectation=affectation_of(demande),
+        affectation=affectation_of(demande, dossier),
         cible=cible_of(voeu_type, cible),
     )
     if refus is not None:
@@ -230,10 +243,13 @@ def _libelle(voeu: Voeu) -> str:
     return str(cible.nom if isinstance(cible, Academie | Commune | Departement) else cible)
 
 
-def _bilan(locked: Demande, before: list[compare.Entry], action: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _bilan(
+    locked: Demande, before: list[compare.Entry], action: str, dossier: Dossier | None = _UNLOADED
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The core run on the list before and after the change (advice: a failure never blocks the saisie)."""
     try:
-        dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]
+        if dossier is _UNLOADED:
+            dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]
         if dossier is None or not before:
             return (), ()
         situation = situation_for(dossier, motifs_of(locked), campagne=locked.campagne)
@@ -258,7 +274,10 @@ def add_voeu_reported(
     with transaction.atomic():
         locked = lock_demande(demande.pk, version)
         cible = resolve_cible(voeu_type, code)
-        count = check_voeu(campagne=locked.campagne, demande=locked, voeu_type=voeu_type, cible=cible, filtre=filtre)
+        dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]  # the rules and the bilan read it
+        count = check_voeu(
+            campagne=locked.campagne, demande=locked, voeu_type=voeu_type, cible=cible, filtre=filtre, dossier=dossier
+        )
         if rang is not None and not 1 <= rang <= count + 1:
             raise VoeuInvalide(_("Choisissez un rang entre 1 et %(max)s.") % {"max": count + 1}, field="rang")
         before = _before(voeux_of(locked))
@@ -273,7 +292,7 @@ def add_voeu_reported(
             "voeu": _libelle(voeu),
             "position": ordinal_f(position),
         }
-        pertes, gains = _bilan(locked, before, phrase)
+        pertes, gains = _bilan(locked, before, phrase, dossier)
     demande.version = locked.version
     return Report(voeu, locked.version, pertes, gains, {"action": "remove", "voeu": voeu.pk})
 

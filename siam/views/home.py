@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dossier.models import Dossier
+from dossier.selectors import banner_of
 from siam.calendar import phase_end
 from siam.errors import SiamError
 from siam.forms import PosteFilterForm
@@ -58,7 +59,8 @@ def home(request: HttpRequest) -> HttpResponse:
         depart = depart_for(dossier, campagne, demande=demande)
         rows.append(CampagneRow(campagne, phase, phase_end(campagne.calendrier, phase), demande, depart))
     guides = [(f"/guides/{slug}/", label) for slug, label in GUIDES]
-    return render(request, "siam/home.html", {"rows": rows, "guides": guides, "section": "services"})
+    context = {"rows": rows, "guides": guides, "section": "services", "iprof_banner": banner_of(agent, dossier)}
+    return render(request, "siam/home.html", context)
 
 
 @require_GET

@@ -7,7 +7,6 @@ is itself a change, checked against the version like any other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dossier.selectors import banner_of
 from siam.errors import SiamError
 from siam.forms import (
     MoveForm,
@@ -30,10 +30,10 @@ from siam.forms import (
     filtre_allowed,
     on_version,
 )
-from siam.models import Demande, Poste, TypeFiltre, Voeu
+from siam.models import Demande, Poste, TypeFiltre
 from siam.search import LIMIT, search_cibles
-from siam.selectors import agent_of, dossier_for_bareme, get_demande_for_user, get_voeu_for_user, motifs_of, voeux_of
-from siam.services.bareme.facts import warnings_by_voeu
+from siam.selectors import agent_of, get_demande_for_user, get_voeu_for_user, voeux_of
+from siam.services.bareme.display import bareme_of_list
 from siam.services.voeux import (
     Report,
     add_voeu_reported,
@@ -43,35 +43,27 @@ from siam.services.voeux import (
     voeu_of_poste,
 )
 from siam.text import moment
+from siam.views.voeux_rows import voeu_rows
 
 # The last change of the list, kept in the session to offer « Annuler » until the list changes again.
 LAST_CHANGE = "siam_voeux_dernier_changement"
 
 
-@dataclass(frozen=True)
-class VoeuRow:
-    voeu: Voeu
-    warnings: tuple[str, ...]
-    first: bool
-    last: bool
-    nouveau: bool
-
-
-def voeu_rows(request: HttpRequest, demande: Demande) -> list[VoeuRow]:
-    """The list in order, each voeu with the bonuses its type or filter loses (DOMAIN.md §2)."""
-    voeux = voeux_of(demande)
-    warnings = warnings_by_voeu(demande.campagne, dossier_for_bareme(agent_of(request)), motifs_of(demande), voeux)
-    nouveau = request.GET.get("ajout", "")
-    last = len(voeux) - 1
-    return [VoeuRow(v, warnings.get(v.pk, ()), i == 0, i == last, str(v.pk) == nouveau) for i, v in enumerate(voeux)]
-
-
 def render_voeux(
-    request: HttpRequest, demande: Demande, *, code_form: VoeuCodeForm | None = None, status: int = 200
+    request: HttpRequest,
+    demande: Demande,
+    *,
+    code_form: VoeuCodeForm | None = None,
+    status: int = 200,
+    fresh: bool = False,
 ) -> HttpResponse:
-    demande.refresh_from_db(fields=["version", "etat", "modifiee_le"])
+    """The page; ``fresh``: the demande was just loaded (a GET), no service has changed it since."""
+    if not fresh:
+        demande.refresh_from_db(fields=["version", "etat", "modifiee_le"])
     campagne, now = demande.campagne, timezone.now()
-    rows = voeu_rows(request, demande)
+    voeux = voeux_of(demande)
+    bareme = bareme_of_list(demande, voeux)
+    rows = voeu_rows(voeux, bareme.warnings, bareme.provisoires, nouveau=request.GET.get("ajout", ""))
     search = VoeuSearchForm(request.GET if "q" in request.GET else None, campagne=campagne, auto_id="recherche_%s")
     resultats = (
         search_cibles(campagne, search.cleaned_data["type"], search.cleaned_data["q"]) if search.is_valid() else None
@@ -80,6 +72,9 @@ def render_voeux(
         "demande": demande,
         "campagne": campagne,
         "rows": rows,
+        "version": str(demande.version),
+        "count": str(len(rows)),
+        "iprof_banner": banner_of(agent_of(request), bareme.dossier),  # the dossier the barème loaded
         "phase": campagne.phase_at(now),
         "saisie_ouverte": campagne.saisie_ouverte(now),
         "complet": len(rows) >= campagne.max_voeux,
@@ -134,7 +129,7 @@ def refused(request: HttpRequest, demande: Demande, exc: SiamError) -> HttpRespo
 @require_GET
 @login_required
 def voeux(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_voeux(request, get_demande_for_user(request, pk))
+    return render_voeux(request, get_demande_for_user(request, pk), fresh=True)
 
 
 @require_POST

@@ -16,8 +16,9 @@ from accounts.models import Agent
 from tests.dossier.conftest import add_cv_entries, add_histories
 
 MAX_QUERIES = {
-    # session, user, dossier + 5 prefetches (enfants, échelons, affectations, diplômes, formations), courrier badge, banner
-    "dossier:dossier": 10,
+    # session, user, dossier + 5 prefetches (enfants, échelons, affectations, diplômes, formations), courrier badge
+    # (the banner is the dossier's own grade and discipline: no query)
+    "dossier:dossier": 9,
     # session, user, entries, contact, courrier badge, banner
     "dossier:cv": 6,
     # session, user, dossier, grades + durations + conditions of the corps, affectations, history, courrier badge, banner

@@ -87,6 +87,18 @@ def test_postes_filters_and_spea_profile(postes: list[Poste], teacher_a: Agent, 
     assert "4 postes trouvés" in text(client.get("/siam/intra-2027/postes/", {"discipline": "", "departement": dep}))
 
 
+def test_home_reads_the_dossier_once_and_shows_it_in_the_banner(
+    intra: Campagne, inter: Campagne, demande_a: Demande, teacher_a: Agent, django_assert_num_queries: Any
+) -> None:
+    client = client_for(teacher_a)
+    client.get("/siam/")
+    # session, agent, demandes with their number of voeux, the dossier (départ rules and the banner),
+    # the visible campagnes with their jalons, unread courrier: 6, whatever the number of campagnes
+    with django_assert_num_queries(6):
+        page = text(client.get("/siam/"))
+    assert "DUPONT Frédéric" in page and "Mathématiques" in page
+
+
 def test_postes_page_is_paginated_with_a_pinned_query_count(
     intra: Campagne, teacher_a: Agent, ref: Any, django_assert_max_num_queries: Any
 ) -> None:

@@ -110,7 +110,7 @@ def test_restricting_the_etablissement_type_warns_about_lost_bonuses(
 
 
 def test_voeux_page_with_31_voeux_holds_its_query_count(
-    inter: Any, teacher_a: Agent, ref: Any, django_assert_max_num_queries: Any
+    inter: Any, teacher_a: Agent, ref: Any, django_assert_num_queries: Any
 ) -> None:
     from dossier.models import Academie
 
@@ -120,10 +120,10 @@ def test_voeux_page_with_31_voeux_holds_its_query_count(
     MotifDeclare.objects.create(demande=demande, motif=Motif.RQTH)
     client = client_for(teacher_a)
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
-    # session, agent, demande, its version, voeux with targets, dossier, enfants, motifs, unread courrier,
-    # banner: 10 whatever the number of voeux (+2 prefetches when GEO / ZR voeux are present);
-    # the provisional barème: the campagne's rules, the dossier again, staff corrections (+3)
-    with django_assert_max_num_queries(16):  # one reads the campagne's jalons (calendar locks)
+    # session, agent, demande, voeux with targets, dossier (read once: warnings, provisional barème and the
+    # banner), enfants, motifs, unread courrier: 8 whatever the number of voeux (+2 prefetches when GEO / ZR
+    # voeux are present); the provisional barème: the campagne's rules, staff corrections (+2)
+    with django_assert_num_queries(11):  # one reads the campagne's jalons (calendar locks)
         response = client.get(f"/siam/demandes/{demande.pk}/voeux/")
     assert text(response).count('data-testid="voeu"') == 31
     assert "nombre maximal de vœux" in text(response)
@@ -154,3 +154,17 @@ def test_post_without_csrf_token_is_refused(demande_a: Demande, teacher_a: Agent
     )
     assert response.status_code == 403
     assert not Voeu.objects.filter(demande=demande_a).exists()
+
+
+def test_reading_the_voeux_page_writes_no_session_row(demande_a: Demande, teacher_a: Agent, at: Any) -> None:
+    import datetime
+
+    from tests.accounts.test_session_writes import session_writes
+    from tests.siam.conftest import PENDANT
+
+    client = client_for(teacher_a)
+    add(client, demande_a, "COM", "63300")  # a change: the session keeps « Annuler » (a write, rightly)
+    client.get("/")
+    at(PENDANT + datetime.timedelta(seconds=20))
+    assert session_writes(client, f"/siam/demandes/{demande_a.pk}/voeux/") == []
+    assert session_writes(client, f"/siam/demandes/{demande_a.pk}/voeux/?q=Riom") == []

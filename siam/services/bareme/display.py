@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from dossier.models import Dossier
 from siam.bareme.components import REGISTRY
 from siam.models import Demande, MotifDeclare, StatutMotif, Voeu
 from siam.models.bareme import (
@@ -29,7 +30,7 @@ from siam.models.bareme import (
 )
 from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
 from siam.services.bareme import baremes_shown, provisional_baremes
-from siam.services.bareme.facts import situation_for, voeu_facts
+from siam.services.bareme.facts import situation_for, voeu_facts, warnings_by_voeu
 from siam.services.bareme.rules import compiled_rules
 from siam.services.bareme.store import NONE, corrections_by_demande
 
@@ -165,19 +166,30 @@ def _stored_page(demande: Demande, voeux: list[Voeu]) -> BaremePage:
     return page
 
 
-def provisional_for_voeux(demande: Demande, voeux: Sequence[Voeu]) -> dict[int, Decimal]:
+_UNLOADED: Any = object()
+
+
+def provisional_for_voeux(
+    demande: Demande,
+    voeux: Sequence[Voeu],
+    *,
+    dossier: Dossier | None = _UNLOADED,
+    motifs: Sequence[MotifDeclare] | None = None,
+) -> dict[int, Decimal]:
     """The voeux page's « barème provisoire », until the verified barèmes are displayed; never blocks the page.
 
-    Reuses the voeux the page loaded (targets included): a few queries more, whatever their number.
+    Reuses the voeux the page loaded (targets included), and the dossier and claims when the page has them:
+    a few queries more, whatever their number.
     """
     campagne = demande.campagne
     if not voeux or baremes_shown(campagne, timezone.now()):
         return {}
     try:
-        dossier = dossier_for_bareme(demande.agent_id)  # type: ignore[arg-type]
+        if dossier is _UNLOADED:
+            dossier = dossier_for_bareme(demande.agent_id)  # type: ignore[arg-type]
         if dossier is None:
             return {}
-        situation = situation_for(dossier, motifs_of(demande), campagne=campagne)
+        situation = situation_for(dossier, motifs_of(demande) if motifs is None else motifs, campagne=campagne)
         own = corrections_by_demande([demande.pk], campagne).get(demande.pk, NONE)
         ids, facts = [v.pk for v in voeux], [voeu_facts(v) for v in voeux]
         baremes = own.baremes(situation, ids, facts, compiled_rules(campagne))
@@ -185,3 +197,23 @@ def provisional_for_voeux(demande: Demande, voeux: Sequence[Voeu]) -> dict[int, 
     except Exception:  # a display aid must never stop the saisie
         logger.exception("SIAM: barème provisoire indisponible (demande %s)", demande.pk)
         return {}
+
+
+@dataclass(frozen=True)
+class ListeBareme:
+    """What the voeux page shows about the barème, from one load of the dossier and the claims."""
+
+    dossier: Dossier | None
+    warnings: dict[int, tuple[str, ...]]
+    provisoires: dict[int, Decimal]
+
+
+def bareme_of_list(demande: Demande, voeux: Sequence[Voeu]) -> ListeBareme:
+    """The bonuses each voeu loses and the provisional barème of each (DOMAIN.md §2); the dossier for the banner."""
+    dossier = dossier_for_bareme(demande.agent_id)  # type: ignore[arg-type]
+    motifs = motifs_of(demande)
+    return ListeBareme(
+        dossier=dossier,
+        warnings=warnings_by_voeu(demande.campagne, dossier, motifs, voeux),
+        provisoires=provisional_for_voeux(demande, voeux, dossier=dossier, motifs=motifs),
+    )

@@ -1,0 +1,51 @@
+"""A request that changes nothing never writes the session row; the idle clock slides at most once a minute."""
+
+from __future__ import annotations
+
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Agent
+
+# The pages a teacher reloads most on closing day.
+PAGES = ["/", "/dossier/", "/siam/", "/courrier/"]
+
+
+def session_writes(client: Client, path: str) -> list[str]:
+    """The statements writing django_session while the page is served (the page must be a 200)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
+    ]
+
+
+def _logged_in(password: str) -> Client:
+    client = Client()
+    assert client.post("/compte/login/", {"login": "fdupont", "password": password}).status_code == 302
+    return client
+
+
+def test_pages_read_within_a_minute_write_no_session_row(teacher_a: Agent, password: str) -> None:
+    with time_machine.travel("2027-03-01 08:00 +0000", tick=False) as traveller:
+        client = _logged_in(password)
+        client.get("/")  # the first page after the login stamps the clocks
+        for path in PAGES:
+            traveller.shift(10)
+            assert session_writes(client, path) == [], path
+
+
+def test_the_idle_clock_is_refreshed_once_a_minute_has_passed(teacher_a: Agent, password: str) -> None:
+    with time_machine.travel("2027-03-01 08:00 +0000", tick=False) as traveller:
+        client = _logged_in(password)
+        client.get("/")
+        traveller.shift(59)
+        assert session_writes(client, "/") == []
+        traveller.shift(2)
+        assert len(session_writes(client, "/")) == 1  # 61 s after the stamp: one write, the new stamp
+        traveller.shift(30)
+        assert session_writes(client, "/") == []
