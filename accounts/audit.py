@@ -38,7 +38,7 @@ def record(
     data = {
         "identifiant": identifiant[:150],
         "ip": client_ip(request),
-        "user_agent": (request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+        "user_agent": (request.headers.get("user-agent", "") if request else "")[:300],
     }
     entry = log_action(
         agent, AuditEvent.action_of(kind), auteur=auteur or agent, libelle=detail, data=data, model=AuditEvent

@@ -45,7 +45,7 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("Attribué automatiquement\u00a0: initiale du prénom + nom, suivi d'un numéro en cas d'homonymie."),
     )
-    civilite = models.CharField(_("civilité"), max_length=3, choices=Civilite.choices, blank=True)
+    civilite = models.CharField(_("civilité"), max_length=3, choices=Civilite, blank=True)
     nom = models.CharField(_("nom d'usage"), max_length=100)
     nom_famille = models.CharField(_("nom de famille"), max_length=100, blank=True)
     prenom = models.CharField(_("prénom"), max_length=100)

@@ -152,7 +152,7 @@ class RequestBodyLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.REQUEST_BODY_MAX_SIZE
         try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            declared = int(request.headers.get("content-length") or 0)
         except ValueError:
             declared = 0  # Django reads such a body as empty
         if declared > limit:

@@ -53,7 +53,7 @@ class Dossier(LoggingMixin, models.Model):
     situation_familiale = models.CharField(
         _("situation familiale"),
         max_length=12,
-        choices=SituationFamiliale.choices,
+        choices=SituationFamiliale,
         default=SituationFamiliale.CELIBATAIRE,
     )
     conjoint_nom = models.CharField(_("nom du conjoint"), max_length=150, blank=True)
@@ -75,7 +75,7 @@ class Dossier(LoggingMixin, models.Model):
         verbose_name=_("commune de résidence professionnelle du conjoint"),
     )
     # Carrière
-    position = models.CharField(_("position"), max_length=30, choices=Position.choices, default=Position.TITULAIRE)
+    position = models.CharField(_("position"), max_length=30, choices=Position, default=Position.TITULAIRE)
     corps = models.ForeignKey(Corps, on_delete=models.PROTECT, related_name="+", verbose_name=_("corps"))
     grade = models.ForeignKey(Grade, on_delete=models.PROTECT, related_name="+", verbose_name=_("grade"))
     echelon = models.PositiveSmallIntegerField(_("échelon"))

@@ -26,7 +26,7 @@ class CVEntry(models.Model):
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cv_entries", verbose_name=_("agent")
     )
-    section = models.CharField(_("rubrique"), max_length=12, choices=CVSection.choices)
+    section = models.CharField(_("rubrique"), max_length=12, choices=CVSection)
     titre = models.CharField(_("intitulé"), max_length=200)
     organisme = models.CharField(_("organisme ou lieu"), max_length=200, blank=True)
     description = models.TextField(_("description"), max_length=2000, blank=True)

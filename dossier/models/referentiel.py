@@ -195,12 +195,12 @@ def validate_uai(value: str) -> None:
 class Etablissement(models.Model):
     uai = models.CharField(_("code UAI"), max_length=8, unique=True, validators=[validate_uai])
     nom = models.CharField(_("nom"), max_length=150)
-    type = models.CharField(_("type"), max_length=4, choices=TypeEtablissement.choices)
+    type = models.CharField(_("type"), max_length=4, choices=TypeEtablissement)
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="etablissements", verbose_name=_("commune")
     )
     education_prioritaire = models.CharField(
-        _("éducation prioritaire"), max_length=4, choices=EducationPrioritaire.choices, blank=True, default=""
+        _("éducation prioritaire"), max_length=4, choices=EducationPrioritaire, blank=True, default=""
     )
 
     class Meta:
@@ -249,7 +249,7 @@ class Classe(models.TextChoices):
 
 class Grade(models.Model):
     corps = models.ForeignKey(Corps, on_delete=models.PROTECT, related_name="grades", verbose_name=_("corps"))
-    classe = models.CharField(_("classe"), max_length=16, choices=Classe.choices)
+    classe = models.CharField(_("classe"), max_length=16, choices=Classe)
     libelle = models.CharField(_("libellé"), max_length=100)
     echelon_max = models.PositiveSmallIntegerField(_("dernier échelon"))
 

@@ -32,7 +32,7 @@ class SignalementErreur(models.Model):
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signalements", verbose_name=_("enseignant")
     )
-    rubrique = models.CharField(_("rubrique concernée"), max_length=12, choices=Rubrique.choices)
+    rubrique = models.CharField(_("rubrique concernée"), max_length=12, choices=Rubrique)
     message = models.TextField(_("message"), max_length=2000)
     cree_le = models.DateTimeField(_("signalé le"), auto_now_add=True)
     statut = models.CharField(_("statut"), max_length=8, choices=Statut.choices, default=Statut.NOUVEAU)

@@ -34,7 +34,7 @@ class Envoi(models.Model):
 
     key = models.CharField(_("clé d'envoi"), max_length=200)
     sujet = models.CharField(_("objet"), max_length=200)
-    categorie = models.CharField(_("catégorie"), max_length=20, choices=Categorie.choices)
+    categorie = models.CharField(_("catégorie"), max_length=20, choices=Categorie)
     # sha256 of what the key stands for: reusing a key for another courrier is refused.
     fingerprint = models.CharField(_("empreinte"), max_length=64)
     sender = models.ForeignKey(
@@ -270,9 +270,7 @@ class Message(models.Model):
     )
     sujet = models.CharField(_("objet"), max_length=200)
     corps = models.TextField(_("message"))
-    categorie = models.CharField(
-        _("catégorie"), max_length=20, choices=Categorie.choices, default=Categorie.INFORMATION
-    )
+    categorie = models.CharField(_("catégorie"), max_length=20, choices=Categorie, default=Categorie.INFORMATION)
     created_at = models.DateTimeField(_("reçu le"))
     read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
     notified_at = models.DateTimeField(_("notification par courriel le"), null=True, blank=True)

@@ -56,7 +56,7 @@ class Guide(models.Model):
     slug = models.SlugField(
         _("adresse"), max_length=100, help_text=_("La fin de l'adresse de la page, ex. guide-regles-mouvement.")
     )
-    section = models.CharField(_("rubrique"), max_length=12, choices=Section.choices)
+    section = models.CharField(_("rubrique"), max_length=12, choices=Section)
     resume = models.CharField(
         _("résumé"), max_length=300, blank=True, help_text=_("Une phrase, montrée dans la liste.")
     )

@@ -114,7 +114,7 @@ class BaremeLigne(models.Model):
     id = models.BigIntegerField(_("empreinte"), primary_key=True)
     campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+", verbose_name=_("campagne"))
     code = models.CharField(_("composante"), max_length=40)
-    etat = models.CharField(_("état"), max_length=16, choices=EtatLigne.choices)
+    etat = models.CharField(_("état"), max_length=16, choices=EtatLigne)
     points = models.DecimalField(_("points"), max_digits=8, decimal_places=2)
     potentiel = models.DecimalField(
         _("points une fois validée"),
@@ -235,7 +235,7 @@ class BaremeCorrection(models.Model):
     )
     code = models.CharField(_("ligne corrigée"), max_length=40, choices=COMPOSANTES, blank=True)
     points = models.DecimalField(_("points retenus"), max_digits=8, decimal_places=1, null=True, blank=True)
-    fait = models.CharField(_("donnée corrigée"), max_length=30, choices=FaitCorrige.choices, blank=True)
+    fait = models.CharField(_("donnée corrigée"), max_length=30, choices=FaitCorrige, blank=True)
     valeur = models.PositiveSmallIntegerField(_("valeur retenue"), null=True, blank=True)
     valeur_avant = models.PositiveSmallIntegerField(_("valeur du dossier"), null=True, blank=True)
     justification = models.TextField(_("justification (communiquée à l'agent)"))
@@ -396,7 +396,7 @@ class Contestation(models.Model):
     piece_nom = models.CharField(_("nom du fichier déposé"), max_length=200, blank=True)
     piece_type = models.CharField(_("type de contenu"), max_length=40, blank=True)
     statut = models.CharField(
-        _("statut"), max_length=10, choices=StatutContestation.choices, default=StatutContestation.OUVERTE
+        _("statut"), max_length=10, choices=StatutContestation, default=StatutContestation.OUVERTE
     )
     reponse = models.TextField(_("réponse du rectorat"), blank=True)
     repondu_par = models.ForeignKey(

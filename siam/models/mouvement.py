@@ -54,7 +54,7 @@ class MouvementRun(models.Model):
     campagne = models.ForeignKey(  # indexed with started_at below
         Campagne, on_delete=models.PROTECT, related_name="mouvement_runs", verbose_name=_("campagne"), db_index=False
     )
-    statut = models.CharField(_("statut"), max_length=8, choices=StatutRun.choices, default=StatutRun.RUNNING)
+    statut = models.CharField(_("statut"), max_length=8, choices=StatutRun, default=StatutRun.RUNNING)
     started_at = models.DateTimeField(_("lancé le"), default=timezone.now)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     by = models.ForeignKey(

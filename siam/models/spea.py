@@ -68,18 +68,16 @@ class CandidatureSpea(models.Model):
         verbose_name=_("poste à profil"),
         limit_choices_to={"profile": True},
     )
-    etat = models.CharField(_("état"), max_length=12, choices=EtatCandidature.choices, default=EtatCandidature.DEPOSEE)
+    etat = models.CharField(_("état"), max_length=12, choices=EtatCandidature, default=EtatCandidature.DEPOSEE)
     lettre = models.FileField(_("lettre de motivation"), upload_to=lettre_path, storage=private_storage, max_length=200)
     lettre_nom = models.CharField(_("nom du fichier déposé"), max_length=200)
     lettre_taille = models.PositiveIntegerField(_("taille de la lettre (octets)"))
     cv = models.JSONField(_("CV au moment de la candidature"), default=dict)
     deposee_le = models.DateTimeField(_("déposée le"), auto_now_add=True)
     retiree_le = models.DateTimeField(_("retirée le"), null=True, blank=True)
-    avis_chef = models.CharField(_("avis du chef d'établissement"), max_length=12, choices=Avis.choices, blank=True)
+    avis_chef = models.CharField(_("avis du chef d'établissement"), max_length=12, choices=Avis, blank=True)
     avis_chef_motif = models.TextField(_("motivation de l'avis du chef d'établissement"), max_length=2000, blank=True)
-    avis_inspecteur = models.CharField(
-        _("avis de l'inspecteur (IA-IPR)"), max_length=12, choices=Avis.choices, blank=True
-    )
+    avis_inspecteur = models.CharField(_("avis de l'inspecteur (IA-IPR)"), max_length=12, choices=Avis, blank=True)
     avis_inspecteur_motif = models.TextField(_("motivation de l'avis de l'inspecteur"), max_length=2000, blank=True)
     classement = models.PositiveSmallIntegerField(
         _("classement du rectorat"),

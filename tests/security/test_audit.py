@@ -7,7 +7,7 @@ from accounts.models import Agent, AuditEvent
 
 
 def test_login_failure_success_and_logout_are_journalled_without_secrets(teacher_a: Agent, password: str) -> None:
-    client = Client(REMOTE_ADDR="192.0.2.10", HTTP_USER_AGENT="TestBrowser/1.0")
+    client = Client(REMOTE_ADDR="192.0.2.10", headers={"user-agent": "TestBrowser/1.0"})
     client.post("/compte/login/", {"login": "fdupont", "password": "wrong-password-123"})
     client.post("/compte/login/", {"login": "fdupont", "password": password})
     session_key = client.session.session_key
