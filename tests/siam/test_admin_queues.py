@@ -139,3 +139,9 @@ def test_a_staff_member_without_rights_sees_no_queue(world: dict[str, Any]) -> N
 
     page = text(client_for(make_staff("Sans", "Groupe"), staff=True).get("/admin/"))
     assert "Aucune file d'attente ouverte." in page and "à vérifier" not in page
+
+
+def test_the_staff_home_sidebar_reads_in_french(rectorat: Agent) -> None:
+    page = text(client_for(rectorat, staff=True).get("/admin/"))
+    assert "Vos dernières actions" in page and "Aucune action pour l'instant." in page
+    assert "Aucun(e)" not in page and "Mes actions" not in page
