@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Agent
 from lib.roles import DRH, RECTORAT
+from tests import properties  # noqa: F401 - loads the Hypothesis profile (ci or thorough) before any test module
 from tests.factories import PASSWORD, make_staff, make_teacher
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
@@ -116,9 +116,3 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
         "timezone_id": "Europe/Paris",
         "viewport": {"width": 1280, "height": 900},
     }
-
-
-# Property tests time their examples by CPU, not by the clock: on a shared 2-core machine (CI) the
-# default 200 ms deadline makes them fail for load alone, which proves nothing about the code.
-hypothesis_settings.register_profile("iprof", deadline=None)
-hypothesis_settings.load_profile("iprof")
