@@ -1,7 +1,9 @@
 """What the courrier needs to know of a dossier, given to it from here (the courrier imports no dossier).
 
-- the DRH posting page's selections by discipline, établissement and corps;
-- the agent's discipline and département, by which a message finds its correspondant de gestion.
+- the DRH posting page's selections by discipline, établissement and corps, and « Tous les enseignants »
+  (the agents with a dossier);
+- the agent's discipline and département, by which a message finds its correspondant de gestion;
+- the agents of a discipline, for the filter of the correspondant's inbox.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agent
 from dossier.models import Corps, Discipline, Dossier, Etablissement
-from iprof.courrier.models import register_affectation_resolver
+from iprof.courrier.models import register_affectation_resolver, register_discipline_agents
 from iprof.courrier.selectors import RecipientSelector, register_selector
 
 
@@ -31,6 +33,7 @@ def affectation_of(agent: Agent) -> tuple[int | None, int | None]:
 
 def register_courrier_hooks() -> None:
     register_affectation_resolver(affectation_of)
+    register_discipline_agents(lambda discipline_id: Agent.objects.filter(dossier__discipline_id=discipline_id))
     register_selector(
         RecipientSelector(
             name="discipline",
@@ -61,5 +64,14 @@ def register_courrier_hooks() -> None:
             make_field=lambda: forms.ModelChoiceField(Corps.objects.all(), label=_("Corps")),
             agents=lambda corps: Agent.objects.filter(is_active=True, dossier__corps=corps),
             describe=lambda corps: gettext("Corps\u00a0: %s") % corps,
+        )
+    )
+    register_selector(
+        RecipientSelector(
+            name="tous",
+            position=100,
+            label=_("Tous les enseignants"),
+            agents=lambda _value: Agent.objects.filter(is_active=True, dossier__isnull=False),
+            describe=lambda _value: gettext("Tous les enseignants"),
         )
     )

@@ -131,6 +131,10 @@ if env("TEST_DATABASE_NAME"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.Agent"
+# The référentiel the courrier's correspondants de gestion are scoped by, named here as AUTH_USER_MODEL names the
+# agent: the courrier imports no dossier and names none of its models (tests/test_architecture.py).
+COURRIER_DISCIPLINE_MODEL = "dossier.Discipline"
+COURRIER_DEPARTEMENT_MODEL = "dossier.Departement"
 
 # One cache every gunicorn worker sees: allauth keeps its login rate limits here. By default the database
 # cache (table iprof_cache, created by migrate: nothing else to run); CACHE_URL=redis://host:6379/0 when

@@ -5,13 +5,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.apps import apps
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agent
-from iprof.courrier.models import Categorie, Conversation, CorrespondantGestion
+from iprof.courrier.models import Categorie, Conversation, agents_of_discipline
 from iprof.courrier.selectors import RecipientSelector, get_selector, selectors
 from iprof.courrier.services import AttachmentData
 from lib.uploads import sniff
@@ -145,8 +147,8 @@ def valid_key(key: str) -> bool:
 
 
 def _discipline_model() -> Any:
-    # the discipline a correspondant answers for: the référentiel's model, without importing its app
-    return CorrespondantGestion._meta.get_field("discipline").related_model
+    # the référentiel's discipline, named by the settings (COURRIER_DISCIPLINE_MODEL): the courrier imports no app
+    return apps.get_model(settings.COURRIER_DISCIPLINE_MODEL)
 
 
 class GestionFilterForm(forms.Form):
@@ -177,5 +179,6 @@ class GestionFilterForm(forms.Form):
         if data["non_lu"]:
             queryset = queryset.filter(unread__gt=0)  # type: ignore[misc]  # annotated by the view
         if data["discipline"]:
-            queryset = queryset.filter(agent__dossier__discipline=data["discipline"])
+            agents = agents_of_discipline(data["discipline"].pk)
+            queryset = queryset.none() if agents is None else queryset.filter(agent__in=agents)
         return queryset

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -74,14 +74,27 @@ class Envoi(models.Model):
         return f"{self.sujet} ({self.key})"
 
 
-# The dossier tells the courrier an agent's (discipline id, département id): see dossier/courrier.py.
+# The dossier tells the courrier an agent's (discipline id, département id), and which agents teach a discipline
+# (the filter of the correspondant's inbox): see dossier/courrier.py.
 AffectationResolver = Callable[["Agent"], tuple[int | None, int | None]]
+DisciplineAgents = Callable[[int], "QuerySet[Agent]"]
 _affectation_resolvers: list[AffectationResolver] = []
+_discipline_agents: list[DisciplineAgents] = []
 
 
 def register_affectation_resolver(resolver: AffectationResolver) -> None:
     """Called once from the dossier app's ready(); without one, every agent goes to the default correspondant."""
     _affectation_resolvers[:] = [resolver]
+
+
+def register_discipline_agents(agents: DisciplineAgents) -> None:
+    """Called once from the dossier app's ready(): the agents whose dossier names a discipline (by its id)."""
+    _discipline_agents[:] = [agents]
+
+
+def agents_of_discipline(discipline_id: int) -> QuerySet[Agent] | None:
+    """The agents of a discipline, or None when no app tells the courrier (the inbox then has no such filter)."""
+    return _discipline_agents[0](discipline_id) if _discipline_agents else None
 
 
 class CorrespondantGestionQuerySet(models.QuerySet["CorrespondantGestion"]):
@@ -104,7 +117,7 @@ class CorrespondantGestion(models.Model):
         _("libellé"), max_length=150, help_text=_("Ce que voit l'enseignant, ex. « Bureau DPE 2 — mathématiques ».")
     )
     discipline = models.ForeignKey(
-        "dossier.Discipline",
+        settings.COURRIER_DISCIPLINE_MODEL,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -113,7 +126,7 @@ class CorrespondantGestion(models.Model):
         help_text=_("Vide\u00a0: toutes les disciplines."),
     )
     departement = models.ForeignKey(
-        "dossier.Departement",
+        settings.COURRIER_DEPARTEMENT_MODEL,
         on_delete=models.CASCADE,
         null=True,
         blank=True,

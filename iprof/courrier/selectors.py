@@ -78,12 +78,3 @@ def register_builtin_selectors() -> None:
             describe=lambda agent: gettext("Agent\u00a0: %s") % agent,
         )
     )
-    register_selector(
-        RecipientSelector(
-            name="tous",
-            position=100,
-            label=_("Tous les enseignants"),
-            agents=lambda _value: Agent.objects.filter(is_active=True, dossier__isnull=False),
-            describe=lambda _value: gettext("Tous les enseignants"),
-        )
-    )

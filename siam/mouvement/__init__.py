@@ -1,10 +1,13 @@
 """The mouvement engine: a pure core, importing no Django.
 
-DA* assigns (``engine``), an independent checker certifies (``checker``),
-the barres explain (``why_not``), large voeux and the extension become
-ordered posts (``expansion``, ``extension``), and block exchanges are
-simulated for comparison (``exchange``). ``synthetic`` builds seeded
-national inter and intra mouvements for demos and benchmarks.
+A campagne's market, read as plain rows by ``siam.services.mouvement.market``,
+becomes the engine's instance (``market``); DA* assigns (``engine``), an
+independent checker certifies (``checker``), the barres explain (``why_not``),
+large voeux and the extension become ordered posts (``expansion``,
+``extension``), and block exchanges are simulated for comparison
+(``exchange``). ``synthetic`` draws seeded national inter and intra
+mouvements; ``siam.demo.synthetic`` writes them to the database for demos
+and benchmarks.
 """
 
 from siam.mouvement.checker import Verdict, Violation, check, check_extension_run

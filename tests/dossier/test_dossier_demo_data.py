@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from accounts.models import Agent
 from dossier.models import (
@@ -29,22 +31,34 @@ pytestmark = pytest.mark.django_db
 FIXTURES = ("fixtures/10_referentiel.json", "fixtures/20_agents.json", "fixtures/30_dossiers.json")
 
 
+# First in the module: it loads the demo into an empty database, before the module's fixtures are loaded once
+# for the tests below (a worker runs its share of a module in the module's order).
+def test_load_demo_runs_twice_in_a_row(settings: Any) -> None:
+    settings.IPROF_ENV = "dev"
+    assert not Agent.objects.exists()
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert Agent.objects.get(identifiant="fdupont").check_password("demo-iprof-clermont")
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The fixtures, loaded once for the module inside a transaction rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", *FIXTURES, verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db: None) -> None:
-    call_command("loaddata", *FIXTURES, verbosity=0)
+def demo(demo_loaded: None, db: None) -> None:
+    """The fixtures, inside this test's savepoint: what a test writes is gone for the next one."""
 
 
 def test_the_fixtures_load_twice_without_duplicating_anything(demo: None) -> None:
     counts = (Academie.objects.count(), Etablissement.objects.count(), EchelonHistorique.objects.count())
     call_command("loaddata", *FIXTURES, verbosity=0)
     assert (Academie.objects.count(), Etablissement.objects.count(), EchelonHistorique.objects.count()) == counts
-
-
-def test_load_demo_runs_twice_in_a_row(settings: Any) -> None:
-    settings.IPROF_ENV = "dev"
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo", verbosity=0)
-    assert Agent.objects.get(identifiant="fdupont").check_password("demo-iprof-clermont")
 
 
 def test_all_thirty_academies_with_the_barème_codes_and_neighbours(demo: None) -> None:

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from dossier.models import CVEntry
 from siam.models import Voeu
+from tests.properties import examples
 from tests.security.conftest import (
     ANON,
     DRH_ROLE,
@@ -266,7 +267,7 @@ def test_stored_xss_payloads_are_escaped_wherever_they_are_shown(w: World) -> No
 # so that a failing sequence replays exactly.
 
 FUZZ = settings(
-    max_examples=50,
+    max_examples=examples(50),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -24,6 +24,7 @@ from siam.models.bareme import BaremeChange, BaremeCorrection, BaremeLigne, Bare
 from siam.services.bareme import recompute_baremes
 from siam.services.bareme.contestation import CorrectionDemandee, answer_contestation, open_contestation
 from siam.services.bareme.verification import correct_fact, decide_claim, override_line, remove_override
+from tests.properties import examples
 from tests.siam.bareme_cast import AFFICHAGE, academies, dossier_rc  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def affiche(dossier_rc: Demande, at: Any) -> Demande:
     return dossier_rc
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations)
 def test_every_change_is_in_the_history_once_with_who_when_and_why(
     affiche: Demande, rectorat: Agent, ops: list[tuple[Any, ...]]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from accounts.models import Agent
 from dossier.models import EchelonHistorique
@@ -21,10 +24,19 @@ MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août
 DAY = datetime.timedelta(days=1)
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo, loaded once for the module inside a transaction rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", *fixture_files(), verbosity=0)
+        after_fixtures()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db: None) -> None:
-    call_command("loaddata", *fixture_files(), verbosity=0)
-    after_fixtures()
+def demo(demo_loaded: None, db: None) -> None:
+    """The demo, inside this test's savepoint: what a test writes is gone for the next one."""
 
 
 def test_every_accuse_in_the_demo_courrier_matches_a_demande_siam_holds(demo: None) -> None:

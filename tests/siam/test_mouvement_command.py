@@ -64,7 +64,7 @@ def test_an_unknown_campagne_is_named_with_the_known_ones() -> None:
 
 
 def test_the_exchange_stage_moves_more_teachers_on_the_synthetic_inter() -> None:
-    command("generate", "--seed", "12", "--inter", "1500", "--intra", "0")
+    command("generate", "--seed", "12", "--inter", "400", "--intra", "0")
     out = command("run", "synthetique-inter-12", "--exchange")
     report = MouvementRun.objects.get(campagne__slug="synthetique-inter-12").exchange_report
     assert report is not None and report["sound"] is True

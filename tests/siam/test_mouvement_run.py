@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -135,6 +136,33 @@ def test_a_second_run_while_one_is_computing_is_refused(intra: Campagne, ref: di
     MouvementRun.objects.create(campagne=intra)
     with pytest.raises(MouvementError, match="déjà en cours"):
         run_mouvement(campagne=intra, by=None)
+
+
+def test_a_run_left_computing_for_hours_is_closed_as_interrupted_and_the_new_one_runs(
+    intra: Campagne, ref: dict[str, Any], at: Any
+) -> None:
+    chain_scenario(intra, ref)
+    at(AFTER_CLOSING)
+    interrupted = MouvementRun.objects.create(campagne=intra, started_at=AFTER_CLOSING - datetime.timedelta(hours=3))
+    run = run_mouvement(campagne=intra, by=None)
+    interrupted.refresh_from_db()
+    assert interrupted.statut == StatutRun.FAILED
+    assert interrupted.erreur == "Interrompu\u00a0: le calcul ne s'est jamais terminé."
+    assert interrupted.finished_at is not None
+    assert run.statut == StatutRun.DONE and run.pk != interrupted.pk
+
+
+def test_a_run_computing_for_an_hour_is_left_alone_and_the_new_one_refused(
+    intra: Campagne, ref: dict[str, Any], at: Any
+) -> None:
+    chain_scenario(intra, ref)
+    at(AFTER_CLOSING)
+    computing = MouvementRun.objects.create(campagne=intra, started_at=AFTER_CLOSING - datetime.timedelta(hours=1))
+    with pytest.raises(MouvementError, match="déjà en cours"):
+        run_mouvement(campagne=intra, by=None)
+    computing.refresh_from_db()
+    assert (computing.statut, computing.erreur, computing.finished_at) == (StatutRun.RUNNING, "", None)
+    assert MouvementRun.objects.filter(campagne=intra).count() == 1
 
 
 def test_missing_baremes_refuse_the_run(intra: Campagne, ref: dict[str, Any], at: Any) -> None:

@@ -29,7 +29,7 @@ from siam.errors import MouvementError, SiamError
 from siam.models import Campagne, CampagneKind, Phase
 from siam.models.bareme import TirageDepartage
 from siam.models.mouvement import SCORE_SCALE, MouvementResultat, MouvementRun, StatutRun
-from siam.mouvement import Extension, Instance, Verdict, check_extension_run, run_with_extension
+from siam.mouvement import Extension, Instance, Verdict, assign, check_extension_run, run_with_extension
 from siam.mouvement import check as check_result
 from siam.services.bareme import extension_totals, voeu_totals
 from siam.services.bareme.departage import tiebreak_ranks
@@ -86,12 +86,17 @@ def complete_run(*, run: MouvementRun, progress: Progress | None = None) -> Mouv
 
 
 def _start(campagne: Campagne, by: Agent | None, *, exchange: bool, extension: bool) -> MouvementRun:
+    """A run interrupted long ago is closed « échoué » and the new one recorded, in one transaction (or neither)."""
     now = timezone.now()
-    MouvementRun.objects.filter(campagne=campagne, statut=StatutRun.RUNNING, started_at__lt=now - STALE_AFTER).update(
-        statut=StatutRun.FAILED, finished_at=now, erreur=_("Interrompu\u00a0: le calcul ne s'est jamais terminé.")
-    )
     try:
         with transaction.atomic():
+            MouvementRun.objects.filter(
+                campagne=campagne, statut=StatutRun.RUNNING, started_at__lt=now - STALE_AFTER
+            ).update(
+                statut=StatutRun.FAILED,
+                finished_at=now,
+                erreur=_("Interrompu\u00a0: le calcul ne s'est jamais terminé."),
+            )
             return MouvementRun.objects.create(
                 campagne=campagne, by=by, exchange=exchange, extension=extension, started_at=now
             )
@@ -313,8 +318,6 @@ def audit_run(*, run: MouvementRun) -> Audit:
         ext_run = run_with_extension(instance, data["obligatory"], lists.__getitem__)
         result, verdict = ext_run.combined, check_extension_run(instance, data["obligatory"], ext_run)
     else:
-        from siam.mouvement import assign
-
         result = assign(instance)
         verdict = check_result(instance, result)
     postes: Sequence[int] = data["postes"]

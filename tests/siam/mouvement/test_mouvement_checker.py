@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from siam.mouvement.checker import Kind, check
 from siam.mouvement.engine import Instance, Result, assign
 from siam.mouvement.synthetic import random_instance
+from tests.properties import examples
 
 A, B, C = range(3)
 
@@ -26,7 +27,7 @@ def replaced(result: Result, teacher: int, **changes: object) -> Result:
     return dataclasses.replace(result, **fields)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     seed=st.integers(0, 2**32),
     n=st.integers(0, 30),
@@ -82,7 +83,7 @@ CORRUPTIONS: dict[str, tuple[Corruption, Eligible, set[Kind]]] = {
 
 
 @pytest.mark.parametrize("corruption", sorted(CORRUPTIONS))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(seed=st.integers(0, 2**32), n=st.integers(8, 30), m=st.integers(3, 8), data=st.data())
 def test_checker_detects_a_deliberately_corrupted_result(
     corruption: str, seed: int, n: int, m: int, data: st.DataObject

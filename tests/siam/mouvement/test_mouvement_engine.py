@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from siam.mouvement.engine import Instance, Result, assign, summarize, validate
 from siam.mouvement.synthetic import random_instance
+from tests.properties import examples
 
 A, B, C, D = range(4)  # posts, in hand-built cases
 
@@ -192,7 +193,7 @@ def resident_optimal(inst: Instance) -> list[int | None]:
     return got
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     seed=st.integers(0, 2**32),
     n=st.integers(0, 30),
@@ -226,7 +227,7 @@ def with_tenure_spelled_out(inst: Instance) -> Instance:
     return Instance(capacities, prefs, scores, inst.tiebreak, [None] * inst.n_teachers)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(seed=st.integers(0, 2**32), n=st.integers(0, 30), m=st.integers(1, 10))
 def test_with_tenured_teachers_da_star_is_the_resident_optimal_matching_of_its_priorities(
     seed: int, n: int, m: int
@@ -257,7 +258,7 @@ def per_teacher(result: Result, order: Sequence[int]) -> dict[int, tuple[object,
     return {t: (result.post[i], result.position[i], result.voeu_rank[i], result.kept[i]) for i, t in enumerate(order)}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(seed=st.integers(0, 2**32), n=st.integers(0, 25), m=st.integers(1, 8), data=st.data())
 def test_result_does_not_depend_on_the_order_teachers_are_given_in(
     seed: int, n: int, m: int, data: st.DataObject
@@ -267,7 +268,7 @@ def test_result_does_not_depend_on_the_order_teachers_are_given_in(
     assert per_teacher(assign(permuted(inst, order)), order) == per_teacher(assign(inst), range(n))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(seed=st.integers(0, 2**32), n=st.integers(0, 25), m=st.integers(1, 8))
 def test_tenured_teacher_never_ends_worse_off(seed: int, n: int, m: int) -> None:
     inst = random_instance(seed, n, m, tenured_share=0.7)
@@ -281,7 +282,7 @@ def test_tenured_teacher_never_ends_worse_off(seed: int, n: int, m: int) -> None
         assert got == own or posts.index(got) < (posts.index(own) if own in posts else len(posts))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(seed=st.integers(0, 2**32), n=st.integers(1, 25), m=st.integers(1, 8))
 def test_raising_a_bareme_never_costs_the_teacher_their_result(seed: int, n: int, m: int) -> None:
     # A better priority on every voeu can only help under DA* (monotonicity).

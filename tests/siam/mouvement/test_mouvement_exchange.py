@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from siam.mouvement.engine import Instance, Result, assign, strengths
 from siam.mouvement.exchange import Move, exchange, incumbent_scores
 from siam.mouvement.synthetic import generate_inter, random_instance
+from tests.properties import examples
 
 A, B, C = range(3)
 
@@ -85,7 +86,7 @@ def list_place(inst: Instance, result: Result, t: int) -> int:
     return len(inst.prefs[t]) if pos is None else pos
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     seed=st.integers(0, 2**32),
     n=st.integers(0, 30),
@@ -116,7 +117,7 @@ def test_nobody_is_worse_off_and_every_exchange_respects_the_school_rule(seed: i
     assert outcome.report.improved == len(movers)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(seed=st.integers(0, 2**32), n=st.integers(0, 20), m=st.integers(1, 6), data=st.data())
 def test_exchange_does_not_depend_on_the_order_teachers_are_given_in(
     seed: int, n: int, m: int, data: st.DataObject

@@ -19,6 +19,7 @@ from siam.mouvement.expansion import (
     order_sites,
     reference_points,
 )
+from tests.properties import examples
 
 CLERMONT = Point(45.7772, 3.0870)
 RIOM = Point(45.8936, 3.1126)
@@ -131,7 +132,7 @@ def test_extension_walks_the_table_from_voeu_one(start: str, expected: list[str]
     assert extension_zones(start, TABLE, OUTSIDE.__contains__) == expected
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     table=st.dictionaries(st.integers(0, 12), st.lists(st.integers(0, 12), max_size=6), max_size=13),
     start=st.integers(0, 12),

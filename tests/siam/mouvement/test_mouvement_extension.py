@@ -13,6 +13,7 @@ from siam.mouvement.engine import Instance, assign
 from siam.mouvement.expansion import Point, Site, extension_posts, extension_zones
 from siam.mouvement.extension import Extension, ExtensionRun, run_with_extension
 from siam.mouvement.synthetic import generate_inter, random_instance
+from tests.properties import examples
 
 A, B, C = range(3)
 NONE: dict[int, Extension] = {}  # for runs where nobody may be sent to extension
@@ -64,7 +65,7 @@ def random_run(seed: int, n: int, m: int) -> tuple[Instance, list[bool], Extensi
     return inst, obligatory, run_with_extension(inst, obligatory, lists.__getitem__)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(seed=st.integers(0, 2**32), n=st.integers(0, 30), m=st.integers(1, 8))
 def test_results_of_those_not_extended_are_those_of_the_voeux_alone(seed: int, n: int, m: int) -> None:
     inst, _, run = random_run(seed, n, m)
@@ -74,7 +75,7 @@ def test_results_of_those_not_extended_are_those_of_the_voeux_alone(seed: int, n
             assert run.combined.outcome(t) == alone.outcome(t)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(seed=st.integers(0, 2**32), n=st.integers(0, 30), m=st.integers(1, 8))
 def test_checker_certifies_both_passes_and_their_combination(seed: int, n: int, m: int) -> None:
     inst, obligatory, run = random_run(seed, n, m)
@@ -141,7 +142,7 @@ def sized_markets(draw: st.DrawFn) -> tuple[Instance, list[bool], dict[int, tupl
     return inst, [t < n_must for t in range(len(prefs))], table, far
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(market=sized_markets())
 def test_with_enough_capacity_extension_places_every_obligatory_participant(
     market: tuple[Instance, list[bool], dict[int, tuple[int, ...]], frozenset[int]],

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from siam.mouvement.engine import Instance, Result, assign
 from siam.mouvement.synthetic import random_instance
 from siam.mouvement.why_not import Barre, Reason, barres, why_not
+from tests.properties import examples
 
 A, B, C = range(3)
 
@@ -81,7 +82,7 @@ def test_barres_refuse_a_result_with_extension() -> None:
         barres(inst, extended)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(seed=st.integers(0, 2**32), n=st.integers(0, 30), m=st.integers(1, 8))
 def test_every_voeu_above_the_result_is_explained_by_its_barre(seed: int, n: int, m: int) -> None:
     inst = random_instance(seed, n, m)
