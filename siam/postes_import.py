@@ -128,8 +128,8 @@ class PosteImporter(SiamImporter):
     required = COLUMNS
     example = ("L1300", "0630018C", "2", "non", "")
     help = gettext_lazy(
-        "« lieu » : code UAI, code de zone de remplacement ou (mouvement inter) code d'académie ; « susceptible » : "
-        "oui ou non ; un « profil » non vide fait du poste un poste à profil. Un poste déjà présent (même discipline, "
+        "« lieu »\u00a0: code UAI, code de zone de remplacement ou (mouvement inter) code d'académie\u00a0; « susceptible »\u00a0: "
+        "oui ou non\u00a0; un « profil » non vide fait du poste un poste à profil. Un poste déjà présent (même discipline, "
         "même lieu, même profil) est mis à jour."
     )
     noun = (gettext_lazy("%(n)s poste"), gettext_lazy("%(n)s postes"))

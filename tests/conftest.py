@@ -79,6 +79,12 @@ def django_db_setup(
     _use_database(connection, clone)
     yield
     with django_db_blocker.unblock():
+        connection.close()
+        with connection._nodb_cursor() as cursor:  # a live server's thread may still hold a connection to the clone
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [clone],
+            )
         connection.creation.destroy_test_db(original, verbosity=verbosity)
 
 

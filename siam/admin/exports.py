@@ -115,7 +115,7 @@ class BaremeResource(SafeResource):
 
 def _line(line: BaremeLigne) -> str:
     points = f"{line.points.normalize():f}".replace(".", ",")
-    return _("%(phrase)s : %(points)s points (%(etat)s)") % {
+    return _("%(phrase)s\u00a0: %(points)s points (%(etat)s)") % {
         "phrase": line.phrase,
         "points": points,
         "etat": line.get_etat_display(),

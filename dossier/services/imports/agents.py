@@ -187,7 +187,7 @@ class AgentImporter(Importer):
     label = gettext_lazy("agents")
     help = gettext_lazy(
         "Les dates s'écrivent JJ/MM/AAAA. Chaque ligne crée un agent (son identifiant est attribué à l'import) et "
-        "son dossier ; un NUMEN déjà connu est refusé."
+        "son dossier\u00a0; un NUMEN déjà connu est refusé."
     )
     noun = (gettext_lazy("%(n)s agent"), gettext_lazy("%(n)s agents"))
     created_phrase = (

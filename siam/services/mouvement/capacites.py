@@ -79,8 +79,8 @@ class CapaciteImporter(SiamImporter):
     required = COLUMNS
     example = ("LYON", "L1300", "42")
     help = gettext_lazy(
-        "« academie » : code de l'académie (ex. LYON) ; « discipline » : code de la discipline (ex. L1300) ; "
-        "« places » : la capacité d'accueil fixée par le ministère. Une capacité déjà présente (même campagne, "
+        "« academie »\u00a0: code de l'académie (ex. LYON)\u00a0; « discipline »\u00a0: code de la discipline (ex. L1300)\u00a0; "
+        "« places »\u00a0: la capacité d'accueil fixée par le ministère. Une capacité déjà présente (même campagne, "
         "même académie, même discipline) est mise à jour."
     )
     noun = (gettext_lazy("%(n)s capacité"), gettext_lazy("%(n)s capacités"))
