@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from dossier.models import Affectation, CVContact, CVEntry, CVSection, Dossier, EchelonHistorique
 from dossier.perspectives import Ecart, ecart
+from lib.queries import unique_row
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -80,7 +81,7 @@ class DossierPage:
 
 
 def dossier_page(agent: Agent, today: datetime.date) -> DossierPage | None:
-    dossier = dossier_queryset().filter(agent=agent).first()
+    dossier = unique_row(dossier_queryset().filter(agent=agent))
     if dossier is None:
         return None
     return DossierPage(
