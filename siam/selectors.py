@@ -88,5 +88,6 @@ def voeux_of(demande: Demande) -> list[Voeu]:
 
 
 def demandes_of(agent: Agent) -> dict[int, Demande]:
-    """The agent's demandes by campagne id (SIAM home)."""
-    return {d.campagne_id: d for d in Demande.objects.for_agent(agent).with_nb_voeux()}
+    """The agent's demandes by campagne id (SIAM home): no ORDER BY, a dict has none (Demande's ordering by
+    campagne and agent would join both tables and cost 1,100 Python calls to compile)."""
+    return {d.campagne_id: d for d in Demande.objects.for_agent(agent).with_nb_voeux().order_by()}
