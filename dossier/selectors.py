@@ -49,8 +49,8 @@ def banner_of(agent: Agent, dossier: Dossier | None) -> Banner:
 
 
 def dossier_queryset() -> QuerySet[Dossier]:
+    """The dossier page's dossier; its agent is the one asking (dossier_page sets it: no join of the wide agent row)."""
     return Dossier.objects.select_related(
-        "agent",
         "corps",
         "grade",
         "discipline",
@@ -84,6 +84,7 @@ def dossier_page(agent: Agent, today: datetime.date) -> DossierPage | None:
     dossier = unique_row(dossier_queryset().filter(agent=agent))
     if dossier is None:
         return None
+    dossier.agent = agent
     return DossierPage(
         dossier=dossier,
         anciennete_echelon=ecart(dossier.date_echelon, today) if dossier.date_echelon else None,
