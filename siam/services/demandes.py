@@ -65,7 +65,7 @@ def start_demande(*, agent: Agent, campagne: Campagne) -> Demande:
     Idempotent: a second click finds the same demande; its participation is brought in step with the dossier.
     """
     with transaction.atomic():
-        dossier = Dossier.objects.filter(agent=agent).first()
+        dossier = unique_row(Dossier.objects.filter(agent=agent))
         require_startable(dossier=dossier, campagne=campagne, now=timezone.now())
         demande, _created = Demande.objects.get_or_create(agent=agent, campagne=campagne)
         if demande.etat == EtatDemande.EN_SAISIE:
