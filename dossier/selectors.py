@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from dossier.models import Affectation, CVContact, CVEntry, CVSection, Dossier, EchelonHistorique
 from dossier.perspectives import Ecart, ecart
+from lib.queries import unique_row
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -48,8 +49,8 @@ def banner_of(agent: Agent, dossier: Dossier | None) -> Banner:
 
 
 def dossier_queryset() -> QuerySet[Dossier]:
+    """The dossier page's dossier; its agent is the one asking (dossier_page sets it: no join of the wide agent row)."""
     return Dossier.objects.select_related(
-        "agent",
         "corps",
         "grade",
         "discipline",
@@ -80,9 +81,10 @@ class DossierPage:
 
 
 def dossier_page(agent: Agent, today: datetime.date) -> DossierPage | None:
-    dossier = dossier_queryset().filter(agent=agent).first()
+    dossier = unique_row(dossier_queryset().filter(agent=agent))
     if dossier is None:
         return None
+    dossier.agent = agent
     return DossierPage(
         dossier=dossier,
         anciennete_echelon=ecart(dossier.date_echelon, today) if dossier.date_echelon else None,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossier.models import Dossier
+from lib.queries import unique_row
 from siam.calendar import phase_end
 from siam.models import Campagne, Demande, Participation, Phase
 from siam.text import moment
@@ -99,15 +100,13 @@ def depart_for(dossier: Dossier | None, campagne: Campagne, *, demande: Demande 
 
 
 def dossier_for_depart(agent: Agent) -> Dossier | None:
-    return (
+    return unique_row(
         Dossier.objects.select_related(
             "grade",  # and the discipline: the banner of the page that loads it (no query of its own)
             "discipline",
             "etablissement__commune__departement__academie",
             "zone_remplacement__departement__academie",
-        )
-        .filter(agent=agent)
-        .first()
+        ).filter(agent=agent)
     )
 
 

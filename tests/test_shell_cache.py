@@ -97,3 +97,18 @@ def test_the_second_teacher_sees_her_own_dossier_around_the_shared_summary(clien
     assert "DUPONT Françoise" in second and 'data-testid="echelon">9e échelon' in second
     assert "Frédéric" not in second and "7e échelon" not in second
     assert 'href="#carriere"' in second  # the summary, kept after the first teacher's page
+
+
+def test_the_menu_list_kept_for_one_teacher_shows_the_next_her_own_page_and_count(
+    client_a: Client, client_b: Client, teacher_a: Agent, teacher_b: Agent
+) -> None:
+    dossier, cv = reverse("dossier:dossier"), reverse("dossier:cv")
+    _unread_for(teacher_a, 2)
+    _unread_for(teacher_b, 5)
+    first = client_a.get(dossier).content.decode()
+    assert _current(first) == [dossier] and 'title="messages non lus">2</span>' in first
+    same_page = client_b.get(dossier).content.decode()
+    assert _current(same_page) == [dossier]
+    assert 'title="messages non lus">5</span>' in same_page and ">2</span>" not in same_page
+    other_page = client_b.get(cv).content.decode()
+    assert _current(other_page) == [cv] and 'title="messages non lus">5</span>' in other_page

@@ -17,6 +17,7 @@ from dossier.models import Dossier, Rubrique
 from dossier.selectors import banner_of, dossier_page
 from dossier.services.perspectives import perspectives_page
 from dossier.services.signalement import signaler_erreur
+from lib.queries import unique_row
 
 SENT = gettext_noop(
     "Votre signalement est transmis à votre correspondant de gestion\u00a0; sa réponse arrivera dans Votre courrier."
@@ -59,6 +60,6 @@ def signaler(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def perspectives(request: HttpRequest) -> HttpResponse:
-    dossier = Dossier.objects.select_related("grade").filter(agent=request.user).first()  # type: ignore[misc]
+    dossier = unique_row(Dossier.objects.select_related("grade").filter(agent=request.user))  # type: ignore[misc]
     page = perspectives_page(dossier, timezone.localdate()) if dossier else None
     return render(request, "dossier/perspectives.html", {"page": page, "section": "perspectives"})

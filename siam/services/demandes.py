@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossier.models import Dossier, Position
+from lib.queries import unique_row
 from siam.errors import ConflitVersion, DemandeImpossible, PhaseFermee
 from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, Participation, Phase, Voeu
 from siam.models.choices import CIBLE_PAR_TYPE
@@ -39,7 +40,7 @@ def participation_for(dossier: Dossier | None, campagne: Campagne, *, entrant_in
 
 def find_demande(*, agent: Agent, campagne: Campagne) -> Demande | None:
     """The agent's demande for the campagne, if he started one (reading only: a GET never creates one)."""
-    demande = Demande.objects.filter(agent=agent, campagne=campagne).first()
+    demande = unique_row(Demande.objects.filter(agent=agent, campagne=campagne))
     if demande is not None:
         demande.campagne = campagne
     return demande
@@ -64,7 +65,7 @@ def start_demande(*, agent: Agent, campagne: Campagne) -> Demande:
     Idempotent: a second click finds the same demande; its participation is brought in step with the dossier.
     """
     with transaction.atomic():
-        dossier = Dossier.objects.filter(agent=agent).first()
+        dossier = unique_row(Dossier.objects.filter(agent=agent))
         require_startable(dossier=dossier, campagne=campagne, now=timezone.now())
         demande, _created = Demande.objects.get_or_create(agent=agent, campagne=campagne)
         if demande.etat == EtatDemande.EN_SAISIE:

@@ -243,18 +243,34 @@ def _libelle(voeu: Voeu) -> str:
     return str(cible.nom if isinstance(cible, Academie | Commune | Departement) else cible)
 
 
+def _with_added(voeux: list[Voeu], added: Voeu) -> list[Voeu]:
+    """The list after ``added`` was inserted at its rang, without reading it again: the voeux from that rang
+    moved down one (as the UPDATE did in the database); ``added`` holds its target as resolve_cible loaded it."""
+    for voeu in voeux:
+        if voeu.rang >= added.rang:
+            voeu.rang += 1
+    return sorted([*voeux, added], key=lambda voeu: voeu.rang)
+
+
 def _bilan(
-    locked: Demande, before: list[compare.Entry], action: str, dossier: Dossier | None = _UNLOADED
+    locked: Demande,
+    before: list[compare.Entry],
+    action: str,
+    dossier: Dossier | None = _UNLOADED,
+    *,
+    after: list[Voeu] | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The core run on the list before and after the change (advice: a failure never blocks the saisie)."""
+    """The core run on the list before and after the change (advice: a failure never blocks the saisie).
+
+    ``after``: the list after the change when the caller has it (an added voeu: _with_added), else it is read."""
     try:
         if dossier is _UNLOADED:
             dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]
         if dossier is None or not before:
             return (), ()
         situation = situation_for(dossier, motifs_of(locked), campagne=locked.campagne)
-        after = _entries(voeux_of(locked))
-        return compare.describe(compare.compare_lists(situation, before, after, rules_for(locked.campagne)), action)
+        listed = _entries(voeux_of(locked) if after is None else after)
+        return compare.describe(compare.compare_lists(situation, before, listed, rules_for(locked.campagne)), action)
     except Exception:
         logger.exception("SIAM: bilan du changement indisponible (demande %s)", locked.pk)
         return (), ()
@@ -280,7 +296,8 @@ def add_voeu_reported(
         )
         if rang is not None and not 1 <= rang <= count + 1:
             raise VoeuInvalide(_("Choisissez un rang entre 1 et %(max)s.") % {"max": count + 1}, field="rang")
-        before = _before(voeux_of(locked))
+        listed = voeux_of(locked)
+        before = _before(listed)
         position = count + 1 if rang is None else rang
         Voeu.objects.filter(demande=locked, rang__gte=position).update(rang=F("rang") + 1)
         voeu = Voeu.objects.create(
@@ -292,7 +309,7 @@ def add_voeu_reported(
             "voeu": _libelle(voeu),
             "position": ordinal_f(position),
         }
-        pertes, gains = _bilan(locked, before, phrase, dossier)
+        pertes, gains = _bilan(locked, before, phrase, dossier, after=_with_added(listed, voeu))
     demande.version = locked.version
     return Report(voeu, locked.version, pertes, gains, {"action": "remove", "voeu": voeu.pk})
 

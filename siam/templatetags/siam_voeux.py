@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from lib.queries import unique_row
 from siam.models import Campagne, Demande
 from siam.selectors import agent_of
 
@@ -19,4 +20,4 @@ def demande_en_saisie(context: dict[str, Any], campagne: Campagne) -> Demande | 
     request = context.get("request")
     if request is None or not request.user.is_authenticated or not campagne.saisie_ouverte(timezone.now()):
         return None
-    return Demande.objects.for_agent(agent_of(request)).filter(campagne=campagne).only("pk", "version").first()
+    return unique_row(Demande.objects.for_agent(agent_of(request)).filter(campagne=campagne).only("pk", "version"))
