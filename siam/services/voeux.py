@@ -341,10 +341,6 @@ def remove_voeu_reported(*, demande: Demande, auteur: Agent, version: int | None
     return Report(voeu, locked.version, pertes, gains, undo)
 
 
-def remove_voeu(*, demande: Demande, auteur: Agent, version: int | None, voeu_id: int) -> None:
-    remove_voeu_reported(demande=demande, auteur=auteur, version=version, voeu_id=voeu_id)
-
-
 def move_voeu_to(*, demande: Demande, auteur: Agent, version: int | None, voeu_id: int, rang: int) -> Report:
     """Place a voeu at rank ``rang`` (1..N); those in between shift by one."""
     with transaction.atomic():
@@ -390,12 +386,6 @@ def move_voeu_reported(*, demande: Demande, auteur: Agent, version: int | None, 
             if direction == "up"
             else _("Ce vœu est déjà en dernière position.")
         ) from exc
-
-
-def move_voeu(*, demande: Demande, auteur: Agent, version: int | None, voeu_id: int, direction: str) -> Voeu:
-    return move_voeu_reported(
-        demande=demande, auteur=auteur, version=version, voeu_id=voeu_id, direction=direction
-    ).voeu
 
 
 def voeu_of_poste(poste: Poste) -> tuple[str, str]:
