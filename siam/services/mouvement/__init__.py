@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from siam.calendar import at_or_after
 from siam.errors import MouvementError, SiamError
@@ -353,22 +354,22 @@ class RunComparison:
 
 
 STAT_LABELS = (
-    ("participants", "participants"),
-    ("satisfaits", "satisfaits sur un voeu"),
-    ("maintenus", "maintenus sur leur poste"),
-    ("extensions", "affectés en extension"),
-    ("sans_poste", "sans poste"),
-    ("obligatoires_sans_poste", "obligatoires sans poste"),
-    ("mutations", "titulaires mutés"),
-    ("entrants", "entrants affectés"),
+    ("participants", gettext_lazy("participants")),
+    ("satisfaits", gettext_lazy("satisfaits sur un vœu")),
+    ("maintenus", gettext_lazy("maintenus sur leur poste")),
+    ("extensions", gettext_lazy("affectés en extension")),
+    ("sans_poste", gettext_lazy("sans poste")),
+    ("obligatoires_sans_poste", gettext_lazy("obligatoires sans poste")),
+    ("mutations", gettext_lazy("titulaires mutés")),
+    ("entrants", gettext_lazy("entrants affectés")),
 )
 
 
 EXCHANGE_LABELS = (
-    ("movers_after", "titulaires mutés après les échanges"),
-    ("improved", "mieux affectés par les échanges"),
-    ("cycles", "échanges (cycles)"),
-    ("rang_moyen_gagne", "rang de vœu gagné en moyenne"),
+    ("movers_after", gettext_lazy("titulaires mutés après les échanges")),
+    ("improved", gettext_lazy("mieux affectés par les échanges")),
+    ("cycles", gettext_lazy("échanges (cycles)")),
+    ("rang_moyen_gagne", gettext_lazy("rang de vœu gagné en moyenne")),
 )
 
 
@@ -384,9 +385,9 @@ def compare_runs(*, a: MouvementRun, b: MouvementRun, sample: int = 50) -> RunCo
 
     before, after = outcomes(a), outcomes(b)
     changes = [Change(d, before[d], after[d]) for d in sorted(before.keys() & after.keys()) if before[d] != after[d]]
-    stats = [(str(_(label)), a.stats.get(key), b.stats.get(key)) for key, label in STAT_LABELS]
+    stats = [(str(label), a.stats.get(key), b.stats.get(key)) for key, label in STAT_LABELS]
     stats += [
-        (str(_(label)), (a.exchange_report or {}).get(key), (b.exchange_report or {}).get(key))
+        (str(label), (a.exchange_report or {}).get(key), (b.exchange_report or {}).get(key))
         for key, label in EXCHANGE_LABELS
     ]
     return RunComparison(
