@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+
+def is_singular(n: int | float | Decimal) -> bool:
+    """The French rule: 0, 1 and anything below 2 take the singular (« 0 motif », « 1,5 point »)."""
+    return abs(Decimal(str(n))) < 2
+
 
 def accord(n: int, singulier: str, pluriel: str) -> str:
     """« 0 motif », « 1 motif », « 2 motifs »: French agreement, where 0 and 1 take the singular.
@@ -9,7 +16,7 @@ def accord(n: int, singulier: str, pluriel: str) -> str:
     ngettext without a compiled French catalogue applies the English rule (« 0 motifs »); the two forms
     come here already translated (gettext) and carry a %(n)s placeholder.
     """
-    return (singulier if abs(n) < 2 else pluriel) % {"n": n}
+    return (singulier if is_singular(n) else pluriel) % {"n": n}
 
 
 def bilan(traitees: str, deja: int, deja_singulier: str, deja_pluriel: str) -> str:

@@ -20,6 +20,7 @@ from django import template
 from django.utils import timezone
 
 from lib.dates import MOIS
+from lib.text import is_singular
 
 register = template.Library()
 
@@ -61,7 +62,7 @@ def datetime_fr(value: datetime.datetime | None, style: str = "") -> str:
 def plural_fr(count: int | float | Decimal, forms: str) -> str:
     """The singular for 0, 1 and anything below 2 (French rule); forms is "singulier,pluriel"."""
     singulier, _, pluriel = forms.partition(",")
-    return singulier if abs(Decimal(str(count))) < 2 else (pluriel or singulier + "s")
+    return singulier if is_singular(count) else (pluriel or singulier + "s")
 
 
 @register.filter

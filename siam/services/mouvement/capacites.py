@@ -25,10 +25,11 @@ from typing import Any
 import tablib
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from dossier.models import Academie, Discipline
 from dossier.services.imports import ImportOptions, ImportResource, Row
+from lib.text import accord
 from siam.errors import MouvementError
 from siam.models import Campagne, CapaciteAccueil
 from siam.postes_import import SiamImporter
@@ -119,11 +120,6 @@ def import_capacites(*, campagne: Campagne, result: CapaciteImport) -> tuple[int
     return bilan.created, bilan.updated
 
 
-def french(n: int) -> int:
-    """The count ngettext should see: in French, 0 and 1 take the singular."""
-    return 1 if n <= 1 else n
-
-
 @dataclass(frozen=True)
 class CapaciteDiscipline:
     """One discipline, before the run: who must get a seat, and how many seats there are."""
@@ -141,25 +137,21 @@ class CapaciteDiscipline:
 
     @property
     def message(self) -> str:
-        who = ngettext("%(n)s participant obligatoire", "%(n)s participants obligatoires", french(self.obligatoires))
-        where = ngettext("%(p)s place", "%(p)s places", french(self.places))
-        text = _("%(d)s\u00a0: %(who)s, %(where)s") % {
-            "d": self.discipline,
-            "who": who % {"n": self.obligatoires},
-            "where": where % {"p": self.places},
-        }
+        who = accord(self.obligatoires, _("%(n)s participant obligatoire"), _("%(n)s participants obligatoires"))
+        where = accord(self.places, _("%(n)s place"), _("%(n)s places"))
+        text = _("%(d)s\u00a0: %(who)s, %(where)s") % {"d": self.discipline, "who": who, "where": where}
         if self.volontaires_sans_poste:
-            text += ngettext(
-                " (et %(v)s volontaire sans poste à conserver)",
-                " (et %(v)s volontaires sans poste à conserver)",
-                french(self.volontaires_sans_poste),
-            ) % {"v": self.volontaires_sans_poste}
+            text += accord(
+                self.volontaires_sans_poste,
+                _(" (et %(n)s volontaire sans poste à conserver)"),
+                _(" (et %(n)s volontaires sans poste à conserver)"),
+            )
         if self.titulaires_corse_dom:
-            text += ngettext(
-                " (et %(t)s titulaire de Corse ou des DOM qui peut venir sur le continent)",
-                " (et %(t)s titulaires de Corse ou des DOM qui peuvent venir sur le continent)",
-                french(self.titulaires_corse_dom),
-            ) % {"t": self.titulaires_corse_dom}
+            text += accord(
+                self.titulaires_corse_dom,
+                _(" (et %(n)s titulaire de Corse ou des DOM qui peut venir sur le continent)"),
+                _(" (et %(n)s titulaires de Corse ou des DOM qui peuvent venir sur le continent)"),
+            )
         if self.places_hors_corse_dom != self.places:
             text += _(", dont %(h)s hors Corse et DOM (l'extension n'y affecte jamais)") % {
                 "h": self.places_hors_corse_dom
