@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from dossier.models import Academie, Departement, Discipline
+from lib import exports
 from siam.models import Campagne, MouvementResultat, MouvementRun
 from siam.models.mouvement import SCORE_SCALE
 
@@ -200,13 +201,9 @@ def barres_of(campagne: Campagne) -> Barres | None:
     return Barres(run, inter, aggregate(flux, zones, disciplines))
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def neutralise(value: object) -> str:
-    """A cell a spreadsheet would read as a formula is prefixed with a quote (CSV injection)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    """The cell as text, neutralised as every export's (lib.exports: a formula gets a leading quote)."""
+    return str(exports.neutralise("" if value is None else str(value)))
 
 
 def barres_csv(barres: Barres) -> str:
