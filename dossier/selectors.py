@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from dossier.models import Affectation, CVContact, CVEntry, CVSection, Dossier, EchelonHistorique
 from dossier.perspectives import Ecart, ecart
-from lib.queries import unique_row
+from lib.queries import Prepared, unique_row
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -29,9 +29,17 @@ class Banner:
     discipline: str
 
 
+_LABELS = Prepared(
+    lambda agent_id: (
+        Dossier.objects.filter(agent_id=agent_id).values_list("grade__libelle", "discipline__libelle").order_by()[:1]
+    ),
+    -7_340_227_219,  # no agent has this id: the sample the query is compiled with
+)
+
+
 def banner_identity(agent: Agent) -> Banner:
-    """Two labels, not the dossier: every page shows the banner (one narrow query)."""
-    found = Dossier.objects.filter(agent=agent).values_list("grade__libelle", "discipline__libelle").order_by()[:1]
+    """Two labels, not the dossier: every page shows the banner (one narrow query, compiled once)."""
+    found = _LABELS.rows(agent.pk)
     grade, discipline = found[0] if found else ("", "")
     return Banner(nom=agent.nom.upper(), prenom=agent.prenom, grade=grade, discipline=discipline)
 

@@ -166,7 +166,7 @@ CACHES = {
 }
 
 AUTHENTICATION_BACKENDS = [
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.AuthenticationBackend",  # allauth's, the user read by a query compiled once
 ]
 
 PASSWORD_HASHERS = [
@@ -227,6 +227,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields without the files: 
 DSFR_USE_INTEGRITY_CHECKSUMS = False
 
 # Sessions: 30 minutes idle (sliding), 12 hours at most (iprof.middleware).
+SESSION_ENGINE = "accounts.sessions"  # Django's database sessions, read by a query compiled once
 SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 SESSION_ABSOLUTE_TIMEOUT = int(env("SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
