@@ -52,7 +52,7 @@ class Prepared:
             sql, params = compiler.as_sql()
             slots = [self._slot(param) for param in params]
             # the backend may wrap a value to bind its type (psycopg's Int8 for a bigint): wrap the new one alike
-            wrappers = [
+            wrappers: list[Callable[[Any], Any] | None] = [
                 None if slot is None or type(param) is type(self._samples[slot]) else type(param)
                 for param, slot in zip(params, slots, strict=True)
             ]
@@ -88,7 +88,7 @@ class Prepared:
 
     def rows(self, *values: object) -> list[tuple[Any, ...]]:
         compiled = self._compiled()
-        params = [
+        params: list[Any] = [
             p if s is None else values[s] if w is None else w(values[s])
             for p, s, w in zip(compiled.params, compiled.slots, compiled.wrappers, strict=True)
         ]
@@ -113,7 +113,7 @@ class Prepared:
 class _Compiled:
     using: str
     sql: str
-    params: list[object]
+    params: list[Any]
     slots: list[int | None]
     wrappers: list[Callable[[Any], Any] | None]
     converters: dict[int, Any]
