@@ -32,7 +32,8 @@ class Prepared:
     banner, the unread count) have a fixed shape and differ only by a key: ``build`` makes the queryset from
     sample values (``samples``, values no real row has), the SQL and its parameters are kept, and every call puts
     the real values where the samples were. Rows come back through the same converters the ORM applies; model
-    instances through ``Model.from_db``, as the ORM builds them (no select_related, no prefetch here).
+    instances (select_related ones and annotations included) built as the ORM builds them. No prefetch_related:
+    call ``prefetch_related_objects`` on the instances.
 
     The shape must not depend on the values (no ``if value:`` in ``build``): a sample the ORM transforms (a
     ``__contains`` wraps it in %) or drops is refused at the first call.
@@ -58,12 +59,12 @@ class Prepared:
             ]
             if sorted({s for s in slots if s is not None}) != list(range(len(self._samples))):
                 raise ImproperlyConfigured(f"Prepared: the samples {self._samples!r} are not all parameters of {sql}")
+            if getattr(queryset, "_prefetch_related_lookups", ()) or getattr(queryset, "_known_related_objects", {}):
+                raise ImproperlyConfigured("Prepared: no prefetch_related, no related manager's queryset")
             select = [column for column, _sql, _alias in compiler.select]
-            attnames = None
+            builder = None
             if compiler.klass_info is not None and not self._count:
-                if compiler.klass_info.get("related_klass_infos"):
-                    raise ImproperlyConfigured("Prepared: no select_related (model instances of one table only)")
-                attnames = [select[i].target.attname for i in compiler.klass_info["select_fields"]]
+                builder = _InstanceBuilder(compiler, queryset.db)
             if self._count:
                 sql, select = f"SELECT COUNT(*) FROM ({sql}) subquery", []  # noqa: S608 (the ORM's own SQL)
             compiled = _Compiled(
@@ -74,8 +75,7 @@ class Prepared:
                 wrappers=wrappers,
                 converters=compiler.get_converters(select) if select else {},
                 compiler=compiler,
-                model=queryset.model,
-                attnames=attnames,
+                builder=builder,
             )
             self._local.compiled = compiled
         return compiled
@@ -104,9 +104,34 @@ class Prepared:
 
     def instances(self, *values: object) -> list[Any]:
         compiled = self._compiled()
-        if compiled.attnames is None:
+        if compiled.builder is None:
             raise ImproperlyConfigured("Prepared.instances: build a queryset of model instances")
-        return [compiled.model.from_db(compiled.using, compiled.attnames, row) for row in self.rows(*values)]
+        return [compiled.builder.build(row) for row in self.rows(*values)]
+
+
+class _InstanceBuilder:
+    """A row into its model instance, select_related objects and annotations: what QuerySet's ModelIterable does
+    with the compiler's select (Django 5.2; tests/lib/test_prepared_queries.py compares with the ORM's objects)."""
+
+    def __init__(self, compiler: Any, db: str) -> None:
+        from django.db.models.query import get_related_populators
+
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        self.db = db
+        self.model = klass_info["model"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.attnames = [column[0].target.attname for column in select[self.start : self.end]]
+        self.related = get_related_populators(klass_info, select, db)  # type: ignore[call-arg]  # stubs of 6.0
+        self.annotations = list(compiler.annotation_col_map.items())
+
+    def build(self, row: tuple[Any, ...]) -> Any:
+        obj = self.model.from_db(self.db, self.attnames, row[self.start : self.end])
+        for populator in self.related:
+            populator.populate(row, obj)
+        for name, position in self.annotations:
+            setattr(obj, name, row[position])
+        return obj
 
 
 @dataclass
@@ -118,5 +143,4 @@ class _Compiled:
     wrappers: list[Callable[[Any], Any] | None]
     converters: dict[int, Any]
     compiler: Any
-    model: type[models.Model]
-    attnames: list[str] | None
+    builder: _InstanceBuilder | None

@@ -15,12 +15,14 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.models import Count
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Agent
+from dossier.models import Dossier
 from iprof.courrier.services import post_courrier
 from lib.audit import log_action
 from lib.audit.models import LogEntry
@@ -110,10 +112,41 @@ def test_a_sample_the_orm_transforms_is_refused(db: None) -> None:
         contains.rows("DUPONT")
 
 
-def test_select_related_instances_are_refused(db: None) -> None:
-    with_dossier = Prepared(lambda pk: Agent.objects.filter(pk=pk).select_related("dossier"), SAMPLE)
-    with pytest.raises(ImproperlyConfigured, match="select_related"):
-        with_dossier.instances(1)
+def test_select_related_objects_and_annotations_are_the_orms(teacher_a: Agent, teacher_b: Agent) -> None:
+    def build(pk: int) -> Any:
+        return (
+            Dossier.objects.filter(agent_id=pk)
+            .select_related("agent", "grade", "etablissement__commune__departement", "conjoint_commune")
+            .annotate(nb_enfants=Count("enfants"))
+        )
+
+    prepared = Prepared(build, SAMPLE)
+    for agent in (teacher_a, teacher_b):
+        (found,) = prepared.instances(agent.pk)
+        loaded = build(agent.pk).get()
+        for a, b in (
+            (found, loaded),
+            (found.agent, loaded.agent),
+            (found.grade, loaded.grade),
+            (found.etablissement, loaded.etablissement),
+            (found.etablissement.commune, loaded.etablissement.commune),
+            (found.etablissement.commune.departement, loaded.etablissement.commune.departement),
+        ):
+            assert type(a) is type(b) and a.pk == b.pk
+            assert [getattr(a, f.attname) for f in a._meta.concrete_fields] == [
+                getattr(b, f.attname) for f in b._meta.concrete_fields
+            ]
+        assert found.conjoint_commune == loaded.conjoint_commune  # None or the same commune
+        assert found.nb_enfants == loaded.nb_enfants
+        with CaptureQueriesContext(connection) as ran:
+            assert found.etablissement.commune.departement.pk  # loaded with the row: no query
+        assert ran.captured_queries == []
+
+
+def test_prefetch_related_is_refused(db: None) -> None:
+    with_children = Prepared(lambda pk: Dossier.objects.filter(agent_id=pk).prefetch_related("enfants"), SAMPLE)
+    with pytest.raises(ImproperlyConfigured, match="prefetch_related"):
+        with_children.instances(1)
 
 
 def test_a_page_compiles_none_of_the_reads_every_page_makes(client_a: Client, teacher_a: Agent) -> None:
