@@ -123,6 +123,10 @@ def test_select_related_objects_and_annotations_are_the_orms(teacher_a: Agent, t
     prepared = Prepared(build, SAMPLE)
     for agent in (teacher_a, teacher_b):
         (found,) = prepared.instances(agent.pk)
+        with CaptureQueriesContext(connection) as ran:  # the related rows came with the row: no query
+            assert found.agent.pk and found.grade.pk and found.etablissement.commune.departement.pk
+            assert found.conjoint_commune is None or found.conjoint_commune.pk
+        assert ran.captured_queries == []
         loaded = build(agent.pk).get()
         for a, b in (
             (found, loaded),
@@ -138,9 +142,6 @@ def test_select_related_objects_and_annotations_are_the_orms(teacher_a: Agent, t
             ]
         assert found.conjoint_commune == loaded.conjoint_commune  # None or the same commune
         assert found.nb_enfants == loaded.nb_enfants
-        with CaptureQueriesContext(connection) as ran:
-            assert found.etablissement.commune.departement.pk  # loaded with the row: no query
-        assert ran.captured_queries == []
 
 
 def test_prefetch_related_is_refused(db: None) -> None:
