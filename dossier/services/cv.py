@@ -33,11 +33,15 @@ def add_cv_entry(*, agent: Agent, data: dict[str, Any]) -> CVEntry:
 
 @transaction.atomic
 def update_cv_entry(*, entry: CVEntry, data: dict[str, Any]) -> CVEntry:
-    """Moving an entry to another section puts it at the end of that section."""
+    """Moving an entry to another section puts it at the end of that section.
+
+    The section compared is the stored one, read under a lock: a ModelForm bound to ``entry`` has already
+    written the new section on the instance (a fuzzed edit found two entries at the same place)."""
     new_section = data.get("section", entry.section)
     if new_section not in CVSection.values:
         raise DossierError(_("Choisissez une rubrique du CV."))
-    if new_section != entry.section:
+    stored = CVEntry.objects.select_for_update().values_list("section", flat=True).get(pk=entry.pk)
+    if new_section != stored:
         entry.ordre = _next_ordre(entry.agent, new_section)
     for name in ENTRY_FIELDS:
         if name in data:

@@ -68,13 +68,15 @@ def test_add_form_preselects_the_section_of_the_link(client_a: Client) -> None:
 
 
 def test_edit_changes_the_entry_and_a_new_section_puts_it_last(client_a: Client, teacher_a: Agent) -> None:
+    moved = entry(teacher_a, "Jury du baccalauréat", section="langue")  # the older row: first by id
     entry(teacher_a, "Jury du CAPES", section="jury")
-    moved = entry(teacher_a, "Jury du baccalauréat", section="langue")
     response = client_a.post(
         reverse("dossier:cv-edit", args=[moved.pk]), form_data(section="jury", titre="Jury du bac")
     )
     assert response.status_code == 302
     assert titles(teacher_a, "jury") == ["Jury du CAPES", "Jury du bac"]
+    places = CVEntry.objects.filter(agent=teacher_a, section="jury").order_by("ordre").values_list("ordre", flat=True)
+    assert list(places) == [0, 1]  # two places, not the moved entry's old place shared with the first
 
 
 def test_delete_asks_then_deletes(client_a: Client, teacher_a: Agent) -> None:
