@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from accounts.models import Agent
 from siam.models import Demande, StatutMotif, Voeu
+from siam.models.bareme import RegleBareme
 from siam.services.bareme import recompute_baremes
 from siam.services.bareme.verification import override_line
 from tests.siam.bareme_cast import (
@@ -140,3 +141,17 @@ def test_the_barème_page_costs_the_same_queries_for_1_or_25_voeux(
     # locks): 19 whatever the number of voeux
     with django_assert_max_num_queries(19):
         assert client.get(url(demande)).status_code == 200
+
+
+def test_a_change_of_the_rules_shows_on_the_next_voeux_page_though_the_rules_are_cached(
+    dossier_rc: Demande, teacher_a: Agent, at: Any
+) -> None:
+    """The compiled rules are kept per process, keyed on the rows the page reads: a row changed by another
+    node (here in place, behind this process's back) is a new key at the next request."""
+    at(PENDANT)
+    page = f"/siam/demandes/{dossier_rc.pk}/voeux/"
+    client = client_for(teacher_a)
+    assert f"Barème provisoire : 1{NBSP}044,2 points" in plain(text(client.get(page)))
+    rc = RegleBareme.objects.get(campagne=dossier_rc.campagne, code="rc")
+    RegleBareme.objects.filter(pk=rc.pk).update(params={**rc.params, "points": "200.2"})
+    assert f"Barème provisoire : 1{NBSP}094,2 points" in plain(text(client.get(page)))

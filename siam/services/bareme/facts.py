@@ -198,11 +198,8 @@ def warnings_by_voeu(
     try:
         situation = situation_for(dossier, motifs, campagne=campagne)
         facts = [voeu_facts(v) for v in voeux]
-        rules = rules_for(campagne)
-        return {
-            voeu.pk: core.warnings_for_voeu(situation, fact, rules, all_voeux=facts)
-            for voeu, fact in zip(voeux, facts, strict=True)
-        }
+        found = rules_for(campagne).list_warnings(situation, facts)
+        return {voeu.pk: warnings for voeu, warnings in zip(voeux, found, strict=True)}
     except Exception:
         # A warning is advice: on the last day of the saisie it must never block saving voeux.
         logger.exception("SIAM: avertissements de barème indisponibles pour la campagne %s", campagne.pk)
