@@ -33,7 +33,7 @@ from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
 from siam.services.bareme import baremes_shown, provisional_baremes
 from siam.services.bareme.facts import situation_for, voeu_facts
 from siam.services.bareme.rules import compiled_rules
-from siam.services.bareme.store import NONE, corrections_by_demande
+from siam.services.bareme.store import corrections_of
 
 logger = logging.getLogger(__name__)
 
@@ -212,8 +212,7 @@ def _provisional(
     rules: core.CompiledRules,
 ) -> dict[int, Decimal]:
     try:
-        own = corrections_by_demande([demande.pk], demande.campagne).get(demande.pk, NONE)
-        baremes = own.baremes(situation, [v.pk for v in voeux], facts, rules)
+        baremes = corrections_of(demande).baremes(situation, [v.pk for v in voeux], facts, rules)
         return {v.pk: b.total for v, b in zip(voeux, baremes, strict=True)}
     except Exception:  # a display aid must never stop the saisie
         logger.exception("SIAM: barème provisoire indisponible (demande %s)", demande.pk)

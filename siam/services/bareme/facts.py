@@ -10,7 +10,7 @@ import datetime
 import logging
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from dossier.models import Academie, Departement, Dossier, Etablissement
 from siam import bareme as core
@@ -39,9 +39,16 @@ def _academie_codes_by_name() -> dict[str, str]:
 
 def academie_code(academie: Academie) -> str:
     """The ministry's two-digit code the core knows, whatever the référentiel calls it."""
-    if academie.code in core.FRANCE.academies:
-        return academie.code
-    return _academie_codes_by_name().get(_plain(academie.nom), academie.code)
+    return _code_of(academie.code, academie.nom)
+
+
+@lru_cache(maxsize=1024)
+def _code_of(code: str, nom: str) -> str:
+    # A function of its two arguments and of the core's constant geography: kept per process (a list of 31
+    # voeux asks for the same académie's code some forty times).
+    if code in core.FRANCE.academies:
+        return code
+    return _academie_codes_by_name().get(_plain(nom), code)
 
 
 def departement_code(departement: Departement) -> str:
