@@ -1,4 +1,4 @@
-"""The barème's read helpers: the list in order with what the facts need, in a fixed number of queries."""
+"""The barème's read helpers and the barème of a list: what the facts need, in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -56,3 +56,23 @@ def test_the_claims_come_in_the_order_they_were_made(demande_a: Demande, ref: di
          MotifDeclare(pk=first + 1, demande=demande_a, motif=Motif.CIMM)]
     )  # fmt: skip
     assert [m.motif for m in motifs_of(demande_a)] == [Motif.RQTH, Motif.CIMM, Motif.TZR]
+
+
+def test_the_barème_of_a_list_reads_the_dossier_the_claims_the_rules_and_the_corrections_once(
+    demande_a: Demande, ref: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    from siam.services.bareme.display import bareme_of_list
+
+    with django_assert_num_queries(2):  # an empty list: the dossier (and its children) for the banner, no claims
+        empty = bareme_of_list(demande_a, [])
+    assert empty.dossier is not None and (empty.warnings, empty.provisoires) == ({}, {})
+    Voeu.objects.bulk_create(
+        Voeu(demande=demande_a, rang=i, type="ETB", etablissement=e)
+        for i, e in enumerate([ref["college"], ref["etablissement"]], start=1)
+    )
+    voeux = voeux_of(demande_a)
+    demande_a.campagne._bareme_rows = None  # type: ignore[attr-defined]  # as a fresh request's campagne
+    # the dossier, its children, the claims, the campagne's rules, the staff corrections
+    with django_assert_num_queries(5):
+        found = bareme_of_list(demande_a, voeux)
+    assert set(found.provisoires) == set(found.warnings) == {v.pk for v in voeux}
