@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING, cast
 
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from dossier.models import Dossier
@@ -70,21 +72,23 @@ def dossier_for_bareme(agent: Agent) -> Dossier | None:
 
 
 def motifs_of(demande: Demande) -> list[MotifDeclare]:
-    return list(
-        MotifDeclare.objects.filter(demande=demande)
-        .select_related("conjoint_commune__departement__academie", "academie")
-        .order_by("pk")
+    """The claims in the order they were made (sorted here: a handful of rows, no ORDER BY to compile)."""
+    motifs = MotifDeclare.objects.filter(demande=demande).select_related(
+        "conjoint_commune__departement__academie", "academie"
     )
+    return sorted(motifs.order_by(), key=attrgetter("pk"))
 
 
 def voeux_of(demande: Demande) -> list[Voeu]:
-    """The list in order, targets loaded, with the communes the warnings need for GEO and ZRE voeux."""
-    return list(
-        Voeu.objects.filter(demande=demande)
-        .with_targets()
-        .prefetch_related("groupement__communes", "zone_remplacement__communes")
-        .order_by("rang")
-    )
+    """The list in order, targets loaded, with the communes the warnings need for GEO and ZRE voeux.
+
+    Sorted here, not by the database: compiling ORDER BY rang cost a third of the query's Python (5,100 calls
+    for 31 voeux), sorting 31 rows costs nothing; the communes are read only when the list has such voeux."""
+    voeux = sorted(Voeu.objects.filter(demande=demande).with_targets().order_by(), key=attrgetter("rang"))
+    covering = [v for v in voeux if v.groupement_id or v.zone_remplacement_id]
+    if covering:
+        prefetch_related_objects(covering, "groupement__communes", "zone_remplacement__communes")
+    return voeux
 
 
 def demandes_of(agent: Agent) -> dict[int, Demande]:

@@ -85,6 +85,22 @@ class CompiledRules:
         """Bonuses this vœu's type or établissement filter makes the participant lose."""
         actual = self.bareme(situation, voeu, all_voeux=all_voeux)
         possible = self.relaxed().bareme(situation, voeu, all_voeux=all_voeux)
+        return self._lost(actual, possible)
+
+    def list_warnings(self, situation: Situation, voeux: Sequence[VoeuFacts]) -> tuple[tuple[str, ...], ...]:
+        """``warnings`` of each vœu of a list, in its order: the participant's plan made once for the list (and
+        once for the relaxed rules), not once per vœu; vœux sharing their barèmes share their sentences."""
+        relaxed = self.relaxed().baremes(situation, voeux)
+        found: dict[tuple[int, int], tuple[str, ...]] = {}
+        result = []
+        for actual, possible in zip(self.baremes(situation, voeux), relaxed, strict=True):
+            key = (id(actual), id(possible))
+            if key not in found:
+                found[key] = self._lost(actual, possible)
+            result.append(found[key])
+        return tuple(result)
+
+    def _lost(self, actual: Bareme, possible: Bareme) -> tuple[str, ...]:
         lost = []
         for could in possible.lines:
             if could.state not in _COUNTS:

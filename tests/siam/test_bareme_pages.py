@@ -3,6 +3,7 @@
 # ruff: noqa: F811 - the cast's fixtures are imported by name and requested as arguments
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from typing import Any
@@ -13,7 +14,9 @@ from pypdf import PdfReader
 
 from accounts.models import Agent
 from siam.models import Demande, StatutMotif, Voeu
+from siam.models.bareme import BaremeCorrection, RegleBareme
 from siam.services.bareme import recompute_baremes
+from siam.services.bareme.store import corrections_by_demande, corrections_of
 from siam.services.bareme.verification import override_line
 from tests.siam.bareme_cast import (
     AFFICHAGE,
@@ -140,3 +143,41 @@ def test_the_barème_page_costs_the_same_queries_for_1_or_25_voeux(
     # locks): 19 whatever the number of voeux
     with django_assert_max_num_queries(19):
         assert client.get(url(demande)).status_code == 200
+
+
+def test_a_change_of_the_rules_shows_on_the_next_voeux_page_though_the_rules_are_cached(
+    dossier_rc: Demande, teacher_a: Agent, at: Any
+) -> None:
+    """The compiled rules are kept per process, keyed on the rows the page reads: a row changed by another
+    node (here in place, behind this process's back) is a new key at the next request."""
+    at(PENDANT)
+    page = f"/siam/demandes/{dossier_rc.pk}/voeux/"
+    client = client_for(teacher_a)
+    assert f"Barème provisoire : 1{NBSP}044,2 points" in plain(text(client.get(page)))
+    rc = RegleBareme.objects.get(campagne=dossier_rc.campagne, code="rc")
+    RegleBareme.objects.filter(pk=rc.pk).update(params={**rc.params, "points": "200.2"})
+    assert f"Barème provisoire : 1{NBSP}094,2 points" in plain(text(client.get(page)))
+
+
+def test_the_voeux_page_provisional_barème_counts_the_staff_corrections_in_the_order_they_were_made(
+    dossier_rc: Demande, teacher_a: Agent, rectorat: Agent, at: Any
+) -> None:
+    at(PENDANT)
+    # made in this order: the children's number first (its row written last), then the échelon
+    echelon = BaremeCorrection.objects.create(
+        demande=dossier_rc, fait="echelon", valeur=8, valeur_avant=7, justification="Arrêté du 3 mars.", auteur=rectorat
+    )
+    enfants = BaremeCorrection.objects.create(
+        demande=dossier_rc,
+        fait="enfants",
+        valeur=3,
+        valeur_avant=2,
+        justification="Naissance en juin.",
+        auteur=rectorat,
+    )
+    BaremeCorrection.objects.filter(pk=enfants.pk).update(date=echelon.date - datetime.timedelta(days=1))
+    own = corrections_of(dossier_rc)
+    assert own == corrections_by_demande([dossier_rc.pk], dossier_rc.campagne)[dossier_rc.pk]
+    assert [c.fait for c in own.facts] == ["enfants", "echelon"]
+    page = plain(text(client_for(teacher_a).get(f"/siam/demandes/{dossier_rc.pk}/voeux/")))
+    assert f"Barème provisoire : 1{NBSP}151,2 points" in page  # 1 044,2 + 100 (a third child) + 7 (an échelon)

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from dossier.models import Dossier
+from siam import bareme as core
 from siam.bareme.components import REGISTRY
 from siam.models import Demande, MotifDeclare, StatutMotif, Voeu
 from siam.models.bareme import (
@@ -30,9 +31,9 @@ from siam.models.bareme import (
 )
 from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
 from siam.services.bareme import baremes_shown, provisional_baremes
-from siam.services.bareme.facts import situation_for, voeu_facts, warnings_by_voeu
+from siam.services.bareme.facts import situation_for, voeu_facts
 from siam.services.bareme.rules import compiled_rules
-from siam.services.bareme.store import NONE, corrections_by_demande
+from siam.services.bareme.store import corrections_of
 
 logger = logging.getLogger(__name__)
 
@@ -181,21 +182,54 @@ def provisional_for_voeux(
     Reuses the voeux the page loaded (targets included), and the dossier and claims when the page has them:
     a few queries more, whatever their number.
     """
-    campagne = demande.campagne
-    if not voeux or baremes_shown(campagne, timezone.now()):
+    if not voeux or baremes_shown(demande.campagne, timezone.now()):
         return {}
+    if dossier is _UNLOADED:
+        dossier = dossier_for_bareme(demande.agent_id)  # type: ignore[arg-type]
+    if dossier is None:
+        return {}
+    found = _list_facts(demande, dossier, motifs_of(demande) if motifs is None else motifs, voeux)
+    return {} if found is None else _provisional(demande, voeux, *found)
+
+
+def _list_facts(
+    demande: Demande, dossier: Dossier, motifs: Sequence[MotifDeclare], voeux: Sequence[Voeu]
+) -> tuple[core.Situation, list[core.VoeuFacts], core.CompiledRules] | None:
+    """The participant, the list and the rules as the calculator takes them, built once for the page."""
     try:
-        if dossier is _UNLOADED:
-            dossier = dossier_for_bareme(demande.agent_id)  # type: ignore[arg-type]
-        if dossier is None:
-            return {}
-        situation = situation_for(dossier, motifs_of(demande) if motifs is None else motifs, campagne=campagne)
-        own = corrections_by_demande([demande.pk], campagne).get(demande.pk, NONE)
-        ids, facts = [v.pk for v in voeux], [voeu_facts(v) for v in voeux]
-        baremes = own.baremes(situation, ids, facts, compiled_rules(campagne))
+        situation = situation_for(dossier, motifs, campagne=demande.campagne)
+        return situation, [voeu_facts(v) for v in voeux], compiled_rules(demande.campagne)
+    except Exception:  # a display aid must never stop the saisie
+        logger.exception("SIAM: barème de la liste indisponible (demande %s)", demande.pk)
+        return None
+
+
+def _provisional(
+    demande: Demande,
+    voeux: Sequence[Voeu],
+    situation: core.Situation,
+    facts: list[core.VoeuFacts],
+    rules: core.CompiledRules,
+) -> dict[int, Decimal]:
+    try:
+        baremes = corrections_of(demande).baremes(situation, [v.pk for v in voeux], facts, rules)
         return {v.pk: b.total for v, b in zip(voeux, baremes, strict=True)}
     except Exception:  # a display aid must never stop the saisie
         logger.exception("SIAM: barème provisoire indisponible (demande %s)", demande.pk)
+        return {}
+
+
+def _warnings(
+    demande: Demande,
+    voeux: Sequence[Voeu],
+    situation: core.Situation,
+    facts: list[core.VoeuFacts],
+    rules: core.CompiledRules,
+) -> dict[int, tuple[str, ...]]:
+    try:
+        return {v.pk: found for v, found in zip(voeux, rules.list_warnings(situation, facts), strict=True)}
+    except Exception:  # a warning is advice: on the last day of the saisie it must never block saving voeux
+        logger.exception("SIAM: avertissements de barème indisponibles pour la campagne %s", demande.campagne_id)
         return {}
 
 
@@ -209,11 +243,18 @@ class ListeBareme:
 
 
 def bareme_of_list(demande: Demande, voeux: Sequence[Voeu]) -> ListeBareme:
-    """The bonuses each voeu loses and the provisional barème of each (DOMAIN.md §2); the dossier for the banner."""
+    """The bonuses each voeu loses and the provisional barème of each (DOMAIN.md §2); the dossier for the banner.
+
+    The participant, the list's facts and the rules are built once for both; the claims are read only when
+    there is a list to judge.
+    """
     dossier = dossier_for_bareme(demande.agent_id)  # type: ignore[arg-type]
-    motifs = motifs_of(demande)
+    found = _list_facts(demande, dossier, motifs_of(demande), voeux) if dossier is not None and voeux else None
+    if found is None:
+        return ListeBareme(dossier=dossier, warnings={}, provisoires={})
+    shown = baremes_shown(demande.campagne, timezone.now())
     return ListeBareme(
         dossier=dossier,
-        warnings=warnings_by_voeu(demande.campagne, dossier, motifs, voeux),
-        provisoires=provisional_for_voeux(demande, voeux, dossier=dossier, motifs=motifs),
+        warnings=_warnings(demande, voeux, *found),
+        provisoires={} if shown else _provisional(demande, voeux, *found),
     )

@@ -10,7 +10,7 @@ import datetime
 import logging
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from dossier.models import Academie, Departement, Dossier, Etablissement
 from siam import bareme as core
@@ -39,9 +39,16 @@ def _academie_codes_by_name() -> dict[str, str]:
 
 def academie_code(academie: Academie) -> str:
     """The ministry's two-digit code the core knows, whatever the référentiel calls it."""
-    if academie.code in core.FRANCE.academies:
-        return academie.code
-    return _academie_codes_by_name().get(_plain(academie.nom), academie.code)
+    return _code_of(academie.code, academie.nom)
+
+
+@lru_cache(maxsize=1024)
+def _code_of(code: str, nom: str) -> str:
+    # A function of its two arguments and of the core's constant geography: kept per process (a list of 31
+    # voeux asks for the same académie's code some forty times).
+    if code in core.FRANCE.academies:
+        return code
+    return _academie_codes_by_name().get(_plain(nom), code)
 
 
 def departement_code(departement: Departement) -> str:
@@ -198,11 +205,8 @@ def warnings_by_voeu(
     try:
         situation = situation_for(dossier, motifs, campagne=campagne)
         facts = [voeu_facts(v) for v in voeux]
-        rules = rules_for(campagne)
-        return {
-            voeu.pk: core.warnings_for_voeu(situation, fact, rules, all_voeux=facts)
-            for voeu, fact in zip(voeux, facts, strict=True)
-        }
+        found = rules_for(campagne).list_warnings(situation, facts)
+        return {voeu.pk: warnings for voeu, warnings in zip(voeux, found, strict=True)}
     except Exception:
         # A warning is advice: on the last day of the saisie it must never block saving voeux.
         logger.exception("SIAM: avertissements de barème indisponibles pour la campagne %s", campagne.pk)

@@ -7,9 +7,9 @@ at creation so that staff edit a complete list.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import OrderedDict
+from functools import cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -50,11 +50,12 @@ def stored_rows(campagne: Campagne) -> list[dict[str, Any]]:
     ]
 
 
+_ACTIVE = ("code", "voeu_specific", "applique_a", "params")
+
+
 def active_dicts(rows: list[dict[str, Any]]) -> list[dict[str, JSON]]:
     ordered = sorted(rows, key=lambda row: row["ordre"])
-    return [
-        {key: row[key] for key in ("code", "voeu_specific", "applique_a", "params")} for row in ordered if row["actif"]
-    ]
+    return [{key: row[key] for key in _ACTIVE} for row in ordered if row["actif"]]
 
 
 def check_rows(rows: list[dict[str, Any]]) -> core.Rules:
@@ -70,21 +71,35 @@ def check_rows(rows: list[dict[str, Any]]) -> core.Rules:
     return rules
 
 
-def compiled_rules(campagne: Campagne) -> core.CompiledRules:
-    """The campagne's compiled rules, compiled once per content and kept in a small cache.
+@cache
+def _default_dicts(kind: str) -> list[dict[str, JSON]]:
+    """The defaults of a kind as the calculator reads them: code, the same in every process (read only)."""
+    return default_rules(kind).to_dicts()
 
-    One query per campagne instance: a page computing warnings and barèmes reads the rows once.
+
+def compiled_rules(campagne: Campagne) -> core.CompiledRules:
+    """The campagne's compiled rules, compiled once per content and kept in a small process-local cache.
+
+    The active rows are read at every call (one narrow query per campagne instance: a page computing warnings
+    and barèmes reads them once) and are the cache key themselves: a change of the rules, from any node, is a
+    different key at the next request. Nothing is kept on a time limit.
     """
     rows = getattr(campagne, "_bareme_rows", None)
     if rows is None:
-        rows = stored_rows(campagne) or default_rows(campagne)
+        query = RegleBareme.objects.filter(campagne=campagne).order_by("ordre").values_list("actif", *_ACTIVE)
+        stored = list(query)  # every row: a campagne whose rows are all inactive has no component, not the defaults
+        rows = [
+            {"code": code, "voeu_specific": specific, "applique_a": applique_a or {}, "params": params or {}}
+            for actif, code, specific, applique_a, params in stored
+            if actif
+        ]
+        if not stored:
+            rows = _default_dicts(campagne.kind)
         campagne._bareme_rows = rows  # type: ignore[attr-defined]
-    dicts = active_dicts(rows)
-    digest = hashlib.sha256(json.dumps(dicts, sort_keys=True).encode()).hexdigest()
-    key = (campagne.pk, digest)
+    key = (campagne.pk, json.dumps(rows, sort_keys=True))
     compiled = _CACHE.get(key)
     if compiled is None:
-        compiled = core.Rules.from_dicts(dicts).compile()
+        compiled = core.Rules.from_dicts(rows).compile()
         _CACHE[key] = compiled
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)

@@ -84,16 +84,27 @@ class Corrections:
 NONE = Corrections()
 
 
+_CORRECTION = ("demande_id", "voeu_id", "code", "points", "fait", "valeur", "justification")
+
+
 def corrections_by_demande(demande_ids: Iterable[int] | None, campagne: Campagne) -> dict[int, Corrections]:
     """Each demande's corrections, one query; facts in the order they were made (the last wins)."""
     queryset = BaremeCorrection.objects.filter(demande__campagne=campagne)
     if demande_ids is not None:
         queryset = queryset.filter(demande_id__in=list(demande_ids))
+    return _by_demande(queryset.order_by("date", "pk").values_list(*_CORRECTION))
+
+
+def corrections_of(demande: Demande) -> Corrections:
+    """One demande's corrections (a page's provisional barème): its own rows, no join with the demandes, and
+    put in the order they were made here (a handful of rows; no ORDER BY to compile)."""
+    rows = BaremeCorrection.objects.filter(demande_id=demande.pk).order_by().values_list("date", "pk", *_CORRECTION)
+    return _by_demande(row[2:] for row in sorted(rows)).get(demande.pk, NONE)
+
+
+def _by_demande(rows: Iterable[tuple[Any, ...]]) -> dict[int, Corrections]:
     facts: dict[int, list[core.FactCorrection]] = {}
     lines: dict[int, list[tuple[int | None, str, Decimal, str]]] = {}
-    rows = queryset.order_by("date", "pk").values_list(
-        "demande_id", "voeu_id", "code", "points", "fait", "valeur", "justification"
-    )
     for demande_id, voeu_id, code, points, fait, valeur, justification in rows:
         # A check constraint says which: a fact has its valeur, a line its points.
         if fait:

@@ -163,3 +163,20 @@ def test_inter_voeux_have_no_type_restriction_hence_no_warning():
     s = situation(Claims(rc=VALIDATED), famille=Famille(conjoint=Lieu(academie=LYON), enfants=1))
     voeux = academies(LYON, "09")
     assert warnings_for_voeu(s, voeux[1], INTER, all_voeux=voeux) == ()
+
+
+def test_the_warnings_of_a_whole_list_are_those_of_each_voeu_asked_one_by_one():
+    """The voeux page asks for the list at once (one plan for the list): the same sentences, in the list's order."""
+    tzr = situation(Claims(rc=VALIDATED, tzr=TzrClaim(status=ClaimStatus.DECLARED, annees=4)),
+                    famille=Famille(conjoint=conjoint_clermont(), enfants=2))  # fmt: skip
+    voeux = [
+        voeu(1, T.DPT, departement="063", filtre="CLG"),
+        voeu(2, T.ETB, departement="063", etablissement="0630002B"),
+        voeu(3, T.COM, departement="063", communes=frozenset({"63113"})),
+        voeu(4, T.ETB, departement="003", etablissement="0030001A"),
+        voeu(5, T.ETB, departement="063", etablissement="0630003C"),
+    ]
+    for s in (RC_63, tzr, situation()):
+        one_by_one = tuple(warnings_for_voeu(s, v, INTRA, all_voeux=voeux) for v in voeux)
+        assert INTRA.list_warnings(s, voeux) == one_by_one
+    assert [bool(w) for w in INTRA.list_warnings(tzr, voeux)] == [True, True, False, True, True]

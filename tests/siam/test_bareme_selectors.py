@@ -1,0 +1,78 @@
+"""The barème's read helpers and the barème of a list: what the facts need, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from siam.models import Demande, Motif, MotifDeclare, Voeu
+from siam.selectors import motifs_of, voeux_of
+from siam.services.bareme.facts import voeu_facts
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_comes_in_rank_order_whatever_the_order_it_was_written_in(
+    demande_a: Demande, ref: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    Voeu.objects.bulk_create(
+        [
+            Voeu(demande=demande_a, rang=3, type="COM", commune=ref["riom"]),
+            Voeu(demande=demande_a, rang=1, type="ETB", etablissement=ref["college"]),
+            Voeu(demande=demande_a, rang=2, type="DPT", departement=ref["departement"]),
+        ]
+    )
+    with django_assert_num_queries(1):  # no GEO or ZRE voeu: no communes to read
+        voeux = voeux_of(demande_a)
+        facts = [voeu_facts(v) for v in voeux]
+    assert [(v.rang, v.type) for v in voeux] == [(1, "ETB"), (2, "DPT"), (3, "COM")]
+    assert [f.communes for f in facts] == [frozenset({"63113"}), frozenset(), frozenset({"63300"})]
+
+
+def test_the_communes_of_geo_and_zre_voeux_are_read_with_the_list_and_only_then(
+    demande_a: Demande, ref: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    Voeu.objects.bulk_create(
+        [
+            Voeu(demande=demande_a, rang=2, type="ZRE", zone_remplacement=ref["zr"]),
+            Voeu(demande=demande_a, rang=1, type="GEO", groupement=ref["geo"]),
+            Voeu(demande=demande_a, rang=3, type="ACA", academie=ref["academie"]),
+        ]
+    )
+    with django_assert_num_queries(3):  # the list, the communes of its groupements, those of its zones
+        voeux = voeux_of(demande_a)
+    with django_assert_num_queries(0):
+        facts = [voeu_facts(v) for v in voeux]
+    assert [v.type for v in voeux] == ["GEO", "ZRE", "ACA"]
+    assert [f.communes for f in facts] == [frozenset({"63113", "63300"})] * 2 + [frozenset()]
+
+
+def test_the_claims_come_in_the_order_they_were_made(demande_a: Demande, ref: dict[str, Any]) -> None:
+    first = MotifDeclare.objects.create(demande=demande_a, motif=Motif.RQTH).pk
+    # written in another order than their ids (as rows deleted and restored, or ids from another sequence)
+    MotifDeclare.objects.bulk_create(
+        [MotifDeclare(pk=first + 3, demande=demande_a, motif=Motif.TZR),
+         MotifDeclare(pk=first + 1, demande=demande_a, motif=Motif.CIMM)]
+    )  # fmt: skip
+    assert [m.motif for m in motifs_of(demande_a)] == [Motif.RQTH, Motif.CIMM, Motif.TZR]
+
+
+def test_the_barème_of_a_list_reads_the_dossier_the_claims_the_rules_and_the_corrections_once(
+    demande_a: Demande, ref: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    from siam.services.bareme.display import bareme_of_list
+
+    with django_assert_num_queries(2):  # an empty list: the dossier (and its children) for the banner, no claims
+        empty = bareme_of_list(demande_a, [])
+    assert empty.dossier is not None and (empty.warnings, empty.provisoires) == ({}, {})
+    Voeu.objects.bulk_create(
+        Voeu(demande=demande_a, rang=i, type="ETB", etablissement=e)
+        for i, e in enumerate([ref["college"], ref["etablissement"]], start=1)
+    )
+    voeux = voeux_of(demande_a)
+    demande_a.campagne._bareme_rows = None  # type: ignore[attr-defined]  # as a fresh request's campagne
+    # the dossier, its children, the claims, the campagne's rules, the staff corrections
+    with django_assert_num_queries(5):
+        found = bareme_of_list(demande_a, voeux)
+    assert set(found.provisoires) == set(found.warnings) == {v.pk for v in voeux}
