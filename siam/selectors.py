@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from django.db.models import CharField, IntegerField
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dossier.models import Dossier
+from lib.prepared import Param, PreparedQuery
 from lib.queries import unique_row
 from siam.models import Campagne, Demande, MotifDeclare, PieceJustificative, Voeu
 
@@ -23,8 +26,27 @@ def agent_of(request: HttpRequest) -> Agent:
     return cast("Agent", request.user)
 
 
+# SQL compiled once per process (lib.prepared), run on every request: the campagne of a URL with its jalons (the
+# phase every SIAM page asks, without a query of its own), and the teacher's demandes of the SIAM home.
+_CAMPAGNE = PreparedQuery(
+    lambda: (
+        Campagne.objects.select_related("academie")
+        .with_jalons()
+        .filter(slug=Param("slug", CharField()), publiee=True)
+        .order_by()[:1]
+    )
+)
+_DEMANDES = PreparedQuery(
+    lambda: Demande.objects.filter(agent=Param("agent", IntegerField())).with_nb_voeux().order_by()
+)
+
+
 def get_campagne(slug: str) -> Campagne:
-    return get_object_or_404(Campagne.objects.select_related("academie"), slug=slug, publiee=True)
+    """A published campagne, with its jalons; 404 otherwise."""
+    campagne = _CAMPAGNE.first(slug=slug)
+    if campagne is None:
+        raise Http404("Aucune campagne publiée ne porte cet identifiant.")
+    return campagne
 
 
 def get_demande_for_user(request: HttpRequest, pk: int) -> Demande:
@@ -89,5 +111,5 @@ def voeux_of(demande: Demande) -> list[Voeu]:
 
 def demandes_of(agent: Agent) -> dict[int, Demande]:
     """The agent's demandes by campagne id (SIAM home): no ORDER BY, a dict has none (Demande's ordering by
-    campagne and agent would join both tables and cost 1,100 Python calls to compile)."""
-    return {d.campagne_id: d for d in Demande.objects.for_agent(agent).with_nb_voeux().order_by()}
+    campagne and agent would join both tables and cost 1,100 Python calls to compile); the SQL compiled once."""
+    return {d.campagne_id: d for d in _DEMANDES.fetch(agent=agent.pk)}

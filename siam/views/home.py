@@ -20,6 +20,7 @@ from siam.calendar import phase_end
 from siam.errors import SiamError
 from siam.forms import PosteFilterForm
 from siam.models import Campagne, Demande, Phase
+from siam.models.campagne import visible_campagnes
 from siam.portal import Depart, depart_for, dossier_for_depart
 from siam.search import filter_postes
 from siam.selectors import agent_of, demandes_of, get_campagne
@@ -54,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
     now, agent = timezone.now(), agent_of(request)
     demandes, dossier = demandes_of(agent), dossier_for_depart(agent)
     rows = []
-    for campagne in Campagne.objects.visibles():
+    for campagne in visible_campagnes(now):
         phase, demande = campagne.phase_at(now), demandes.get(campagne.pk)
         depart = depart_for(dossier, campagne, demande=demande)
         rows.append(CampagneRow(campagne, phase, phase_end(campagne.calendrier, phase), demande, depart))
