@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -36,17 +40,63 @@ GUIDES = (
 POSTES_PAR_PAGE = 25
 
 
+# The phase's badge on the card: open, published, or anything else.
+BADGES = {Phase.SAISIE: "fr-badge--success", Phase.RESULTATS: "fr-badge--info"}
+
+
+@dataclass(frozen=True)
+class CampagneLinks:
+    postes: str
+    resultat: str
+    barres: str
+    spea: str
+
+
+def campagne_links(slug: str) -> CampagneLinks:
+    """A campagne's pages: what reverse() answers for its slug, the same for everybody (kept per process)."""
+    return _links(slug, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=64)
+def _links(slug: str, prefix: str, urlconf: Any) -> CampagneLinks:
+    """Keyed on all that reverse() reads (a test's own URLconf, a deployment under a prefix)."""
+    return CampagneLinks(
+        postes=reverse("siam:postes", args=[slug], urlconf=urlconf),
+        resultat=reverse("siam:resultat", args=[slug], urlconf=urlconf),
+        barres=reverse("siam:barres", args=[slug], urlconf=urlconf),
+        spea=reverse("siam:spea", urlconf=urlconf),
+    )
+
+
 @dataclass(frozen=True)
 class CampagneRow:
+    """A card of the SIAM home, ready to print: no logic left to the template but if/for."""
+
     campagne: Campagne
     phase: Phase
     phase_fin: datetime.datetime | None
     demande: Demande | None
     depart: Depart
+    links: CampagneLinks = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "links", campagne_links(self.campagne.slug))
 
     @property
     def saisie_ouverte(self) -> bool:
         return self.phase == Phase.SAISIE
+
+    @property
+    def resultats(self) -> bool:
+        return self.phase == Phase.RESULTATS
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.phase, "fr-badge--new")
+
+    @property
+    def demande_url(self) -> str:
+        return reverse("siam:demande", args=[self.demande.pk]) if self.demande else ""
 
 
 @require_GET
