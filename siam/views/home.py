@@ -24,10 +24,9 @@ from siam.calendar import phase_end
 from siam.errors import SiamError
 from siam.forms import PosteFilterForm
 from siam.models import Campagne, Demande, Phase
-from siam.models.campagne import visible_campagnes
 from siam.portal import Depart, depart_for, dossier_for_depart
 from siam.search import filter_postes
-from siam.selectors import agent_of, demandes_of, get_campagne
+from siam.selectors import agent_of, campagnes_of, get_campagne
 from siam.services.demandes import find_demande, start_demande
 
 # Pages managed as guides (iprof.guides), by slug.
@@ -103,10 +102,10 @@ class CampagneRow:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     now, agent = timezone.now(), agent_of(request)
-    demandes, dossier = demandes_of(agent), dossier_for_depart(agent)
+    dossier = dossier_for_depart(agent)
     rows = []
-    for campagne in visible_campagnes(now):
-        phase, demande = campagne.phase_at(now), demandes.get(campagne.pk)
+    for campagne, demande in campagnes_of(agent, now):
+        phase = campagne.phase_at(now)
         depart = depart_for(dossier, campagne, demande=demande)
         rows.append(CampagneRow(campagne, phase, phase_end(campagne.calendrier, phase), demande, depart))
     guides = [(f"/guides/{slug}/", label) for slug, label in GUIDES]
