@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.utils import timezone
 
 from accounts.models import Agent
-from siam.models import Campagne, Demande, EtatDemande
+from siam.models import Campagne, Demande, EtatDemande, Voeu
 from siam.services.campagnes import update_calendar
 from tests.factories import make_staff
 from tests.siam.conftest import client_for, paris, text
@@ -15,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def card(page: str, slug: str) -> str:
-    return page.split(f'data-testid="campagne-{slug}"')[1].split('data-testid="campagne-')[0]
+    """The campagne's card, its white space collapsed."""
+    return " ".join(page.split(f'data-testid="campagne-{slug}"')[1].split('data-testid="campagne-')[0].split())
 
 
 def test_a_date_moved_by_staff_shows_on_the_next_request(intra: Campagne, teacher_a: Agent) -> None:
@@ -47,3 +50,12 @@ def test_a_closed_saisie_and_a_recorded_jalon_change_the_phase_at_once(
 def test_the_home_reads_each_teacher_s_own_demandes(intra: Campagne, demande_a: Demande, teacher_b: Agent) -> None:
     page = card(text(client_for(teacher_b).get("/siam/")), "intra-2027")
     assert "pas encore de demande" in page and f"/siam/demandes/{demande_a.pk}/" not in page
+
+
+def test_the_number_of_voeux_agrees_in_french(intra: Campagne, demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
+    client = client_for(teacher_a)
+    assert "— 0 vœu —" in card(text(client.get("/siam/")), "intra-2027")  # ngettext's English rule said « 0 vœux »
+    Voeu.objects.create(demande=demande_a, rang=1, type="COM", commune=ref["clermont"])
+    assert "— 1 vœu —" in card(text(client.get("/siam/")), "intra-2027")
+    Voeu.objects.create(demande=demande_a, rang=2, type="COM", commune=ref["riom"])
+    assert "— 2 vœux —" in card(text(client.get("/siam/")), "intra-2027")
