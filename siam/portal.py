@@ -16,6 +16,7 @@ from dossier.models import Dossier
 from lib.prepared import Param, PreparedQuery
 from siam.calendar import phase_end
 from siam.models import Campagne, Demande, Participation, Phase
+from siam.models.campagne import visible_campagnes
 from siam.text import moment
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def siam_services(agent: Agent, now: datetime.datetime) -> Iterator[ServiceEntry
     from lib.procedures import EtatService, ServiceEntry
 
     url = reverse("siam:home")
-    for campagne in Campagne.objects.visibles():
+    for campagne in visible_campagnes(now):
         phase = campagne.phase_at(now)
         etat = (
             EtatService.A_VENIR
