@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, cast
 
-from django.db.models import prefetch_related_objects
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dossier.models import Dossier
+from lib.prepared import Param, PreparedQuery
 from lib.queries import unique_row
 from siam.models import Campagne, Demande, MotifDeclare, PieceJustificative, Voeu
+from siam.models.campagne import VISIBLE_FOR
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -25,8 +42,44 @@ def agent_of(request: HttpRequest) -> Agent:
     return cast("Agent", request.user)
 
 
+# SQL compiled once per process (lib.prepared), run on every request: the campagne of a URL with its jalons (the
+# phase every SIAM page asks, without a query of its own), and the SIAM home's campagnes with the teacher's demandes.
+_CAMPAGNE = PreparedQuery(
+    lambda: (
+        Campagne.objects.select_related("academie")
+        .with_jalons()
+        .filter(slug=Param("slug", CharField()), publiee=True)
+        .order_by()[:1]
+    )
+)
+DEMANDE_COLUMNS = tuple(field.attname for field in Demande._meta.concrete_fields)
+
+
+def _campagnes_with_demande() -> QuerySet[Campagne]:
+    """The visible campagnes, each with the columns of the agent's demande for it (NULL without one)."""
+    mine = FilteredRelation("demandes", condition=Q(demandes__agent=Param("agent", IntegerField())))
+    # as Demande.objects.with_nb_voeux(): a subquery counts the one demande's voeux, never GROUP BY all of them
+    voeux = Voeu.objects.filter(demande=OuterRef("mine__pk")).order_by().values("demande")
+    count = voeux.annotate(n=Count("pk")).values("n")
+    return (
+        Campagne.objects.visibles(cutoff=Param("cutoff", DateTimeField()))
+        .annotate(mine=mine)
+        .annotate(
+            **{f"demande_{name}": F(f"mine__{name}") for name in DEMANDE_COLUMNS},
+            demande_nb_voeux=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+        )
+    )
+
+
+_CAMPAGNES_WITH_DEMANDE = PreparedQuery(_campagnes_with_demande)
+
+
 def get_campagne(slug: str) -> Campagne:
-    return get_object_or_404(Campagne.objects.select_related("academie"), slug=slug, publiee=True)
+    """A published campagne, with its jalons; 404 otherwise."""
+    campagne = _CAMPAGNE.first(slug=slug)
+    if campagne is None:
+        raise Http404("Aucune campagne publiée ne porte cet identifiant.")
+    return campagne
 
 
 def get_demande_for_user(request: HttpRequest, pk: int) -> Demande:
@@ -91,7 +144,16 @@ def voeux_of(demande: Demande) -> list[Voeu]:
     return voeux
 
 
-def demandes_of(agent: Agent) -> dict[int, Demande]:
-    """The agent's demandes by campagne id (SIAM home): no ORDER BY, a dict has none (Demande's ordering by
-    campagne and agent would join both tables and cost 1,100 Python calls to compile)."""
-    return {d.campagne_id: d for d in Demande.objects.for_agent(agent).with_nb_voeux().order_by()}
+def campagnes_of(agent: Agent, now: datetime.datetime) -> list[tuple[Campagne, Demande | None]]:
+    """The SIAM home: the visible campagnes (Campagne.objects.visibles(), with their jalons), each with the agent's
+    demande and its number of voeux, in one query."""
+    rows: list[tuple[Campagne, Demande | None]] = []
+    for campagne in _CAMPAGNES_WITH_DEMANDE.fetch(cutoff=now - VISIBLE_FOR, agent=agent.pk):
+        demande = None
+        if campagne.demande_id is not None:  # type: ignore[attr-defined]
+            values = [getattr(campagne, f"demande_{name}") for name in DEMANDE_COLUMNS]
+            demande = Demande.from_db(campagne._state.db, DEMANDE_COLUMNS, values)
+            demande.nb_voeux = campagne.demande_nb_voeux  # type: ignore[attr-defined]
+            demande.campagne = campagne
+        rows.append((campagne, demande))
+    return rows

@@ -92,9 +92,9 @@ def test_home_reads_the_dossier_once_and_shows_it_in_the_banner(
 ) -> None:
     client = client_for(teacher_a)
     client.get("/siam/")
-    # session, agent, demandes with their number of voeux, the dossier (départ rules and the banner),
-    # the visible campagnes with their jalons, unread courrier: 6, whatever the number of campagnes
-    with django_assert_num_queries(6):
+    # session, agent, the dossier (départ rules and the banner), the visible campagnes with their jalons and the
+    # teacher's demande in each with its number of voeux, unread courrier: 5, whatever the number of campagnes
+    with django_assert_num_queries(5):
         page = text(client.get("/siam/"))
     assert "DUPONT Frédéric" in page and "Mathématiques" in page
 
@@ -110,10 +110,10 @@ def test_postes_page_is_paginated_with_a_pinned_query_count(
     )
     client = client_for(teacher_a)
     client.get("/siam/intra-2027/postes/")
-    # session, agent, campagne, default discipline, its validation, count, unread courrier, banner,
-    # the two filter selects, the page of posts, the teacher's demande (« Ajouter à mes vœux »):
-    # the campagne's milestones (jalons): 13, whatever the number of posts
-    with django_assert_max_num_queries(13):
+    # session, agent, campagne (with its jalons), default discipline, its validation, count, unread courrier,
+    # banner, the two filter selects, the page of posts, the teacher's demande (« Ajouter à mes vœux »):
+    # 12, whatever the number of posts
+    with django_assert_max_num_queries(12):
         response = client.get("/siam/intra-2027/postes/", {"page": 2})
     page = text(response)
     assert "60 postes trouvés" in page and 'class="fr-pagination"' in page

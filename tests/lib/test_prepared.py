@@ -1,0 +1,90 @@
+"""lib.prepared: a QuerySet's SQL compiled once, run again with new values — never a result kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db.models import CharField, IntegerField, QuerySet
+
+from accounts.models import Agent
+from dossier.models import Dossier
+from lib.prepared import Param, PreparedQuery
+from siam.models import Campagne, Demande
+from tests.factories import make_teacher
+
+pytestmark = pytest.mark.django_db
+
+
+def dossiers() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related("grade", "etablissement__commune").filter(
+        agent=Param("agent", IntegerField())
+    )
+
+
+def test_each_run_sends_the_new_values_and_reads_the_current_rows(django_assert_num_queries: Any) -> None:
+    a, b = make_teacher("Anne", "Aubert"), make_teacher("Bruno", "Blanc")
+    prepared = PreparedQuery(dossiers)
+    with django_assert_num_queries(1):
+        assert [d.agent_id for d in prepared.fetch(agent=a.pk)] == [a.pk]
+    assert [d.agent_id for d in prepared.fetch(agent=b.pk)] == [b.pk]
+    Dossier.objects.filter(agent=b).update(adresse="12 rue Neuve")
+    with django_assert_num_queries(1):
+        assert prepared.fetch(agent=b.pk)[0].adresse == "12 rue Neuve"  # a query each time, nothing kept
+
+
+def test_rows_are_the_orm_s_own_instances_with_their_related_objects(django_assert_num_queries: Any) -> None:
+    agent = make_teacher()
+    expected = Dossier.objects.select_related("grade", "etablissement__commune").get(agent=agent)
+    with django_assert_num_queries(1):
+        dossier = PreparedQuery(dossiers).first(agent=agent.pk)
+        assert dossier is not None
+        assert dossier.grade.libelle == expected.grade.libelle  # select_related: no query of its own
+        assert dossier.etablissement is not None and expected.etablissement is not None
+        assert dossier.etablissement.commune.nom == expected.etablissement.commune.nom
+    fields = [f.attname for f in Dossier._meta.concrete_fields]
+    assert [getattr(dossier, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert dossier._state.adding is False and dossier._state.db == "default"
+
+
+def test_annotations_and_converted_columns_come_back_as_the_orm_gives_them() -> None:
+    agent = make_teacher()
+    campagne = Campagne.objects.create(
+        slug="inter-2030", kind="inter", year=2030, libelle="Inter 2030", **_calendar()
+    )  # fmt: skip
+    Demande.objects.create(agent=agent, campagne=campagne, participation_raisons=["stagiaire", "provisoire"])
+    prepared = PreparedQuery(lambda: Demande.objects.filter(agent=Param("agent", IntegerField())).with_nb_voeux())
+    (demande,) = prepared.fetch(agent=agent.pk)
+    assert demande.nb_voeux == 0  # type: ignore[attr-defined]
+    assert demande.participation_raisons == ["stagiaire", "provisoire"]  # a JSONField: its converter ran
+    values = PreparedQuery(lambda: Campagne.objects.filter(slug=Param("slug", CharField())).values("slug", "year"))
+    assert values.fetch(slug="inter-2030") == [{"slug": "inter-2030", "year": 2030}]
+    assert values.first(slug="absente") is None
+
+
+def test_a_missing_value_is_refused_and_prefetch_is_not_prepared() -> None:
+    with pytest.raises(TypeError, match="agent"):
+        PreparedQuery(dossiers).fetch()
+    prefetching = PreparedQuery(lambda: Agent.objects.prefetch_related("demandes"))
+    with pytest.raises(ValueError, match="prefetch_related"):
+        prefetching.fetch()
+
+
+def test_the_sql_is_compiled_once() -> None:
+    agent = make_teacher()
+    built: list[int] = []
+
+    def build() -> QuerySet[Dossier]:
+        built.append(1)
+        return dossiers()
+
+    prepared = PreparedQuery(build)
+    for _ in range(3):
+        prepared.fetch(agent=agent.pk)
+    assert built == [1]
+
+
+def _calendar() -> dict[str, Any]:
+    from tests.siam.conftest import CALENDRIER
+
+    return dict(CALENDRIER)
