@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Agent
-from dossier.models import Dossier, EchelonHistorique, Enfant, SignalementErreur
+from dossier.models import Diplome, Dossier, EchelonHistorique, Enfant, SignalementErreur
 from iprof.courrier.models import Conversation, CorrespondantGestion
 
 NOW = datetime.datetime(2026, 11, 27, 10, 0, tzinfo=datetime.UTC)
@@ -62,6 +62,19 @@ def test_dossier_shows_every_section_with_french_dates(client_a: Client, teacher
     assert "1er septembre 2020" in body
     # AGS from 1 September 2010 to 27 November 2026
     assert "<strong>16 ans 2 mois et 26 jours</strong> au 27 novembre 2026" in body
+
+
+def test_dossier_escapes_what_the_administration_wrote(client_a: Client, teacher_a: Agent) -> None:
+    dossier = Dossier.objects.get(agent=teacher_a)
+    dossier.telephone, dossier.conjoint_nom, dossier.conjoint_profession = "<b>04</b>", "<i>Sophie</i>", "a & b"
+    dossier.save()
+    Enfant.objects.create(dossier=dossier, prenom="<script>x</script>", date_naissance=datetime.date(2015, 5, 12))
+    Diplome.objects.create(dossier=dossier, intitule="<img src=x>", annee=2010)
+    body = client_a.get(reverse("dossier:dossier")).content.decode()
+    assert "<script>x" not in body and "<td>&lt;script&gt;x&lt;/script&gt;</td>" in body
+    assert "<img src=x>" not in body and "<td>&lt;img src=x&gt;</td>" in body
+    assert "<dd>&lt;b&gt;04&lt;/b&gt;</dd>" in body
+    assert "<dd>&lt;i&gt;Sophie&lt;/i&gt; (a &amp; b)</dd>" in body
 
 
 def test_staff_without_a_dossier_get_a_message_not_an_error(rectorat: Agent) -> None:
