@@ -64,6 +64,20 @@ def test_dossier_shows_every_section_with_french_dates(client_a: Client, teacher
     assert "<strong>16 ans 2 mois et 26 jours</strong> au 27 novembre 2026" in body
 
 
+def test_a_change_made_by_the_rectorat_shows_on_the_next_request(client_a: Client, teacher_a: Agent) -> None:
+    """Nothing of the dossier is kept between requests (only the query's SQL text and the page's words are)."""
+    first = client_a.get(reverse("dossier:dossier")).content.decode()
+    assert 'data-testid="echelon">7e échelon' in first and "Emma" not in first
+    dossier = Dossier.objects.get(agent=teacher_a)
+    dossier.echelon, dossier.date_echelon = 8, datetime.date(2026, 9, 1)
+    dossier.save()
+    Enfant.objects.create(dossier=dossier, prenom="Emma", date_naissance=datetime.date(2018, 10, 3))
+    second = client_a.get(reverse("dossier:dossier")).content.decode()
+    assert 'data-testid="echelon">8e échelon' in second and "7e échelon" not in second
+    assert "Date d'effet\u00a0: 1er septembre 2026 — depuis 2 mois" in second
+    assert "<tr><td>Emma</td><td>3 octobre 2018</td></tr>" in second
+
+
 def test_dossier_escapes_what_the_administration_wrote(client_a: Client, teacher_a: Agent) -> None:
     dossier = Dossier.objects.get(agent=teacher_a)
     dossier.telephone, dossier.conjoint_nom, dossier.conjoint_profession = "<b>04</b>", "<i>Sophie</i>", "a & b"
