@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -103,7 +103,7 @@ def _texts() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Texts:
-    """The page's words in one language: labels, and the labels of the choices it prints."""
+    """The page's words in one language: labels, and the labels of the choices it prints (escaped)."""
 
     labels: dict[str, str]
     civilites: dict[str, str]
@@ -126,7 +126,7 @@ def texts() -> Texts:
     if found is None:
 
         def labels(choices: Iterable[tuple[str, object]]) -> dict[str, str]:
-            return {value: str(label) for value, label in choices}
+            return {value: escape(str(label)) for value, label in choices}  # escaped once, printed as they are
 
         found = _TEXTS[language] = Texts(
             labels=_texts(),
@@ -336,7 +336,9 @@ def dossier_page(agent: Agent, record: DossierRecord, today: datetime.date) -> D
         echelons=echelons,
         etablissement=f"{r.etablissement} — {r.etablissement_commune}" if r.etablissement is not None else "",
         etablissement_detail=(
-            f"{words.types.get(r.etablissement_type or '', r.etablissement_type)}, UAI {r.etablissement_uai}"
+            format_html(
+                "{}, UAI {}", words.types.get(r.etablissement_type or "", r.etablissement_type), r.etablissement_uai
+            )
             if r.etablissement is not None
             else ""
         ),
