@@ -64,6 +64,21 @@ def test_dossier_shows_every_section_with_french_dates(client_a: Client, teacher
     assert "<strong>16 ans 2 mois et 26 jours</strong> au 27 novembre 2026" in body
 
 
+def test_histories_are_in_page_order_whatever_the_order_they_were_recorded(
+    client_a: Client, teacher_a: Agent
+) -> None:
+    dossier = Dossier.objects.get(agent=teacher_a)
+    for year in (2015, 2020):  # the older first: the table shows the newer first
+        EchelonHistorique.objects.create(
+            dossier=dossier, grade=dossier.grade, echelon=year - 2010, date_effet=datetime.date(year, 9, 1)
+        )
+    for prenom, year in (("Lou", 2019), ("Léo", 2015)):  # the younger first: children in birth order
+        Enfant.objects.create(dossier=dossier, prenom=prenom, date_naissance=datetime.date(year, 5, 12))
+    body = client_a.get(reverse("dossier:dossier")).content.decode()
+    assert body.index("1er septembre 2020</td>") < body.index("1er septembre 2015</td>")
+    assert body.index("<td>Léo</td>") < body.index("<td>Lou</td>")
+
+
 def test_a_change_made_by_the_rectorat_shows_on_the_next_request(client_a: Client, teacher_a: Agent) -> None:
     """Nothing of the dossier is kept between requests (only the query's SQL text and the page's words are)."""
     first = client_a.get(reverse("dossier:dossier")).content.decode()
