@@ -17,7 +17,7 @@ from dossier.models import Dossier, Rubrique
 from dossier.selectors import banner_of, dossier_record
 from dossier.services.perspectives import perspectives_page
 from dossier.services.signalement import signaler_erreur
-from dossier.views.dossier_page import dossier_page
+from dossier.views.dossier_page import dossier_page, texts
 from lib.queries import unique_row
 
 SENT = gettext_noop(
@@ -36,7 +36,8 @@ def dossier(request: HttpRequest) -> HttpResponse:
     record = dossier_record(request.user)  # type: ignore[arg-type]
     page = dossier_page(request.user, record, timezone.localdate()) if record else None  # type: ignore[arg-type]
     banner = page.banner if page else banner_of(request.user, None)  # type: ignore[arg-type]
-    return render(request, "dossier/dossier.html", {"page": page, "section": "dossier", "iprof_banner": banner})
+    context = {"page": page, "t": texts().labels, "section": "dossier", "iprof_banner": banner}
+    return render(request, "dossier/dossier.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -29,6 +29,11 @@ from dossier.selectors import Banner, DossierRecord
 def _texts() -> dict[str, str]:
     """The page's own words; marked safe, as {% translate %} treats a template's literal."""
     words = {
+        "titre": _("Votre dossier"),
+        "intro": _(
+            "Ces informations sont tenues par le rectorat\u00a0; vous ne pouvez pas les modifier. Si l'une d'elles est "
+            "inexacte, utilisez « Signaler une erreur »\u00a0: votre correspondant de gestion la vérifiera."
+        ),
         "identite": _("Identité"),
         "famille": _("Situation familiale"),
         "carriere": _("Carrière"),
@@ -97,6 +102,7 @@ def _texts() -> dict[str, str]:
         "a_titre_provisoire": _("à titre provisoire"),
         "a_titre_definitif": _("à titre définitif"),
         "en_cours": _("en cours"),
+        "ags_au": _("<strong>%(duree)s</strong> au %(date)s, comptés depuis le %(debut)s."),
     }
     return {key: mark_safe(text) for key, text in words.items()}  # noqa: S308 (the code's strings, no data)
 
@@ -159,7 +165,6 @@ def _fill(sentence: str, **values: str) -> SafeString:
 class DossierPage:
     """Every text of the page, in page order; an empty text is a line the page does not show."""
 
-    t: dict[str, str]
     banner: Banner
     signaler_url: str
     perspectives_url: str
@@ -206,8 +211,7 @@ class DossierPage:
     affectations: SafeString
     # Ancienneté générale de service, diplômes, formations
     ags: str  # empty: no start date
-    ags_debut: str
-    aujourd_hui: str
+    ags_au: str
     diplomes: SafeString
     formations: SafeString
 
@@ -289,7 +293,6 @@ def dossier_page(agent: Agent, record: DossierRecord, today: datetime.date) -> D
     n_enfants = len(r.enfants)
     enfants, echelons, affectations, diplomes, formations = _histories(r, words)
     return DossierPage(
-        t=t,
         banner=Banner(nom=agent.nom.upper(), prenom=agent.prenom, grade=r.grade, discipline=r.discipline),
         signaler_url=reverse("dossier:signaler"),
         perspectives_url=reverse("dossier:perspectives"),
@@ -362,8 +365,7 @@ def dossier_page(agent: Agent, record: DossierRecord, today: datetime.date) -> D
         ),
         affectations=affectations,
         ags=ags,
-        ags_debut=_date(r.debut_ags),
-        aujourd_hui=format_date(today),
+        ags_au=_fill(t["ags_au"], duree=ags, date=format_date(today), debut=_date(r.debut_ags)) if ags else "",
         diplomes=diplomes,
         formations=formations,
     )

@@ -64,9 +64,7 @@ def test_dossier_shows_every_section_with_french_dates(client_a: Client, teacher
     assert "<strong>16 ans 2 mois et 26 jours</strong> au 27 novembre 2026" in body
 
 
-def test_histories_are_in_page_order_whatever_the_order_they_were_recorded(
-    client_a: Client, teacher_a: Agent
-) -> None:
+def test_histories_are_in_page_order_whatever_the_order_they_were_recorded(client_a: Client, teacher_a: Agent) -> None:
     dossier = Dossier.objects.get(agent=teacher_a)
     for year in (2015, 2020):  # the older first: the table shows the newer first
         EchelonHistorique.objects.create(
