@@ -3,8 +3,8 @@
 The dossier comes in one row (dossier.selectors.dossier_record); here each value becomes the text the page
 shows, so that the templates only print it. The labels and sentences are translated once per process and
 language (they are the code's, the same for everybody: nothing of a teacher is kept), the choices' labels
-come from dictionaries instead of get_FOO_display, and the rows of the five histories are written once with
-format_html_join. The output is the same as rendering the model with {% translate %} and filters.
+come from dictionaries (escaped once) instead of get_FOO_display, and the rows of each history are written by
+one format_html call. The output is the same as rendering the model with {% translate %} and filters.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -225,21 +225,25 @@ def _lieu(row: tuple[str | None, str | None, str | None, str], zone: str) -> str
     return libelle
 
 
+def _table(row: str, lines: Iterable[tuple[object, ...]]) -> SafeString:
+    """format_html_join("", row, lines) in one format_html call: each cell escaped, no call per row."""
+    rows = list(lines)
+    return format_html(row * len(rows), *(cell for line in rows for cell in line)) if rows else SafeString("")
+
+
 def _histories(record: DossierRecord, words: Texts) -> tuple[SafeString, ...]:
     t = words.labels
-    enfants = format_html_join(
-        "", "<tr><td>{}</td><td>{}</td></tr>", ((e.prenom, format_date(e.date_naissance)) for e in record.enfants)
+    enfants = _table(
+        "<tr><td>{}</td><td>{}</td></tr>", ((e.prenom, format_date(e.date_naissance)) for e in record.enfants)
     )
-    echelons = format_html_join(
-        "",
+    echelons = _table(
         '<tr><td class="iprof-nowrap">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
         (
             (format_date(h.date_effet), h.grade, ordinal(h.echelon), words.modalites.get(h.modalite, h.modalite))
             for h in record.echelons
         ),
     )
-    affectations = format_html_join(
-        "",
+    affectations = _table(
         '<tr><td class="iprof-nowrap">{}</td><td class="iprof-nowrap">{}</td><td>{}</td><td>{}</td></tr>',
         (
             (
@@ -251,13 +255,11 @@ def _histories(record: DossierRecord, words: Texts) -> tuple[SafeString, ...]:
             for a in record.affectations
         ),
     )
-    diplomes = format_html_join(
-        "",
+    diplomes = _table(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         ((d.annee, d.intitule, _or_dash(d.specialite), _or_dash(d.etablissement)) for d in record.diplomes),
     )
-    formations = format_html_join(
-        "",
+    formations = _table(
         '<tr><td>{}</td><td>{}</td><td class="iprof-nowrap">{}</td><td class="iprof-nowrap">{}</td></tr>',
         (
             (
