@@ -109,9 +109,11 @@ def _texts() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Texts:
-    """The page's words in one language: labels, and the labels of the choices it prints (escaped)."""
+    """The page's words in one language: labels, the labels of the choices it prints (escaped), its links."""
 
     labels: dict[str, str]
+    signaler_url: str
+    perspectives_url: str
     civilites: dict[str, str]
     situations: dict[str, str]
     positions: dict[str, str]
@@ -122,7 +124,12 @@ class Texts:
     natures_formation: dict[str, str]
 
 
+# The same for every teacher, resolved once per process and language; emptied when a setting changes (tests).
 _TEXTS: dict[str | None, Texts] = {}
+
+
+def forget_texts(**kwargs: object) -> None:
+    _TEXTS.clear()
 
 
 def texts() -> Texts:
@@ -136,6 +143,8 @@ def texts() -> Texts:
 
         found = _TEXTS[language] = Texts(
             labels=_texts(),
+            signaler_url=reverse("dossier:signaler"),
+            perspectives_url=reverse("dossier:perspectives"),
             civilites=labels(Civilite.choices),
             situations=labels(SituationFamiliale.choices),
             positions=labels(Position.choices),
@@ -296,8 +305,8 @@ def dossier_page(agent: Agent, record: DossierRecord, today: datetime.date) -> D
     enfants, echelons, affectations, diplomes, formations = _histories(r, words)
     return DossierPage(
         banner=Banner(nom=agent.nom.upper(), prenom=agent.prenom, grade=r.grade, discipline=r.discipline),
-        signaler_url=reverse("dossier:signaler"),
-        perspectives_url=reverse("dossier:perspectives"),
+        signaler_url=words.signaler_url,
+        perspectives_url=words.perspectives_url,
         echelon_titre=_fill(t["n_echelon"], n=ordinal(r.echelon)),
         grade=r.grade,
         echelon_depuis=(

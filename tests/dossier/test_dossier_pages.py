@@ -91,6 +91,14 @@ def test_a_change_made_by_the_rectorat_shows_on_the_next_request(client_a: Clien
     assert "<tr><td>Emma</td><td>3 octobre 2018</td></tr>" in second
 
 
+def test_the_page_links_kept_per_process_follow_a_changed_setting(client_a: Client, settings: Any) -> None:
+    assert 'href="/dossier/signaler/?rubrique=identite"' in client_a.get(reverse("dossier:dossier")).content.decode()
+    settings.ROOT_URLCONF = "tests.dossier.urls_portail"
+    body = client_a.get("/portail/dossier/").content.decode()
+    assert 'href="/portail/dossier/signaler/?rubrique=identite"' in body
+    assert 'href="/portail/dossier/perspectives/"' in body
+
+
 def test_dossier_escapes_what_the_administration_wrote(client_a: Client, teacher_a: Agent) -> None:
     dossier = Dossier.objects.get(agent=teacher_a)
     dossier.telephone, dossier.conjoint_nom, dossier.conjoint_profession = "<b>04</b>", "<i>Sophie</i>", "a & b"
