@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dossier.errors import DossierError
 from dossier.forms import SignalementForm
 from dossier.models import Dossier, Rubrique
-from dossier.selectors import banner_of, dossier_page
+from dossier.selectors import banner_of, dossier_record
 from dossier.services.perspectives import perspectives_page
 from dossier.services.signalement import signaler_erreur
+from dossier.views.dossier_page import dossier_page, texts
 from lib.queries import unique_row
 
 SENT = gettext_noop(
@@ -32,9 +33,11 @@ RECORDED_WITHOUT_PIECE = gettext_noop(
 @require_GET
 @login_required
 def dossier(request: HttpRequest) -> HttpResponse:
-    page = dossier_page(request.user, timezone.localdate())  # type: ignore[arg-type]
-    banner = banner_of(request.user, page.dossier if page else None)  # type: ignore[arg-type]
-    return render(request, "dossier/dossier.html", {"page": page, "section": "dossier", "iprof_banner": banner})
+    record = dossier_record(request.user)  # type: ignore[arg-type]
+    page = dossier_page(request.user, record, timezone.localdate()) if record else None  # type: ignore[arg-type]
+    banner = page.banner if page else banner_of(request.user, None)  # type: ignore[arg-type]
+    context = {"page": page, "t": texts().labels, "section": "dossier", "iprof_banner": banner}
+    return render(request, "dossier/dossier.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Agent
-from dossier.models import Dossier, EchelonHistorique, Enfant, SignalementErreur
+from dossier.models import Diplome, Dossier, EchelonHistorique, Enfant, SignalementErreur
 from iprof.courrier.models import Conversation, CorrespondantGestion
 
 NOW = datetime.datetime(2026, 11, 27, 10, 0, tzinfo=datetime.UTC)
@@ -62,6 +62,54 @@ def test_dossier_shows_every_section_with_french_dates(client_a: Client, teacher
     assert "1er septembre 2020" in body
     # AGS from 1 September 2010 to 27 November 2026
     assert "<strong>16 ans 2 mois et 26 jours</strong> au 27 novembre 2026" in body
+
+
+def test_histories_are_in_page_order_whatever_the_order_they_were_recorded(client_a: Client, teacher_a: Agent) -> None:
+    dossier = Dossier.objects.get(agent=teacher_a)
+    for year in (2015, 2020):  # the older first: the table shows the newer first
+        EchelonHistorique.objects.create(
+            dossier=dossier, grade=dossier.grade, echelon=year - 2010, date_effet=datetime.date(year, 9, 1)
+        )
+    for prenom, year in (("Lou", 2019), ("Léo", 2015)):  # the younger first: children in birth order
+        Enfant.objects.create(dossier=dossier, prenom=prenom, date_naissance=datetime.date(year, 5, 12))
+    body = client_a.get(reverse("dossier:dossier")).content.decode()
+    assert body.index("1er septembre 2020</td>") < body.index("1er septembre 2015</td>")
+    assert body.index("<td>Léo</td>") < body.index("<td>Lou</td>")
+
+
+def test_a_change_made_by_the_rectorat_shows_on_the_next_request(client_a: Client, teacher_a: Agent) -> None:
+    """Nothing of the dossier is kept between requests (only the query's SQL text and the page's words are)."""
+    first = client_a.get(reverse("dossier:dossier")).content.decode()
+    assert 'data-testid="echelon">7e échelon' in first and "Emma" not in first
+    dossier = Dossier.objects.get(agent=teacher_a)
+    dossier.echelon, dossier.date_echelon = 8, datetime.date(2026, 9, 1)
+    dossier.save()
+    Enfant.objects.create(dossier=dossier, prenom="Emma", date_naissance=datetime.date(2018, 10, 3))
+    second = client_a.get(reverse("dossier:dossier")).content.decode()
+    assert 'data-testid="echelon">8e échelon' in second and "7e échelon" not in second
+    assert "Date d'effet\u00a0: 1er septembre 2026 — depuis 2 mois" in second
+    assert "<tr><td>Emma</td><td>3 octobre 2018</td></tr>" in second
+
+
+def test_the_page_links_kept_per_process_follow_a_changed_setting(client_a: Client, settings: Any) -> None:
+    assert 'href="/dossier/signaler/?rubrique=identite"' in client_a.get(reverse("dossier:dossier")).content.decode()
+    settings.ROOT_URLCONF = "tests.dossier.urls_portail"
+    body = client_a.get("/portail/dossier/").content.decode()
+    assert 'href="/portail/dossier/signaler/?rubrique=identite"' in body
+    assert 'href="/portail/dossier/perspectives/"' in body
+
+
+def test_dossier_escapes_what_the_administration_wrote(client_a: Client, teacher_a: Agent) -> None:
+    dossier = Dossier.objects.get(agent=teacher_a)
+    dossier.telephone, dossier.conjoint_nom, dossier.conjoint_profession = "<b>04</b>", "<i>Sophie</i>", "a & b"
+    dossier.save()
+    Enfant.objects.create(dossier=dossier, prenom="<script>x</script>", date_naissance=datetime.date(2015, 5, 12))
+    Diplome.objects.create(dossier=dossier, intitule="<img src=x>", annee=2010)
+    body = client_a.get(reverse("dossier:dossier")).content.decode()
+    assert "<script>x" not in body and "<td>&lt;script&gt;x&lt;/script&gt;</td>" in body
+    assert "<img src=x>" not in body and "<td>&lt;img src=x&gt;</td>" in body
+    assert "<dd>&lt;b&gt;04&lt;/b&gt;</dd>" in body
+    assert "<dd>&lt;i&gt;Sophie&lt;/i&gt; (a &amp; b)</dd>" in body
 
 
 def test_staff_without_a_dossier_get_a_message_not_an_error(rectorat: Agent) -> None:

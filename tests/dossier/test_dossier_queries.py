@@ -16,9 +16,9 @@ from accounts.models import Agent
 from tests.dossier.conftest import add_cv_entries, add_histories
 
 MAX_QUERIES = {
-    # session, user, dossier + 5 prefetches (enfants, échelons, affectations, diplômes, formations), courrier badge
+    # session, user, the dossier with its five histories in one row, courrier badge
     # (the banner is the dossier's own grade and discipline: no query)
-    "dossier:dossier": 9,
+    "dossier:dossier": 4,
     # session, user, entries, contact, courrier badge, banner
     "dossier:cv": 6,
     # session, user, dossier, grades + durations + conditions of the corps, affectations, history, courrier badge, banner
