@@ -6,12 +6,13 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import IntegerField, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from dossier.models import Affectation, CVContact, CVEntry, CVSection, Dossier, EchelonHistorique
 from dossier.perspectives import Ecart, ecart
-from lib.queries import Prepared, unique_row
+from lib.prepared import Param, PreparedQuery
+from lib.queries import unique_row
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -29,18 +30,18 @@ class Banner:
     discipline: str
 
 
-_LABELS = Prepared(
-    lambda agent_id: (
-        Dossier.objects.filter(agent_id=agent_id).values_list("grade__libelle", "discipline__libelle").order_by()[:1]
-    ),
-    -7_340_227_219,  # no agent has this id: the sample the query is compiled with
+_LABELS: PreparedQuery[tuple[str, str]] = PreparedQuery(
+    lambda: (
+        Dossier.objects.filter(agent=Param("agent", IntegerField()))
+        .values_list("grade__libelle", "discipline__libelle")
+        .order_by()[:1]
+    )
 )
 
 
 def banner_identity(agent: Agent) -> Banner:
     """Two labels, not the dossier: every page shows the banner (one narrow query, compiled once)."""
-    found = _LABELS.rows(agent.pk)
-    grade, discipline = found[0] if found else ("", "")
+    grade, discipline = _LABELS.first(agent=agent.pk) or ("", "")
     return Banner(nom=agent.nom.upper(), prenom=agent.prenom, grade=grade, discipline=discipline)
 
 
