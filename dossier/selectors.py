@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Model, OuterRef
+from django.db.models import IntegerField, Model, OuterRef
 from django.db.models.functions import JSONArray
 from django.shortcuts import get_object_or_404
 
@@ -25,7 +25,7 @@ from dossier.models import (
     Enfant,
     Formation,
 )
-from lib.queries import Prepared
+from lib.prepared import Param, PreparedQuery
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -43,18 +43,18 @@ class Banner:
     discipline: str
 
 
-_LABELS = Prepared(
-    lambda agent_id: (
-        Dossier.objects.filter(agent_id=agent_id).values_list("grade__libelle", "discipline__libelle").order_by()[:1]
-    ),
-    -7_340_227_219,  # no agent has this id: the sample the query is compiled with
+_LABELS: PreparedQuery[tuple[str, str]] = PreparedQuery(
+    lambda: (
+        Dossier.objects.filter(agent=Param("agent", IntegerField()))
+        .values_list("grade__libelle", "discipline__libelle")
+        .order_by()[:1]
+    )
 )
 
 
 def banner_identity(agent: Agent) -> Banner:
     """Two labels, not the dossier: every page shows the banner (one narrow query, compiled once)."""
-    found = _LABELS.rows(agent.pk)
-    grade, discipline = found[0] if found else ("", "")
+    grade, discipline = _LABELS.first(agent=agent.pk) or ("", "")
     return Banner(nom=agent.nom.upper(), prenom=agent.prenom, grade=grade, discipline=discipline)
 
 
