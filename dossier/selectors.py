@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime
-import functools
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
 from django.db.models import IntegerField, Model, OuterRef
 from django.db.models.functions import JSONArray
 from django.shortcuts import get_object_or_404
@@ -154,67 +151,63 @@ def _rows(model: type[Model], order: tuple[str, ...], *fields: str) -> ArraySubq
     return ArraySubquery(rows.values(row=JSONArray(*fields)))
 
 
-_NOBODY = -1  # the agent id the SQL is compiled with: no agent has it, the real one replaces it
-
-
-@functools.cache
-def _dossier_sql() -> tuple[str, tuple[Any, ...], int]:
-    """The dossier page's query, compiled by the ORM once per process (its text depends only on the code).
-
-    Compiling this query (29 columns through 9 joins, five subqueries) costs ~16,000 Python calls, running the
-    compiled text ~500; the SQL is the same for every teacher, only the agent id differs. Nothing read is kept.
-    The raw cursor skips the ORM's converters: these columns need none (text, integers, dates, booleans; the
-    JSON arrays are decoded below).
-    """
-    queryset = Dossier.objects.filter(agent_id=_NOBODY).values_list(
-        "adresse",
-        "code_postal",
-        "ville",
-        "telephone",
-        "situation_familiale",
-        "conjoint_nom",
-        "conjoint_profession",
-        "conjoint_academie__nom",
-        "conjoint_commune__nom",
-        "position",
-        "corps__libelle",
-        "grade__libelle",
-        "echelon",
-        "date_echelon",
-        "reclassement_echelon",
-        "academie_stage__nom",
-        "debut_ags",
-        "discipline__libelle",
-        "discipline__code",
-        "etablissement__nom",
-        "etablissement__commune__nom",
-        "etablissement__type",
-        "etablissement__uai",
-        "etablissement__education_prioritaire",
-        "zone_remplacement__nom",
-        "zone_remplacement__code",
-        "zone_remplacement__departement__nom",
-        "affectation_provisoire",
-        "date_entree_poste",
-        _rows(Enfant, ("date_naissance",), "prenom", "date_naissance"),
-        _rows(EchelonHistorique, ("-date_effet",), "date_effet", "grade__libelle", "echelon", "modalite"),
-        _rows(
-            Affectation,
-            ("-date_debut",),
-            "date_debut",
-            "date_fin",
+def _dossier_query() -> Any:
+    """The dossier page's query, compiled by the ORM once per process (lib.prepared: its text depends only on the
+    code). Compiling it (29 columns through 9 joins, five subqueries) costs ~16,000 Python calls, running the
+    compiled text ~500; only the agent id differs from one teacher to another. Nothing read is kept."""
+    return (
+        Dossier.objects.filter(agent=Param("agent", IntegerField()))
+        .values_list(
+            "adresse",
+            "code_postal",
+            "ville",
+            "telephone",
+            "situation_familiale",
+            "conjoint_nom",
+            "conjoint_profession",
+            "conjoint_academie__nom",
+            "conjoint_commune__nom",
+            "position",
+            "corps__libelle",
+            "grade__libelle",
+            "echelon",
+            "date_echelon",
+            "reclassement_echelon",
+            "academie_stage__nom",
+            "debut_ags",
+            "discipline__libelle",
+            "discipline__code",
             "etablissement__nom",
             "etablissement__commune__nom",
+            "etablissement__type",
+            "etablissement__uai",
+            "etablissement__education_prioritaire",
             "zone_remplacement__nom",
-            "libelle",
-            "nature",
-        ),
-        _rows(Diplome, ("-annee",), "annee", "intitule", "specialite", "etablissement"),
-        _rows(Formation, ("-date_debut",), "nature", "libelle", "date_debut", "date_fin"),
+            "zone_remplacement__code",
+            "zone_remplacement__departement__nom",
+            "affectation_provisoire",
+            "date_entree_poste",
+            _rows(Enfant, ("date_naissance",), "prenom", "date_naissance"),
+            _rows(EchelonHistorique, ("-date_effet",), "date_effet", "grade__libelle", "echelon", "modalite"),
+            _rows(
+                Affectation,
+                ("-date_debut",),
+                "date_debut",
+                "date_fin",
+                "etablissement__nom",
+                "etablissement__commune__nom",
+                "zone_remplacement__nom",
+                "libelle",
+                "nature",
+            ),
+            _rows(Diplome, ("-annee",), "annee", "intitule", "specialite", "etablissement"),
+            _rows(Formation, ("-date_debut",), "nature", "libelle", "date_debut", "date_fin"),
+        )
+        .order_by()[:1]
     )
-    sql, params = queryset.order_by().query.sql_with_params()
-    assert params.count(_NOBODY) == 1, params
-    return sql, params, params.index(_NOBODY)
+
+
+_DOSSIER_RECORD: PreparedQuery[tuple[Any, ...]] = PreparedQuery(_dossier_query)
 
 
 def _day(value: str) -> datetime.date:
@@ -227,15 +220,10 @@ def _date(value: str | None) -> datetime.date | None:
 
 def dossier_record(agent: Agent) -> DossierRecord | None:
     """The agent's dossier as the dossier page shows it, in one query; None if the agent has none."""
-    sql, params, index = _dossier_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*params[:index], agent.pk, *params[index + 1 :]))
-        row = cursor.fetchone()
+    row = _DOSSIER_RECORD.first(agent=agent.pk)
     if row is None:
         return None
-    enfants, echelons, affectations, diplomes, formations = (
-        [json.loads(item) for item in column] for column in row[29:]
-    )
+    enfants, echelons, affectations, diplomes, formations = row[29:]  # JSON arrays, decoded by the ORM's converters
     return DossierRecord._make(
         (
             *row[:29],
