@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from dossier.models import Dossier, Position
 from lib.queries import unique_row
 from siam.errors import ConflitVersion, DemandeImpossible, PhaseFermee
-from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, Participation, Phase, Voeu
+from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, MotifDeclare, Participation, Phase, Voeu
 from siam.models.choices import CIBLE_PAR_TYPE
+from siam.models.demande import code_of
 from siam.text import moment
 
 if TYPE_CHECKING:
     import datetime
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from accounts.models import Agent
 
@@ -170,12 +171,37 @@ def contenu(demande: Demande) -> dict[str, Any]:
     return {"voeux": voeux, "motifs": motifs}
 
 
-def record_change(demande: Demande, *, auteur: Agent, action: str) -> DemandeVersion:
-    """Bump the version and keep the whole list as it now stands, with who and what."""
+def snapshot(voeux: Sequence[Voeu], motifs: Sequence[MotifDeclare]) -> dict[str, Any]:
+    """What contenu() reads, from the list (in order, targets loaded) and the motifs already in memory: no query."""
+    return {
+        "voeux": [
+            {
+                "rang": v.rang,
+                "type": v.type,
+                "code": code_of(v.type, v.cible),
+                "filtre": v.filtre,
+                "libelle": v.cible.nom,
+            }
+            for v in voeux
+        ],
+        "motifs": [{"motif": m.motif, "statut": m.statut} for m in sorted(motifs, key=lambda m: m.pk)],
+    }
+
+
+def record_change(
+    demande: Demande, *, auteur: Agent, action: str, contenu_apres: dict[str, Any] | None = None
+) -> DemandeVersion:
+    """Bump the version and keep the whole list as it now stands, with who and what.
+
+    ``contenu_apres``: that list when the caller has it in memory (snapshot()), else it is read (contenu())."""
     demande.version += 1
     demande.save(update_fields=["version", "modifiee_le"])
     return DemandeVersion.objects.create(
-        demande=demande, version=demande.version, auteur=auteur, action=action, contenu=contenu(demande)
+        demande=demande,
+        version=demande.version,
+        auteur=auteur,
+        action=action,
+        contenu=contenu(demande) if contenu_apres is None else contenu_apres,
     )
 
 

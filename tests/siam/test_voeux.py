@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Agent
-from siam.models import Demande, DemandeVersion, Motif, MotifDeclare, Voeu
+from siam.models import Demande, DemandeVersion, Motif, MotifDeclare, StatutMotif, Voeu
 from tests.siam.conftest import add, client_for, text
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,45 @@ def test_adding_voeux_by_code_saves_each_one_with_a_version(demande_a: Demande, 
     assert history[-1].auteur == teacher_a
     page = text(client.get(f"/siam/demandes/{demande_a.pk}/voeux/"))
     assert "Collège Albert-Camus" in page and "collège" in page
+
+
+def test_the_history_row_of_each_add_is_the_list_and_the_motifs_the_database_holds_after_it(
+    demande_a: Demande, teacher_a: Agent, ref: Any
+) -> None:
+    from siam.services.demandes import contenu
+
+    MotifDeclare.objects.create(demande=demande_a, motif=Motif.TZR, statut=StatutMotif.VALIDE)
+    MotifDeclare.objects.create(demande=demande_a, motif=Motif.RQTH)
+    client = client_for(teacher_a)
+    targets = [
+        ("ETB", "0631018P", "TOUT"),
+        ("COM", "63113", "CLG"),
+        ("GEO", "GEO063CLF", "TOUT"),
+        ("ZRE", "ZR063CLF", "TOUT"),
+    ]
+    for voeu_type, code, filtre in targets:
+        assert add(client, demande_a, voeu_type, code, filtre).status_code == 302
+        assert DemandeVersion.objects.filter(demande=demande_a).latest("version").contenu == contenu(demande_a)
+    # « Annuler » after removing vœu 3 puts it back at its rank, the last one moves down
+    third = Voeu.objects.get(demande=demande_a, rang=3)
+    demande_a.refresh_from_db()
+    client.post(f"/siam/voeux/{third.pk}/supprimer/", {"version": demande_a.version})
+    demande_a.refresh_from_db()
+    data = {"type": "GEO", "code": "GEO063CLF", "filtre": "TOUT", "rang": 3, "version": demande_a.version}
+    assert client.post(f"/siam/demandes/{demande_a.pk}/voeux/ajouter/", data).status_code == 302
+    latest = DemandeVersion.objects.filter(demande=demande_a).latest("version")
+    assert latest.contenu == contenu(demande_a)
+    assert [(v["rang"], v["code"], v["filtre"]) for v in latest.contenu["voeux"]] == [
+        (1, "0631018P", "TOUT"),
+        (2, "63113", "CLG"),
+        (3, "GEO063CLF", "TOUT"),
+        (4, "ZR063CLF", "TOUT"),
+    ]
+    assert latest.contenu["voeux"][0]["libelle"] == "Collège Albert-Camus"
+    assert latest.contenu["motifs"] == [
+        {"motif": "tzr", "statut": "validated"},
+        {"motif": "rqth", "statut": "declared"},
+    ]
 
 
 def test_search_finds_targets_and_each_result_has_an_add_form(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
