@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,12 +132,37 @@ def lock_demande(demande_id: int, version: int | None, *, guard: Guard | None = 
             _("Votre demande est close\u00a0: vous avez obtenu une autre académie au mouvement inter-académique.")
         )
     if version is None or version != locked.version:
-        raise ConflitVersion(
-            _(
-                "Votre liste a été modifiée dans un autre onglet ou une autre fenêtre\u00a0: votre dernière action "
-                "n'a pas été enregistrée. Voici la liste à jour\u00a0; recommencez si besoin."
-            )
-        )
+        raise ConflitVersion(conflict_message())
+    return locked
+
+
+def conflict_message() -> str:
+    return _(
+        "Votre liste a été modifiée dans un autre onglet ou une autre fenêtre\u00a0: votre dernière action "
+        "n'a pas été enregistrée. Voici la liste à jour\u00a0; recommencez si besoin."
+    )
+
+
+def lock_and_bump(demande: Demande, version: int | None, *, guard: Guard = require_saisie) -> Demande:
+    """lock_demande and record_change's version bump in one UPDATE, only if the row still has ``version`` and
+    is not closed (the row is locked until the transaction ends); then the campagne read after the lock, with
+    its jalons, in one query, and the phase guard on it: two queries instead of lock_demande's, the jalons'
+    and the bump's three. Must run inside transaction.atomic(): a refusal after it rolls the bump back.
+
+    Returns a copy of ``demande`` at its new version with that campagne; keep the change with record_version."""
+    now = timezone.now()
+    bumped = version is not None and (
+        Demande.objects.filter(pk=demande.pk, version=version)
+        .exclude(etat=EtatDemande.CLOSE_INTER)
+        .update(version=F("version") + 1, modifiee_le=now)
+    )
+    if not bumped or version is None:  # (None: mypy)
+        lock_demande(demande.pk, version, guard=guard)  # says why: the phase, a closed demande, another tab
+        raise ConflitVersion(conflict_message())  # the row matches now: another tab changed it and back
+    locked = copy.copy(demande)
+    locked.campagne = Campagne.objects.select_related("academie").with_jalons().get(pk=demande.campagne_id)
+    guard(locked.campagne, timezone.now())
+    locked.version, locked.modifiee_le = version + 1, now
     return locked
 
 
@@ -202,6 +229,13 @@ def record_change(
         auteur=auteur,
         action=action,
         contenu=contenu(demande) if contenu_apres is None else contenu_apres,
+    )
+
+
+def record_version(demande: Demande, *, auteur: Agent, action: str, contenu_apres: dict[str, Any]) -> DemandeVersion:
+    """The history row of a version lock_and_bump wrote: the list as the change left it, who and what."""
+    return DemandeVersion.objects.create(
+        demande=demande, version=demande.version, auteur=auteur, action=action, contenu=contenu_apres
     )
 
 

@@ -30,7 +30,7 @@ from siam.models import Campagne, CampagneKind, Demande, MotifDeclare, Poste, Ty
 from siam.models.choices import CIBLE_PAR_TYPE, TYPES_AVEC_FILTRE
 from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
 from siam.services.bareme.facts import rules_for, situation_for, voeu_facts
-from siam.services.demandes import lock_demande, record_change, snapshot
+from siam.services.demandes import lock_and_bump, lock_demande, record_change, record_version, snapshot
 
 if TYPE_CHECKING:
     from accounts.models import Agent
@@ -287,7 +287,7 @@ def add_voeu_reported(
 ) -> Report:
     """Add a voeu at the end of the list, or at ``rang`` (the others move down): undoing a removal."""
     with transaction.atomic():
-        locked = lock_demande(demande.pk, version)
+        locked = lock_and_bump(demande, version)
         cible = resolve_cible(voeu_type, code)
         dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]  # the rules and the bilan read it
         listed = voeux_of(locked)
@@ -312,7 +312,7 @@ def add_voeu_reported(
         )
         after, motifs = _with_added(listed, voeu), motifs_of(locked)
         action = _("Ajout du vœu n° %(rang)s\u00a0: %(voeu)s") % {"rang": voeu.rang, "voeu": cible}
-        record_change(locked, auteur=auteur, action=action, contenu_apres=snapshot(after, motifs))
+        record_version(locked, auteur=auteur, action=action, contenu_apres=snapshot(after, motifs))
         phrase = _("En ajoutant %(voeu)s en %(position)s position") % {
             "voeu": _libelle(voeu),
             "position": ordinal_f(position),
