@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -107,6 +108,68 @@ def test_moving_a_voeu_up_and_down_swaps_ranks(demande_a: Demande, teacher_a: Ag
     demande_a.refresh_from_db()
     response = client.post(f"/siam/voeux/{third.pk}/deplacer/", {"version": demande_a.version, "direction": "up"})
     assert response.status_code == 400 and "déjà en première position" in text(response)
+
+
+class RowForms(HTMLParser):
+    """The POST forms of each row of the vœux page, as a browser sends them: {"voeu-12": [(action, fields)]}."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, list[tuple[str, dict[str, str]]]] = {}
+        self.row = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        if tag == "li" and found.get("data-testid") == "voeu":
+            self.row = found["id"]
+            self.rows[self.row] = []
+        elif tag == "form" and self.row and found.get("method") == "post":
+            self.rows[self.row].append((found["action"], {}))
+        elif tag == "input" and self.row and self.rows[self.row]:
+            self.rows[self.row][-1][1][found["name"]] = found.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li":
+            self.row = ""
+
+
+def row_forms(client: Client, demande: Demande) -> dict[str, list[tuple[str, dict[str, str]]]]:
+    parser = RowForms()
+    parser.feed(client.get(f"/siam/demandes/{demande.pk}/voeux/").content.decode())
+    return parser.rows
+
+
+def test_each_row_form_posts_as_a_browser_would_with_its_csrf_token_and_the_list_version(
+    demande_a: Demande, teacher_a: Agent, ref: Any
+) -> None:
+    client = client_for(teacher_a)
+    for voeu_type, code in (("ETB", "0631018P"), ("COM", "63113"), ("GEO", "GEO063CLF")):
+        add(client, demande_a, voeu_type, code)
+    client.handler.enforce_csrf_checks = True  # as a browser: a form without its token is refused (403)
+    first, second, third = Voeu.objects.filter(demande=demande_a).order_by("rang")
+    forms = row_forms(client, demande_a)
+    moves = "/siam/voeux/{}/deplacer/", "/siam/voeux/{}/rang/", "/siam/voeux/{}/supprimer/"
+    assert [action for action, _ in forms[f"voeu-{first.pk}"]] == [
+        moves[0].format(first.pk),
+        moves[1].format(first.pk),
+        moves[2].format(first.pk),
+    ]
+    assert [fields.get("direction") for _, fields in forms[f"voeu-{second.pk}"]] == ["up", "down", None, None]
+    assert [fields.get("direction") for _, fields in forms[f"voeu-{third.pk}"]] == ["up", None, None]
+    for row in forms.values():
+        for _, fields in row:
+            assert fields["version"] == "3" and fields["csrfmiddlewaretoken"]
+    action, fields = forms[f"voeu-{first.pk}"][0]  # « Descendre le vœu n° 1 »
+    assert client.post(action, fields).status_code == 302
+    assert ranks(demande_a) == ["63113", "0631018P", "GEO063CLF"]
+    action, fields = row_forms(client, demande_a)[f"voeu-{third.pk}"][1]  # « Déplacer » with the rank typed
+    assert client.post(action, {**fields, "rang": "1"}).status_code == 302
+    assert ranks(demande_a) == ["GEO063CLF", "63113", "0631018P"]
+    action, fields = row_forms(client, demande_a)[f"voeu-{second.pk}"][-1]  # « Supprimer »
+    assert client.post(action, fields).status_code == 302
+    assert ranks(demande_a) == ["GEO063CLF", "0631018P"]
+    action, fields = row_forms(client, demande_a)[f"voeu-{first.pk}"][-1]
+    assert client.post(action, {"version": fields["version"]}).status_code == 403
 
 
 def test_removing_a_voeu_closes_the_gap_in_ranks(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
