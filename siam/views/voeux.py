@@ -69,10 +69,7 @@ def render_voeux(
     voeux = voeux_of(demande)
     bareme = bareme_of_list(demande, voeux)
     rows = voeu_rows(voeux, bareme.warnings, bareme.provisoires, nouveau=request.GET.get("ajout", ""), hidden=hidden)
-    search = VoeuSearchForm(request.GET if "q" in request.GET else None, campagne=campagne, auto_id="recherche_%s")
-    resultats = (
-        search_cibles(campagne, search.cleaned_data["type"], search.cleaned_data["q"]) if search.is_valid() else None
-    )
+    complet = len(rows) >= campagne.max_voeux
     context: dict[str, Any] = {
         "demande": demande,
         "campagne": campagne,
@@ -82,7 +79,24 @@ def render_voeux(
         "iprof_banner": banner_of(agent_of(request), bareme.dossier),  # the dossier the barème loaded
         "phase": phase,
         "saisie_ouverte": saisie_ouverte,
-        "complet": len(rows) >= campagne.max_voeux,
+        "complet": complet,
+        **(add_forms(request, demande, code_form) if saisie_ouverte and not complet else {}),
+        "dernier_changement": last_change(request, demande),
+        "derniere_modification": modified_on(demande),
+        "section": "services",
+    }
+    return render(request, "siam/voeux.html", context, status=status)
+
+
+def add_forms(request: HttpRequest, demande: Demande, code_form: VoeuCodeForm | None) -> dict[str, Any]:
+    """The add-by-code and search forms, and the search's results: only while the page shows them (the saisie
+    is open and the list not full)."""
+    campagne = demande.campagne
+    search = VoeuSearchForm(request.GET if "q" in request.GET else None, campagne=campagne, auto_id="recherche_%s")
+    resultats = (
+        search_cibles(campagne, search.cleaned_data["type"], search.cleaned_data["q"]) if search.is_valid() else None
+    )
+    return {
         "code_form": on_version(code_form, demande.version)
         if code_form
         else VoeuCodeForm(initial={"version": demande.version}, campagne=campagne),
@@ -90,11 +104,7 @@ def render_voeux(
         "resultats": resultats,
         "resultats_limites": resultats is not None and len(resultats) >= LIMIT,
         "filtre_options": filtre_options() if resultats and filtre_allowed(campagne) else "",
-        "dernier_changement": last_change(request, demande),
-        "derniere_modification": modified_on(demande),
-        "section": "services",
     }
-    return render(request, "siam/voeux.html", context, status=status)
 
 
 def filtre_options() -> SafeString:

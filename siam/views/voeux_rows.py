@@ -4,9 +4,12 @@ Every row carries its texts and its markup as ready strings, so that the templat
 per row instead of forty lookups, four {% csrf_token %} and as many {% if %}: the sentences are translated
 once per page (not four times per row), the action addresses are reversed once per page and filled with
 each voeu's id, labels of types and filters come from the choices once, and the hidden fields every form
-carries (the CSRF token and the list's version) are rendered once per page (page_hidden). The row's four
-small forms (monter, descendre, déplacer au rang, supprimer) are written below with format_html, every
-value escaped; the output is the same as the template's {% url %}, {% blocktranslate %} and {% csrf_token %}.
+carries (the CSRF token and the list's version) are rendered once per page (page_hidden).
+
+The row's four small forms (monter, descendre, déplacer au rang, supprimer) are the format strings below.
+Escaping: every text and address of the page is escaped once per page (conditional_escape, as {{ }} does);
+what a row adds to them is its id, rang and the list's length, integers; the code of its target is escaped
+per row. The output is the same as the template's {% url %}, {% blocktranslate %} and {% csrf_token %}.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from siam.bareme.text import format_points
@@ -65,12 +68,12 @@ def page_hidden(request: HttpRequest, version: int) -> SafeString:
 
 
 def _url_for(name: str) -> Callable[[int], str]:
-    """reverse(name, args=[pk]) for every pk of the page, at the cost of one reverse."""
-    before, after = reverse(name, args=[_ID]).split(str(_ID))
+    """reverse(name, args=[pk]) for every pk of the page, escaped, at the cost of one reverse."""
+    before, after = (conditional_escape(part) for part in reverse(name, args=[_ID]).split(str(_ID)))
     return lambda pk: f"{before}{pk}{after}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class VoeuRow:
     voeu: Voeu
     warnings: tuple[str, ...]
@@ -95,36 +98,35 @@ def voeu_rows(
     """The list in order, each voeu with the bonuses its type or filter loses (DOMAIN.md §2) and its barème.
 
     ``hidden``: page_hidden() while the saisie is open (each row gets its forms), None once it is closed."""
+    e = conditional_escape
     move, move_to, remove = (_url_for(n) for n in ("siam:voeu-move", "siam:voeu-move-to", "siam:voeu-remove"))
-    monter, descendre = _("Monter le vœu n° %(rang)s"), _("Descendre le vœu n° %(rang)s")
-    nouveau_rang = _("Nouveau rang du vœu n° %(rang)s")
-    deplacer = _("Déplacer le vœu n° %(rang)s au rang indiqué")
-    deplacer_sr = _("le vœu n° %(rang)s au rang indiqué")
-    supprimer = _("Supprimer le vœu n° %(rang)s")
-    voeu_n, code_label, deplacer_court = _("Vœu n°"), _("code"), _("Déplacer")
-    types = {value: str(label) for value, label in TypeVoeu.choices}
-    filtres = {value: str(label) for value, label in TypeFiltre.choices}
+    monter, descendre = e(_("Monter le vœu n° %(rang)s")), e(_("Descendre le vœu n° %(rang)s"))
+    nouveau_rang = e(_("Nouveau rang du vœu n° %(rang)s"))
+    deplacer = e(_("Déplacer le vœu n° %(rang)s au rang indiqué"))
+    deplacer_sr = e(_("le vœu n° %(rang)s au rang indiqué"))
+    supprimer = e(_("Supprimer le vœu n° %(rang)s"))
+    voeu_n, code_label, deplacer_court = _("Vœu n°"), e(_("code")), e(_("Déplacer"))
+    types = {value: (e(label), e(value)) for value, label in TypeVoeu.choices}
+    badges = {value: BADGE.format(e(label)) for value, label in TypeFiltre.choices}
     last, count = len(voeux) - 1, len(voeux)
     rows = []
     for i, v in enumerate(voeux):
         total = baremes.get(v.pk)
         rang = {"rang": v.rang}
-        details = format_html(
-            DETAILS, type_label=types.get(v.type, v.type), type=v.type, code_label=code_label, code=v.code
-        )
+        type_label, type_code = types.get(v.type) or (e(v.type), e(v.type))
+        details = DETAILS.format(type_label=type_label, type=type_code, code_label=code_label, code=e(v.code))
         if v.a_filtre:
-            details = mark_safe(details + format_html(BADGE, filtres.get(v.filtre, v.filtre)))  # noqa: S308  # both escaped
-        actions = SafeString("")
+            details += badges.get(v.filtre) or BADGE.format(e(v.filtre))
+        actions = ""
         if hidden is not None:
             forms = []
             if i:
-                forms.append(format_html(UP, url=move(v.pk), hidden=hidden, label=monter % rang))
+                forms.append(UP.format(url=move(v.pk), hidden=hidden, label=monter % rang))
             if i != last:
-                forms.append(format_html(DOWN, url=move(v.pk), hidden=hidden, label=descendre % rang))
+                forms.append(DOWN.format(url=move(v.pk), hidden=hidden, label=descendre % rang))
             if count > 1:
                 forms.append(
-                    format_html(
-                        MOVE_TO,
+                    MOVE_TO.format(
                         url=move_to(v.pk),
                         hidden=hidden,
                         pk=v.pk,
@@ -136,8 +138,8 @@ def voeu_rows(
                         label_sr=deplacer_sr % rang,
                     )
                 )
-            forms.append(format_html(REMOVE, url=remove(v.pk), hidden=hidden, label=supprimer % rang))
-            actions = mark_safe(f'<div class="siam-voeu__actions">{"".join(forms)}</div>')  # noqa: S308  # built by format_html
+            forms.append(REMOVE.format(url=remove(v.pk), hidden=hidden, label=supprimer % rang))
+            actions = f'<div class="siam-voeu__actions">{"".join(forms)}</div>'
         rows.append(
             VoeuRow(
                 voeu=v,
@@ -147,9 +149,9 @@ def voeu_rows(
                 rang=str(v.rang),
                 sr_rang=f"{voeu_n} {v.rang} :",
                 cible=str(v.cible),
-                details=details,
+                details=SafeString(details),  # escaped above, see the module's docstring
                 bareme=None if total is None else format_points(Decimal(total)),
-                actions=actions,
+                actions=SafeString(actions),  # likewise
             )
         )
     return rows

@@ -172,6 +172,19 @@ def test_each_row_form_posts_as_a_browser_would_with_its_csrf_token_and_the_list
     assert client.post(action, {"version": fields["version"]}).status_code == 403
 
 
+def test_a_target_s_code_and_name_are_escaped_in_its_row(inter: Any, teacher_a: Agent, ref: Any) -> None:
+    from dossier.models import Academie
+
+    demande = Demande.objects.create(agent=teacher_a, campagne=inter)
+    academie = Academie.objects.create(code='<i>"A&B', nom="<b>Académie</b>")
+    Voeu.objects.create(demande=demande, rang=1, type="ACA", academie=academie)
+    Voeu.objects.create(demande=demande, rang=2, type="ACA", academie=Academie.objects.create(code="B", nom="B"))
+    page = client_for(teacher_a).get(f"/siam/demandes/{demande.pk}/voeux/").content.decode()
+    assert "académie (ACA) — code &lt;i&gt;&quot;A&amp;B</p>" in page
+    assert "<strong>&lt;b&gt;Académie&lt;/b&gt;</strong>" in page
+    assert "<i>" not in page and "<b>Académie" not in page
+
+
 def test_removing_a_voeu_closes_the_gap_in_ranks(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
     client = client_for(teacher_a)
     for voeu_type, code in (("ETB", "0631018P"), ("COM", "63113"), ("ZRE", "ZR063CLF")):
