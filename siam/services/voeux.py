@@ -23,6 +23,7 @@ from dossier.models import (
     Position,
     ZoneRemplacement,
 )
+from lib.queries import unique_row
 from siam.bareme import compare, validity
 from siam.bareme.text import ordinal_f
 from siam.errors import VoeuInvalide
@@ -30,7 +31,7 @@ from siam.models import Campagne, CampagneKind, Demande, MotifDeclare, Poste, Ty
 from siam.models.choices import CIBLE_PAR_TYPE, TYPES_AVEC_FILTRE
 from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
 from siam.services.bareme.facts import rules_for, situation_for, voeu_facts
-from siam.services.demandes import lock_and_bump, lock_demande, record_change, record_version, snapshot
+from siam.services.demandes import lock_and_bump, record_version, snapshot
 
 if TYPE_CHECKING:
     from accounts.models import Agent
@@ -79,7 +80,11 @@ def resolve_cible(voeu_type: str, code: str) -> Any:
     if not code:
         raise VoeuInvalide(_("Saisissez le code du vœu."), field="code")
     queryset = model._default_manager.select_related(*RELATED[field])
-    found = queryset.filter(**{f"{code_field}__in": _candidates(field, code)}).first()
+    candidates = _candidates(field, code)
+    if len(candidates) == 1:  # a unique code: no ORDER BY to compile (unique_row)
+        found = unique_row(queryset.filter(**{code_field: candidates[0]}))
+    else:
+        found = queryset.filter(**{f"{code_field}__in": candidates}).first()
     if found is None and field == "academie":
         found = queryset.filter(nom__iexact=code).first()
     if found is None:
@@ -332,27 +337,38 @@ def add_voeu(
 
 def remove_voeu_reported(*, demande: Demande, auteur: Agent, version: int | None, voeu_id: int) -> Report:
     with transaction.atomic():
-        locked = lock_demande(demande.pk, version)
+        locked = lock_and_bump(demande, version)
         voeux = voeux_of(locked)
         voeu = next((v for v in voeux if v.pk == voeu_id), None)
         if voeu is None:
             raise VoeuInvalide(_("Ce vœu ne figure plus dans votre liste."))
         before = _before(voeux)
         undo = {"action": "add", "type": voeu.type, "code": voeu.code, "filtre": voeu.filtre, "rang": voeu.rang}
+        after = _renumbered([v for v in voeux if v.pk != voeu_id])  # as the UPDATE below does, not read again
         voeu.delete()
-        Voeu.objects.filter(demande=locked, rang__gt=undo["rang"]).update(rang=F("rang") - 1)
-        record_change(locked, auteur=auteur, action=_("Suppression du vœu n° %(rang)s") % {"rang": undo["rang"]})
+        if voeu is not voeux[-1]:  # the last one removed, nothing moves
+            Voeu.objects.filter(demande=locked, rang__gt=undo["rang"]).update(rang=F("rang") - 1)
+        motifs = motifs_of(locked)
+        action = _("Suppression du vœu n° %(rang)s") % {"rang": undo["rang"]}
+        record_version(locked, auteur=auteur, action=action, contenu_apres=snapshot(after, motifs))
         phrase = _("En supprimant %(voeu)s (vœu n° %(rang)s)") % {"voeu": _libelle(voeu), "rang": undo["rang"]}
-        pertes, gains = _bilan(locked, before, phrase)
+        pertes, gains = _bilan(locked, before, phrase, after=after, motifs=motifs)
     demande.version = locked.version
     voeu.pk = voeu_id  # delete() cleared it; the page still names the voeu removed
     return Report(voeu, locked.version, pertes, gains, undo)
 
 
+def _renumbered(voeux: list[Voeu]) -> list[Voeu]:
+    """The list in its new order, each voeu given its place (1..N) as the UPDATEs did in the database."""
+    for rang, voeu in enumerate(voeux, start=1):
+        voeu.rang = rang
+    return voeux
+
+
 def move_voeu_to(*, demande: Demande, auteur: Agent, version: int | None, voeu_id: int, rang: int) -> Report:
     """Place a voeu at rank ``rang`` (1..N); those in between shift by one."""
     with transaction.atomic():
-        locked = lock_demande(demande.pk, version)
+        locked = lock_and_bump(demande, version)
         voeux = voeux_of(locked)
         voeu = next((v for v in voeux if v.pk == voeu_id), None)
         if voeu is None:
@@ -369,13 +385,16 @@ def move_voeu_to(*, demande: Demande, auteur: Agent, version: int | None, voeu_i
         else:
             Voeu.objects.filter(demande=locked, rang__gt=old, rang__lte=rang).update(rang=F("rang") - 1)
         Voeu.objects.filter(pk=voeu.pk).update(rang=rang)
-        record_change(locked, auteur=auteur, action=_("Vœu n° %(old)s placé en n° %(new)s") % {"old": old, "new": rang})
+        others = [v for v in voeux if v.pk != voeu_id]
+        after = _renumbered([*others[: rang - 1], voeu, *others[rang - 1 :]])  # as the UPDATEs did
+        motifs = motifs_of(locked)
+        action = _("Vœu n° %(old)s placé en n° %(new)s") % {"old": old, "new": rang}
+        record_version(locked, auteur=auteur, action=action, contenu_apres=snapshot(after, motifs))
         phrase = _("En plaçant %(voeu)s en %(position)s position") % {
             "voeu": _libelle(voeu),
             "position": ordinal_f(rang),
         }
-        pertes, gains = _bilan(locked, before, phrase)
-        voeu.rang = rang
+        pertes, gains = _bilan(locked, before, phrase, after=after, motifs=motifs)
     demande.version = locked.version
     return Report(voeu, locked.version, pertes, gains, {"action": "move", "voeu": voeu.pk, "rang": old})
 

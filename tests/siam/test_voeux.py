@@ -82,6 +82,20 @@ def test_the_history_row_of_each_add_is_the_list_and_the_motifs_the_database_hol
         {"motif": "tzr", "statut": "validated"},
         {"motif": "rqth", "statut": "declared"},
     ]
+    # moves and removals write the list as the database holds it after them too
+    last = Voeu.objects.get(demande=demande_a, rang=4)
+    steps: list[tuple[str, dict[str, Any]]] = [
+        (f"/siam/voeux/{last.pk}/rang/", {"rang": 2}),  # up: the ones between move down
+        (f"/siam/voeux/{last.pk}/rang/", {"rang": 3}),  # down: the one between moves up
+        (f"/siam/voeux/{last.pk}/deplacer/", {"direction": "up"}),
+        (f"/siam/voeux/{last.pk}/supprimer/", {}),  # in the middle: the ones after move up
+        (f"/siam/voeux/{Voeu.objects.get(demande=demande_a, rang=3).pk}/supprimer/", {}),  # the last one
+    ]
+    for url, data in steps:
+        demande_a.refresh_from_db()
+        assert client.post(url, {**data, "version": demande_a.version}).status_code == 302, url
+        assert DemandeVersion.objects.filter(demande=demande_a).latest("version").contenu == contenu(demande_a), url
+    assert [v["code"] for v in contenu(demande_a)["voeux"]] == ["0631018P", "63113"]
 
 
 def test_search_finds_targets_and_each_result_has_an_add_form(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
