@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossier.models import Dossier, Position
 from lib.queries import unique_row
 from siam.errors import ConflitVersion, DemandeImpossible, PhaseFermee
-from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, Participation, Phase, Voeu
+from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, MotifDeclare, Participation, Phase, Voeu
 from siam.models.choices import CIBLE_PAR_TYPE
+from siam.models.demande import code_of
 from siam.text import moment
 
 if TYPE_CHECKING:
     import datetime
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from accounts.models import Agent
 
@@ -129,12 +132,37 @@ def lock_demande(demande_id: int, version: int | None, *, guard: Guard | None = 
             _("Votre demande est close\u00a0: vous avez obtenu une autre académie au mouvement inter-académique.")
         )
     if version is None or version != locked.version:
-        raise ConflitVersion(
-            _(
-                "Votre liste a été modifiée dans un autre onglet ou une autre fenêtre\u00a0: votre dernière action "
-                "n'a pas été enregistrée. Voici la liste à jour\u00a0; recommencez si besoin."
-            )
-        )
+        raise ConflitVersion(conflict_message())
+    return locked
+
+
+def conflict_message() -> str:
+    return _(
+        "Votre liste a été modifiée dans un autre onglet ou une autre fenêtre\u00a0: votre dernière action "
+        "n'a pas été enregistrée. Voici la liste à jour\u00a0; recommencez si besoin."
+    )
+
+
+def lock_and_bump(demande: Demande, version: int | None, *, guard: Guard = require_saisie) -> Demande:
+    """lock_demande and record_change's version bump in one UPDATE, only if the row still has ``version`` and
+    is not closed (the row is locked until the transaction ends); then the campagne read after the lock, with
+    its jalons, in one query, and the phase guard on it: two queries instead of lock_demande's, the jalons'
+    and the bump's three. Must run inside transaction.atomic(): a refusal after it rolls the bump back.
+
+    Returns a copy of ``demande`` at its new version with that campagne; keep the change with record_version."""
+    now = timezone.now()
+    bumped = version is not None and (
+        Demande.objects.filter(pk=demande.pk, version=version)
+        .exclude(etat=EtatDemande.CLOSE_INTER)
+        .update(version=F("version") + 1, modifiee_le=now)
+    )
+    if not bumped or version is None:  # (None: mypy)
+        lock_demande(demande.pk, version, guard=guard)  # says why: the phase, a closed demande, another tab
+        raise ConflitVersion(conflict_message())  # the row matches now: another tab changed it and back
+    locked = copy.copy(demande)
+    locked.campagne = Campagne.objects.select_related("academie").with_jalons().get(pk=demande.campagne_id)
+    guard(locked.campagne, timezone.now())
+    locked.version, locked.modifiee_le = version + 1, now
     return locked
 
 
@@ -170,12 +198,44 @@ def contenu(demande: Demande) -> dict[str, Any]:
     return {"voeux": voeux, "motifs": motifs}
 
 
-def record_change(demande: Demande, *, auteur: Agent, action: str) -> DemandeVersion:
-    """Bump the version and keep the whole list as it now stands, with who and what."""
+def snapshot(voeux: Sequence[Voeu], motifs: Sequence[MotifDeclare]) -> dict[str, Any]:
+    """What contenu() reads, from the list (in order, targets loaded) and the motifs already in memory: no query."""
+    return {
+        "voeux": [
+            {
+                "rang": v.rang,
+                "type": v.type,
+                "code": code_of(v.type, v.cible),
+                "filtre": v.filtre,
+                "libelle": v.cible.nom,
+            }
+            for v in voeux
+        ],
+        "motifs": [{"motif": m.motif, "statut": m.statut} for m in sorted(motifs, key=lambda m: m.pk)],
+    }
+
+
+def record_change(
+    demande: Demande, *, auteur: Agent, action: str, contenu_apres: dict[str, Any] | None = None
+) -> DemandeVersion:
+    """Bump the version and keep the whole list as it now stands, with who and what.
+
+    ``contenu_apres``: that list when the caller has it in memory (snapshot()), else it is read (contenu())."""
     demande.version += 1
     demande.save(update_fields=["version", "modifiee_le"])
     return DemandeVersion.objects.create(
-        demande=demande, version=demande.version, auteur=auteur, action=action, contenu=contenu(demande)
+        demande=demande,
+        version=demande.version,
+        auteur=auteur,
+        action=action,
+        contenu=contenu(demande) if contenu_apres is None else contenu_apres,
+    )
+
+
+def record_version(demande: Demande, *, auteur: Agent, action: str, contenu_apres: dict[str, Any]) -> DemandeVersion:
+    """The history row of a version lock_and_bump wrote: the list as the change left it, who and what."""
+    return DemandeVersion.objects.create(
+        demande=demande, version=demande.version, auteur=auteur, action=action, contenu=contenu_apres
     )
 
 

@@ -23,14 +23,15 @@ from dossier.models import (
     Position,
     ZoneRemplacement,
 )
+from lib.queries import unique_row
 from siam.bareme import compare, validity
 from siam.bareme.text import ordinal_f
 from siam.errors import VoeuInvalide
-from siam.models import Campagne, CampagneKind, Demande, Poste, TypeFiltre, TypeVoeu, Voeu
+from siam.models import Campagne, CampagneKind, Demande, MotifDeclare, Poste, TypeFiltre, TypeVoeu, Voeu
 from siam.models.choices import CIBLE_PAR_TYPE, TYPES_AVEC_FILTRE
 from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
 from siam.services.bareme.facts import rules_for, situation_for, voeu_facts
-from siam.services.demandes import lock_demande, record_change
+from siam.services.demandes import lock_and_bump, record_version, snapshot
 
 if TYPE_CHECKING:
     from accounts.models import Agent
@@ -79,7 +80,11 @@ def resolve_cible(voeu_type: str, code: str) -> Any:
     if not code:
         raise VoeuInvalide(_("Saisissez le code du vœu."), field="code")
     queryset = model._default_manager.select_related(*RELATED[field])
-    found = queryset.filter(**{f"{code_field}__in": _candidates(field, code)}).first()
+    candidates = _candidates(field, code)
+    if len(candidates) == 1:  # a unique code: no ORDER BY to compile (unique_row)
+        found = unique_row(queryset.filter(**{code_field: candidates[0]}))
+    else:
+        found = queryset.filter(**{f"{code_field}__in": candidates}).first()
     if found is None and field == "academie":
         found = queryset.filter(nom__iexact=code).first()
     if found is None:
@@ -155,12 +160,11 @@ def check_voeu(
     voeu_type: str,
     cible: Any,
     filtre: str,
+    listed: Sequence[Voeu],
     dossier: Dossier | None = _UNLOADED,
-) -> int:
-    """Everything a voeu must satisfy before it joins the list; the first failure is raised.
-
-    Returns how many voeux the list already holds (the new one goes after them).
-    """
+) -> None:
+    """Everything a voeu must satisfy before it joins ``listed``, the list as it stands (read under the lock);
+    the first failure is raised."""
     label = TypeVoeu(voeu_type).label
     refus = validity.refusal(
         kind=KINDS.get(campagne.kind, validity.Kind.OTHER),
@@ -187,19 +191,17 @@ def check_voeu(
             % {"cible": cible},
             field="code",
         )
-    voeux = Voeu.objects.filter(demande=demande).order_by()  # the model's ordering would join demande and campagne
-    same = voeux.filter(type=voeu_type, filtre=filtre, **{CIBLE_PAR_TYPE[voeu_type]: cible}).values_list(
-        "rang", flat=True
-    )
-    for rang in same[:1]:
-        raise VoeuInvalide(_("Ce vœu figure déjà dans votre liste (vœu n° %(rang)s).") % {"rang": rang}, field="code")
-    count = voeux.count()
-    if count >= campagne.max_voeux:
+    target_id = f"{CIBLE_PAR_TYPE[voeu_type]}_id"
+    for v in listed:
+        if v.type == voeu_type and v.filtre == filtre and getattr(v, target_id) == cible.pk:
+            raise VoeuInvalide(
+                _("Ce vœu figure déjà dans votre liste (vœu n° %(rang)s).") % {"rang": v.rang}, field="code"
+            )
+    if len(listed) >= campagne.max_voeux:
         raise VoeuInvalide(
             _("Vous avez déjà saisi le nombre maximal de vœux (%(max)s) pour cette campagne.")
             % {"max": campagne.max_voeux}
         )
-    return count
 
 
 def _profiled_post(campagne: Campagne, demande: Demande, cible: Any) -> bool:
@@ -259,16 +261,18 @@ def _bilan(
     dossier: Dossier | None = _UNLOADED,
     *,
     after: list[Voeu] | None = None,
+    motifs: list[MotifDeclare] | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The core run on the list before and after the change (advice: a failure never blocks the saisie).
 
-    ``after``: the list after the change when the caller has it (an added voeu: _with_added), else it is read."""
+    ``after``: the list after the change when the caller has it (an added voeu: _with_added), else it is read;
+    ``motifs`` likewise (motifs_of)."""
     try:
         if dossier is _UNLOADED:
             dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]
         if dossier is None or not before:
             return (), ()
-        situation = situation_for(dossier, motifs_of(locked), campagne=locked.campagne)
+        situation = situation_for(dossier, motifs_of(locked) if motifs is None else motifs, campagne=locked.campagne)
         listed = _entries(voeux_of(locked) if after is None else after)
         return compare.describe(compare.compare_lists(situation, before, listed, rules_for(locked.campagne)), action)
     except Exception:
@@ -288,28 +292,37 @@ def add_voeu_reported(
 ) -> Report:
     """Add a voeu at the end of the list, or at ``rang`` (the others move down): undoing a removal."""
     with transaction.atomic():
-        locked = lock_demande(demande.pk, version)
+        locked = lock_and_bump(demande, version)
         cible = resolve_cible(voeu_type, code)
         dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]  # the rules and the bilan read it
-        count = check_voeu(
-            campagne=locked.campagne, demande=locked, voeu_type=voeu_type, cible=cible, filtre=filtre, dossier=dossier
+        listed = voeux_of(locked)
+        check_voeu(
+            campagne=locked.campagne,
+            demande=locked,
+            voeu_type=voeu_type,
+            cible=cible,
+            filtre=filtre,
+            listed=listed,
+            dossier=dossier,
         )
+        count = len(listed)
         if rang is not None and not 1 <= rang <= count + 1:
             raise VoeuInvalide(_("Choisissez un rang entre 1 et %(max)s.") % {"max": count + 1}, field="rang")
-        listed = voeux_of(locked)
         before = _before(listed)
         position = count + 1 if rang is None else rang
-        Voeu.objects.filter(demande=locked, rang__gte=position).update(rang=F("rang") + 1)
+        if position <= count:  # appended at the end, nothing moves
+            Voeu.objects.filter(demande=locked, rang__gte=position).update(rang=F("rang") + 1)
         voeu = Voeu.objects.create(
             demande=locked, rang=position, type=voeu_type, filtre=filtre, **{CIBLE_PAR_TYPE[voeu_type]: cible}
         )
+        after, motifs = _with_added(listed, voeu), motifs_of(locked)
         action = _("Ajout du vœu n° %(rang)s\u00a0: %(voeu)s") % {"rang": voeu.rang, "voeu": cible}
-        record_change(locked, auteur=auteur, action=action)
+        record_version(locked, auteur=auteur, action=action, contenu_apres=snapshot(after, motifs))
         phrase = _("En ajoutant %(voeu)s en %(position)s position") % {
             "voeu": _libelle(voeu),
             "position": ordinal_f(position),
         }
-        pertes, gains = _bilan(locked, before, phrase, dossier, after=_with_added(listed, voeu))
+        pertes, gains = _bilan(locked, before, phrase, dossier, after=after, motifs=motifs)
     demande.version = locked.version
     return Report(voeu, locked.version, pertes, gains, {"action": "remove", "voeu": voeu.pk})
 
@@ -324,27 +337,38 @@ def add_voeu(
 
 def remove_voeu_reported(*, demande: Demande, auteur: Agent, version: int | None, voeu_id: int) -> Report:
     with transaction.atomic():
-        locked = lock_demande(demande.pk, version)
+        locked = lock_and_bump(demande, version)
         voeux = voeux_of(locked)
         voeu = next((v for v in voeux if v.pk == voeu_id), None)
         if voeu is None:
             raise VoeuInvalide(_("Ce vœu ne figure plus dans votre liste."))
         before = _before(voeux)
         undo = {"action": "add", "type": voeu.type, "code": voeu.code, "filtre": voeu.filtre, "rang": voeu.rang}
+        after = _renumbered([v for v in voeux if v.pk != voeu_id])  # as the UPDATE below does, not read again
         voeu.delete()
-        Voeu.objects.filter(demande=locked, rang__gt=undo["rang"]).update(rang=F("rang") - 1)
-        record_change(locked, auteur=auteur, action=_("Suppression du vœu n° %(rang)s") % {"rang": undo["rang"]})
+        if voeu is not voeux[-1]:  # the last one removed, nothing moves
+            Voeu.objects.filter(demande=locked, rang__gt=undo["rang"]).update(rang=F("rang") - 1)
+        motifs = motifs_of(locked)
+        action = _("Suppression du vœu n° %(rang)s") % {"rang": undo["rang"]}
+        record_version(locked, auteur=auteur, action=action, contenu_apres=snapshot(after, motifs))
         phrase = _("En supprimant %(voeu)s (vœu n° %(rang)s)") % {"voeu": _libelle(voeu), "rang": undo["rang"]}
-        pertes, gains = _bilan(locked, before, phrase)
+        pertes, gains = _bilan(locked, before, phrase, after=after, motifs=motifs)
     demande.version = locked.version
     voeu.pk = voeu_id  # delete() cleared it; the page still names the voeu removed
     return Report(voeu, locked.version, pertes, gains, undo)
 
 
+def _renumbered(voeux: list[Voeu]) -> list[Voeu]:
+    """The list in its new order, each voeu given its place (1..N) as the UPDATEs did in the database."""
+    for rang, voeu in enumerate(voeux, start=1):
+        voeu.rang = rang
+    return voeux
+
+
 def move_voeu_to(*, demande: Demande, auteur: Agent, version: int | None, voeu_id: int, rang: int) -> Report:
     """Place a voeu at rank ``rang`` (1..N); those in between shift by one."""
     with transaction.atomic():
-        locked = lock_demande(demande.pk, version)
+        locked = lock_and_bump(demande, version)
         voeux = voeux_of(locked)
         voeu = next((v for v in voeux if v.pk == voeu_id), None)
         if voeu is None:
@@ -361,13 +385,16 @@ def move_voeu_to(*, demande: Demande, auteur: Agent, version: int | None, voeu_i
         else:
             Voeu.objects.filter(demande=locked, rang__gt=old, rang__lte=rang).update(rang=F("rang") - 1)
         Voeu.objects.filter(pk=voeu.pk).update(rang=rang)
-        record_change(locked, auteur=auteur, action=_("Vœu n° %(old)s placé en n° %(new)s") % {"old": old, "new": rang})
+        others = [v for v in voeux if v.pk != voeu_id]
+        after = _renumbered([*others[: rang - 1], voeu, *others[rang - 1 :]])  # as the UPDATEs did
+        motifs = motifs_of(locked)
+        action = _("Vœu n° %(old)s placé en n° %(new)s") % {"old": old, "new": rang}
+        record_version(locked, auteur=auteur, action=action, contenu_apres=snapshot(after, motifs))
         phrase = _("En plaçant %(voeu)s en %(position)s position") % {
             "voeu": _libelle(voeu),
             "position": ordinal_f(rang),
         }
-        pertes, gains = _bilan(locked, before, phrase)
-        voeu.rang = rang
+        pertes, gains = _bilan(locked, before, phrase, after=after, motifs=motifs)
     demande.version = locked.version
     return Report(voeu, locked.version, pertes, gains, {"action": "move", "voeu": voeu.pk, "rang": old})
 

@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,7 +32,7 @@ from siam.forms import (
     filtre_allowed,
     on_version,
 )
-from siam.models import Demande, Poste, TypeFiltre
+from siam.models import Demande, Phase, Poste, TypeFiltre
 from siam.search import LIMIT, search_cibles
 from siam.selectors import agent_of, get_demande_for_user, get_voeu_for_user, voeux_of
 from siam.services.bareme.display import bareme_of_list
@@ -43,7 +45,7 @@ from siam.services.voeux import (
     voeu_of_poste,
 )
 from siam.text import moment
-from siam.views.voeux_rows import voeu_rows
+from siam.views.voeux_rows import page_hidden, voeu_rows
 
 # The last change of the list, kept in the session to offer « Annuler » until the list changes again.
 LAST_CHANGE = "siam_voeux_dernier_changement"
@@ -60,36 +62,54 @@ def render_voeux(
     """The page; ``fresh``: the demande was just loaded (a GET), no service has changed it since."""
     if not fresh:
         demande.refresh_from_db(fields=["version", "etat", "modifiee_le"])
-    campagne, now = demande.campagne, timezone.now()
+    campagne = demande.campagne
+    phase = campagne.phase_at(timezone.now())
+    saisie_ouverte = phase == Phase.SAISIE
+    hidden = page_hidden(request, demande.version) if saisie_ouverte else None  # every change form carries it
     voeux = voeux_of(demande)
     bareme = bareme_of_list(demande, voeux)
-    rows = voeu_rows(voeux, bareme.warnings, bareme.provisoires, nouveau=request.GET.get("ajout", ""))
-    search = VoeuSearchForm(request.GET if "q" in request.GET else None, campagne=campagne, auto_id="recherche_%s")
-    resultats = (
-        search_cibles(campagne, search.cleaned_data["type"], search.cleaned_data["q"]) if search.is_valid() else None
-    )
+    rows = voeu_rows(voeux, bareme.warnings, bareme.provisoires, nouveau=request.GET.get("ajout", ""), hidden=hidden)
+    complet = len(rows) >= campagne.max_voeux
     context: dict[str, Any] = {
         "demande": demande,
         "campagne": campagne,
         "rows": rows,
-        "version": str(demande.version),
-        "count": str(len(rows)),
+        "hidden": hidden,
+        "add_url": reverse("siam:voeu-add", args=[demande.pk]),
         "iprof_banner": banner_of(agent_of(request), bareme.dossier),  # the dossier the barème loaded
-        "phase": campagne.phase_at(now),
-        "saisie_ouverte": campagne.saisie_ouverte(now),
-        "complet": len(rows) >= campagne.max_voeux,
+        "phase": phase,
+        "saisie_ouverte": saisie_ouverte,
+        "complet": complet,
+        **(add_forms(request, demande, code_form) if saisie_ouverte and not complet else {}),
+        "dernier_changement": last_change(request, demande),
+        "derniere_modification": modified_on(demande),
+        "section": "services",
+    }
+    return render(request, "siam/voeux.html", context, status=status)
+
+
+def add_forms(request: HttpRequest, demande: Demande, code_form: VoeuCodeForm | None) -> dict[str, Any]:
+    """The add-by-code and search forms, and the search's results: only while the page shows them (the saisie
+    is open and the list not full)."""
+    campagne = demande.campagne
+    search = VoeuSearchForm(request.GET if "q" in request.GET else None, campagne=campagne, auto_id="recherche_%s")
+    resultats = (
+        search_cibles(campagne, search.cleaned_data["type"], search.cleaned_data["q"]) if search.is_valid() else None
+    )
+    return {
         "code_form": on_version(code_form, demande.version)
         if code_form
         else VoeuCodeForm(initial={"version": demande.version}, campagne=campagne),
         "search_form": search,
         "resultats": resultats,
         "resultats_limites": resultats is not None and len(resultats) >= LIMIT,
-        "filtres": TypeFiltre.choices if filtre_allowed(campagne) else None,
-        "dernier_changement": last_change(request, demande),
-        "derniere_modification": modified_on(demande),
-        "section": "services",
+        "filtre_options": filtre_options() if resultats and filtre_allowed(campagne) else "",
     }
-    return render(request, "siam/voeux.html", context, status=status)
+
+
+def filtre_options() -> SafeString:
+    """The établissement types offered beside each search result, rendered once for all of them."""
+    return format_html_join("", '<option value="{}">{}</option>', TypeFiltre.choices)
 
 
 def modified_on(demande: Demande) -> str:

@@ -165,3 +165,15 @@ def test_no_new_demande_is_opened_once_the_saisie_is_closed(intra: Campagne, tea
     assert "La saisie des vœux est fermée depuis le 2 avril 2027 à 12 h" in page
     assert "Commencer ma demande" not in page
     assert not Demande.objects.filter(agent=teacher_b).exists()
+
+
+def test_a_demande_closed_by_the_inter_refuses_an_added_voeu_and_keeps_its_version(
+    filled: Demande, teacher_a: Agent
+) -> None:
+    Demande.objects.filter(pk=filled.pk).update(etat=EtatDemande.CLOSE_INTER)
+    data = {"version": 0, "type": "ZRE", "code": "ZR063CLF", "filtre": "TOUT"}
+    response = client_for(teacher_a).post(f"/siam/demandes/{filled.pk}/voeux/ajouter/", data)
+    assert response.status_code == 403 and "Votre demande est close" in text(response)
+    filled.refresh_from_db()
+    assert filled.version == 0 and Voeu.objects.filter(demande=filled).count() == 2
+    assert not DemandeVersion.objects.filter(demande=filled).exists()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from accounts.models import Agent
-from siam.models import Demande, DemandeVersion, Motif, MotifDeclare, Voeu
+from siam.models import Demande, DemandeVersion, Motif, MotifDeclare, StatutMotif, Voeu
 from tests.siam.conftest import add, client_for, text
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,59 @@ def test_adding_voeux_by_code_saves_each_one_with_a_version(demande_a: Demande, 
     assert "Collège Albert-Camus" in page and "collège" in page
 
 
+def test_the_history_row_of_each_add_is_the_list_and_the_motifs_the_database_holds_after_it(
+    demande_a: Demande, teacher_a: Agent, ref: Any
+) -> None:
+    from siam.services.demandes import contenu
+
+    MotifDeclare.objects.create(demande=demande_a, motif=Motif.TZR, statut=StatutMotif.VALIDE)
+    MotifDeclare.objects.create(demande=demande_a, motif=Motif.RQTH)
+    client = client_for(teacher_a)
+    targets = [
+        ("ETB", "0631018P", "TOUT"),
+        ("COM", "63113", "CLG"),
+        ("GEO", "GEO063CLF", "TOUT"),
+        ("ZRE", "ZR063CLF", "TOUT"),
+    ]
+    for voeu_type, code, filtre in targets:
+        assert add(client, demande_a, voeu_type, code, filtre).status_code == 302
+        assert DemandeVersion.objects.filter(demande=demande_a).latest("version").contenu == contenu(demande_a)
+    # « Annuler » after removing vœu 3 puts it back at its rank, the last one moves down
+    third = Voeu.objects.get(demande=demande_a, rang=3)
+    demande_a.refresh_from_db()
+    client.post(f"/siam/voeux/{third.pk}/supprimer/", {"version": demande_a.version})
+    demande_a.refresh_from_db()
+    data = {"type": "GEO", "code": "GEO063CLF", "filtre": "TOUT", "rang": 3, "version": demande_a.version}
+    assert client.post(f"/siam/demandes/{demande_a.pk}/voeux/ajouter/", data).status_code == 302
+    latest = DemandeVersion.objects.filter(demande=demande_a).latest("version")
+    assert latest.contenu == contenu(demande_a)
+    assert [(v["rang"], v["code"], v["filtre"]) for v in latest.contenu["voeux"]] == [
+        (1, "0631018P", "TOUT"),
+        (2, "63113", "CLG"),
+        (3, "GEO063CLF", "TOUT"),
+        (4, "ZR063CLF", "TOUT"),
+    ]
+    assert latest.contenu["voeux"][0]["libelle"] == "Collège Albert-Camus"
+    assert latest.contenu["motifs"] == [
+        {"motif": "tzr", "statut": "validated"},
+        {"motif": "rqth", "statut": "declared"},
+    ]
+    # moves and removals write the list as the database holds it after them too
+    last = Voeu.objects.get(demande=demande_a, rang=4)
+    steps: list[tuple[str, dict[str, Any]]] = [
+        (f"/siam/voeux/{last.pk}/rang/", {"rang": 2}),  # up: the ones between move down
+        (f"/siam/voeux/{last.pk}/rang/", {"rang": 3}),  # down: the one between moves up
+        (f"/siam/voeux/{last.pk}/deplacer/", {"direction": "up"}),
+        (f"/siam/voeux/{last.pk}/supprimer/", {}),  # in the middle: the ones after move up
+        (f"/siam/voeux/{Voeu.objects.get(demande=demande_a, rang=3).pk}/supprimer/", {}),  # the last one
+    ]
+    for url, data in steps:
+        demande_a.refresh_from_db()
+        assert client.post(url, {**data, "version": demande_a.version}).status_code == 302, url
+        assert DemandeVersion.objects.filter(demande=demande_a).latest("version").contenu == contenu(demande_a), url
+    assert [v["code"] for v in contenu(demande_a)["voeux"]] == ["0631018P", "63113"]
+
+
 def test_search_finds_targets_and_each_result_has_an_add_form(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:
     client = client_for(teacher_a)
     page = text(client.get(f"/siam/demandes/{demande_a.pk}/voeux/", {"type": "ETB", "q": "camus"}))
@@ -68,6 +122,81 @@ def test_moving_a_voeu_up_and_down_swaps_ranks(demande_a: Demande, teacher_a: Ag
     demande_a.refresh_from_db()
     response = client.post(f"/siam/voeux/{third.pk}/deplacer/", {"version": demande_a.version, "direction": "up"})
     assert response.status_code == 400 and "déjà en première position" in text(response)
+
+
+class RowForms(HTMLParser):
+    """The POST forms of each row of the vœux page, as a browser sends them: {"voeu-12": [(action, fields)]}."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, list[tuple[str, dict[str, str]]]] = {}
+        self.row = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        if tag == "li" and found.get("data-testid") == "voeu":
+            self.row = found["id"]
+            self.rows[self.row] = []
+        elif tag == "form" and self.row and found.get("method") == "post":
+            self.rows[self.row].append((found["action"], {}))
+        elif tag == "input" and self.row and self.rows[self.row]:
+            self.rows[self.row][-1][1][found["name"]] = found.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "li":
+            self.row = ""
+
+
+def row_forms(client: Client, demande: Demande) -> dict[str, list[tuple[str, dict[str, str]]]]:
+    parser = RowForms()
+    parser.feed(client.get(f"/siam/demandes/{demande.pk}/voeux/").content.decode())
+    return parser.rows
+
+
+def test_each_row_form_posts_as_a_browser_would_with_its_csrf_token_and_the_list_version(
+    demande_a: Demande, teacher_a: Agent, ref: Any
+) -> None:
+    client = client_for(teacher_a)
+    for voeu_type, code in (("ETB", "0631018P"), ("COM", "63113"), ("GEO", "GEO063CLF")):
+        add(client, demande_a, voeu_type, code)
+    client.handler.enforce_csrf_checks = True  # as a browser: a form without its token is refused (403)
+    first, second, third = Voeu.objects.filter(demande=demande_a).order_by("rang")
+    forms = row_forms(client, demande_a)
+    moves = "/siam/voeux/{}/deplacer/", "/siam/voeux/{}/rang/", "/siam/voeux/{}/supprimer/"
+    assert [action for action, _ in forms[f"voeu-{first.pk}"]] == [
+        moves[0].format(first.pk),
+        moves[1].format(first.pk),
+        moves[2].format(first.pk),
+    ]
+    assert [fields.get("direction") for _, fields in forms[f"voeu-{second.pk}"]] == ["up", "down", None, None]
+    assert [fields.get("direction") for _, fields in forms[f"voeu-{third.pk}"]] == ["up", None, None]
+    for row in forms.values():
+        for _, fields in row:
+            assert fields["version"] == "3" and fields["csrfmiddlewaretoken"]
+    action, fields = forms[f"voeu-{first.pk}"][0]  # « Descendre le vœu n° 1 »
+    assert client.post(action, fields).status_code == 302
+    assert ranks(demande_a) == ["63113", "0631018P", "GEO063CLF"]
+    action, fields = row_forms(client, demande_a)[f"voeu-{third.pk}"][1]  # « Déplacer » with the rank typed
+    assert client.post(action, {**fields, "rang": "1"}).status_code == 302
+    assert ranks(demande_a) == ["GEO063CLF", "63113", "0631018P"]
+    action, fields = row_forms(client, demande_a)[f"voeu-{second.pk}"][-1]  # « Supprimer »
+    assert client.post(action, fields).status_code == 302
+    assert ranks(demande_a) == ["GEO063CLF", "0631018P"]
+    action, fields = row_forms(client, demande_a)[f"voeu-{first.pk}"][-1]
+    assert client.post(action, {"version": fields["version"]}).status_code == 403
+
+
+def test_a_target_s_code_and_name_are_escaped_in_its_row(inter: Any, teacher_a: Agent, ref: Any) -> None:
+    from dossier.models import Academie
+
+    demande = Demande.objects.create(agent=teacher_a, campagne=inter)
+    academie = Academie.objects.create(code='<i>"A&B', nom="<b>Académie</b>")
+    Voeu.objects.create(demande=demande, rang=1, type="ACA", academie=academie)
+    Voeu.objects.create(demande=demande, rang=2, type="ACA", academie=Academie.objects.create(code="B", nom="B"))
+    page = client_for(teacher_a).get(f"/siam/demandes/{demande.pk}/voeux/").content.decode()
+    assert "académie (ACA) — code &lt;i&gt;&quot;A&amp;B</p>" in page
+    assert "<strong>&lt;b&gt;Académie&lt;/b&gt;</strong>" in page
+    assert "<i>" not in page and "<b>Académie" not in page
 
 
 def test_removing_a_voeu_closes_the_gap_in_ranks(demande_a: Demande, teacher_a: Agent, ref: Any) -> None:

@@ -228,10 +228,12 @@ def test_moving_in_a_list_of_31_voeux_holds_its_query_count(
     client = client_for(teacher_a)
     last = Voeu.objects.get(demande=demande, rang=31)
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
-    # session, agent, the voeu, the demande locked, the voeux before (targets loaded), the shift, the move,
-    # the version and its snapshot, the dossier, its children, the motifs, the campagne's rules, the voeux
-    # after, the session saved, savepoints: 22 whatever the number of voeux (measured with 31)
-    with django_assert_max_num_queries(23):
+    # session, agent, the voeu, the version checked and bumped (the UPDATE locks the row), the campagne with
+    # its jalons, the voeux before (targets loaded), the shift, the move, the motifs (the snapshot and the
+    # bilan), the version's row (the list after is the one before reordered in memory, not read again), the
+    # dossier, its children, the campagne's rules, the session saved, savepoints: 19 whatever the number of voeux
+    # (measured with 31; 23 before)
+    with django_assert_max_num_queries(19):
         response = move_to(client, last, 1, v=0)
     assert response.status_code == 302
     assert Voeu.objects.get(pk=last.pk).rang == 1
@@ -247,13 +249,14 @@ def test_adding_the_31st_voeu_holds_its_query_count(
     )
     client = client_for(teacher_a)
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
-    # session, agent, the demande, the demande locked, the campagne's jalons, the académie typed, the dossier
-    # (read once: the validity rules and the bilan), its children, the same voeu already listed?, the count,
-    # the voeux before (targets loaded), the shift, the insert, the version, its snapshot (voeux and claims),
-    # the motifs, the campagne's rules, the session saved, savepoints: 24, measured with 30 (the list after is the
-    # one before with the new voeu: not read again)
+    # session, agent, the demande, the version checked and bumped (the UPDATE locks the row), the campagne read
+    # after the lock with its jalons, the académie typed, the dossier (read once: the validity rules and the
+    # bilan), its children, the voeux before (targets loaded; the same voeu already listed? and the count are
+    # read from them), the insert (at the end: no shift), the motifs (the snapshot and the bilan), the version's
+    # row (the snapshot is the list in memory), the campagne's rules, the session saved, savepoints: 18, measured
+    # with 30 (the list after is the one before with the new voeu)
     data = {"type": "ACA", "code": "A30", "filtre": "TOUT", "version": 0}
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(18):
         response = client.post(f"/siam/demandes/{demande.pk}/voeux/ajouter/", data)
     assert response.status_code == 302
     assert Voeu.objects.filter(demande=demande).count() == 31
