@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
 import time_machine
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Agent
+from accounts.sessions import SessionStore
 
 # The pages a teacher reloads most on closing day.
 PAGES = ["/", "/dossier/", "/siam/", "/courrier/"]
@@ -49,3 +55,36 @@ def test_the_idle_clock_is_refreshed_once_a_minute_has_passed(teacher_a: Agent, 
         assert len(session_writes(client, "/")) == 1  # 61 s after the stamp: one write, the new stamp
         traveller.shift(30)
         assert session_writes(client, "/") == []
+
+
+@pytest.mark.django_db(transaction=True)  # as in production: autocommit, no test transaction around the request
+def test_a_session_write_is_one_statement_and_keeps_the_data(teacher_a: Agent, password: str) -> None:
+    """Writing an existing session is one UPDATE, without BEGIN and COMMIT around it (issue 14)."""
+    with time_machine.travel("2027-03-01 08:00 +0000", tick=False) as traveller:
+        client = _logged_in(password)
+        client.get("/")
+        traveller.shift(61)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        statements = [q["sql"].split()[0] for q in captured.captured_queries]
+        assert statements.count("UPDATE") == 1 and "BEGIN" not in statements and "COMMIT" not in statements
+        session = Session.objects.get(session_key=client.cookies["sessionid"].value)
+        assert session.get_decoded()["iprof_session_seen"] == int(time.time())  # the new stamp was written
+        assert client.get("/").status_code == 200  # still logged in
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_deleted_meanwhile_is_not_written_back(teacher_a: Agent, password: str) -> None:
+    """A logout in another tab deletes the row: the request that wanted to write it does not bring it back."""
+    with time_machine.travel("2027-03-01 08:00 +0000", tick=False) as traveller:
+        client = _logged_in(password)
+        client.get("/")
+        traveller.shift(61)
+        key = client.cookies["sessionid"].value
+        store = SessionStore(key)
+        assert store["iprof_session_seen"]  # read before the row goes
+        Session.objects.filter(session_key=key).delete()
+        store["iprof_session_seen"] = int(time.time())
+        with pytest.raises(UpdateError):
+            store.save()
+        assert not Session.objects.filter(session_key=key).exists()
