@@ -194,20 +194,3 @@ def voeu_facts(voeu: Voeu) -> core.VoeuFacts:
         etablissement_ep=etab.education_prioritaire if etab else "",
         filtre=voeu.filtre,
     )
-
-
-def warnings_by_voeu(
-    campagne: Campagne, dossier: Dossier | None, motifs: Sequence[MotifDeclare], voeux: Sequence[Voeu]
-) -> dict[int, tuple[str, ...]]:
-    """The bonuses each voeu's type or établissement filter makes the teacher lose, by voeu id."""
-    if dossier is None or not voeux:
-        return {}
-    try:
-        situation = situation_for(dossier, motifs, campagne=campagne)
-        facts = [voeu_facts(v) for v in voeux]
-        found = rules_for(campagne).list_warnings(situation, facts)
-        return {voeu.pk: warnings for voeu, warnings in zip(voeux, found, strict=True)}
-    except Exception:
-        # A warning is advice: on the last day of the saisie it must never block saving voeux.
-        logger.exception("SIAM: avertissements de barème indisponibles pour la campagne %s", campagne.pk)
-        return {}
