@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import CharField, F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -23,7 +23,7 @@ from dossier.models import (
     Position,
     ZoneRemplacement,
 )
-from lib.queries import unique_row
+from lib.prepared import Param, PreparedQuery
 from siam.bareme import compare, validity
 from siam.bareme.text import ordinal_f
 from siam.errors import VoeuInvalide
@@ -65,6 +65,21 @@ RELATED = {
 }
 
 
+def _by_code(field: str) -> PreparedQuery[Any]:
+    model, code_field, _message = LOOKUPS[field]
+    return PreparedQuery(
+        lambda: (
+            model._default_manager.select_related(*RELATED[field])
+            .filter(**{code_field: Param("code", CharField())})
+            .order_by()[:1]
+        )
+    )
+
+
+# The target named by one code (a unique key): compiled once per process, no ORDER BY (a unique key needs none).
+BY_CODE: dict[str, PreparedQuery[Any]] = {field: _by_code(field) for field in LOOKUPS}
+
+
 def _candidates(field: str, code: str) -> list[str]:
     # Départements are stored on three characters ("063"); teachers type "63".
     if field == "departement" and code.isdigit() and len(code) < 3:
@@ -81,8 +96,8 @@ def resolve_cible(voeu_type: str, code: str) -> Any:
         raise VoeuInvalide(_("Saisissez le code du vœu."), field="code")
     queryset = model._default_manager.select_related(*RELATED[field])
     candidates = _candidates(field, code)
-    if len(candidates) == 1:  # a unique code: no ORDER BY to compile (unique_row)
-        found = unique_row(queryset.filter(**{code_field: candidates[0]}))
+    if len(candidates) == 1:
+        found = BY_CODE[field].first(code=candidates[0])
     else:
         found = queryset.filter(**{f"{code_field}__in": candidates}).first()
     if found is None and field == "academie":

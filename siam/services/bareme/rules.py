@@ -12,8 +12,10 @@ from collections import OrderedDict
 from functools import cache
 from typing import Any
 
+from django.db.models import IntegerField
 from django.utils.translation import gettext as _
 
+from lib.prepared import Param, PreparedQuery
 from siam import bareme as core
 from siam.bareme.config import JSON
 from siam.errors import SiamError
@@ -51,6 +53,14 @@ def stored_rows(campagne: Campagne) -> list[dict[str, Any]]:
 
 
 _ACTIVE = ("code", "voeu_specific", "applique_a", "params")
+# Every row of a campagne (active or not), in order: compiled once per process, run at every barème.
+_ROWS = PreparedQuery(
+    lambda: (
+        RegleBareme.objects.filter(campagne=Param("campagne", IntegerField()))
+        .order_by("ordre")
+        .values_list("actif", *_ACTIVE)
+    )
+)
 
 
 def active_dicts(rows: list[dict[str, Any]]) -> list[dict[str, JSON]]:
@@ -86,8 +96,9 @@ def compiled_rules(campagne: Campagne) -> core.CompiledRules:
     """
     rows = getattr(campagne, "_bareme_rows", None)
     if rows is None:
-        query = RegleBareme.objects.filter(campagne=campagne).order_by("ordre").values_list("actif", *_ACTIVE)
-        stored = list(query)  # every row: a campagne whose rows are all inactive has no component, not the defaults
+        stored = _ROWS.fetch(
+            campagne=campagne.pk
+        )  # every row: a campagne whose rows are all inactive has no component, not the defaults
         rows = [
             {"code": code, "voeu_specific": specific, "applique_a": applique_a or {}, "params": params or {}}
             for actif, code, specific, applique_a, params in stored
