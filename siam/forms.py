@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dossier.models import Academie, Commune, Departement, Discipline, TypeEtablissement
@@ -43,7 +45,14 @@ def on_version(form: forms.Form, version: int) -> forms.Form:
 
 
 def type_choices(campagne: Campagne) -> list[tuple[str, str]]:
-    return [(t.value, f"{t.label} ({t.value})") for t in TypeVoeu if t.value in campagne.types_voeux]
+    return list(_type_choices(get_language(), tuple(campagne.types_voeux)))
+
+
+@functools.lru_cache(maxsize=32)
+def _type_choices(language: str | None, types: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The types a campagne opens, labelled once per process and language (each label a gettext: every vœu
+    save builds this form)."""
+    return tuple((t.value, f"{t.label} ({t.value})") for t in TypeVoeu if t.value in types)
 
 
 def filtre_allowed(campagne: Campagne) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import F, IntegerField
+from django.db import connection, transaction
+from django.db.models import IntegerField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,6 +152,20 @@ _CAMPAGNE_BY_PK: PreparedQuery[Campagne] = PreparedQuery(
 )
 
 
+# The bump of lock_and_bump: a fixed statement (the ORM compiled its filter, exclude and F() on every save).
+_BUMP = (
+    'UPDATE "siam_demande" SET "version" = "version" + 1, "modifiee_le" = %s '
+    'WHERE "id" = %s AND "version" = %s AND NOT ("etat" = %s)'
+)
+
+
+def _bump(demande_id: int, version: int, now: datetime.datetime) -> bool:
+    """version + 1 on the row if it still has ``version`` and is not closed; True when it did."""
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP, [now, demande_id, version, EtatDemande.CLOSE_INTER.value])
+        return cursor.rowcount == 1
+
+
 def lock_and_bump(demande: Demande, version: int | None, *, guard: Guard = require_saisie) -> Demande:
     """lock_demande and record_change's version bump in one UPDATE, only if the row still has ``version`` and
     is not closed (the row is locked until the transaction ends); then the campagne read after the lock, with
@@ -160,11 +174,7 @@ def lock_and_bump(demande: Demande, version: int | None, *, guard: Guard = requi
 
     Returns a copy of ``demande`` at its new version with that campagne; keep the change with record_version."""
     now = timezone.now()
-    bumped = version is not None and (
-        Demande.objects.filter(pk=demande.pk, version=version)
-        .exclude(etat=EtatDemande.CLOSE_INTER)
-        .update(version=F("version") + 1, modifiee_le=now)
-    )
+    bumped = version is not None and _bump(demande.pk, version, now)
     if not bumped or version is None:  # (None: mypy)
         lock_demande(demande.pk, version, guard=guard)  # says why: the phase, a closed demande, another tab
         raise ConflitVersion(conflict_message())  # the row matches now: another tab changed it and back
