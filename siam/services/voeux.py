@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -9,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
 from django.db.models import CharField, F
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from dossier.models import (
@@ -324,6 +325,13 @@ def _insert(voeu: Voeu) -> Voeu:
     return voeu
 
 
+@functools.lru_cache(maxsize=8)
+def add_words(language: str | None) -> tuple[str, str]:
+    """The journal's action and the bilan's phrase of every add, translated once per process and language (each
+    gettext of a French msgid walks Django's catalogues)."""
+    return _("Ajout du vœu n° %(rang)s\u00a0: %(voeu)s"), _("En ajoutant %(voeu)s en %(position)s position")
+
+
 def add_voeu_reported(
     *,
     demande: Demande,
@@ -360,12 +368,10 @@ def add_voeu_reported(
             Voeu(demande=locked, rang=position, type=voeu_type, filtre=filtre, **{CIBLE_PAR_TYPE[voeu_type]: cible})
         )
         after, motifs = _with_added(listed, voeu), motifs_of(locked)
-        action = _("Ajout du vœu n° %(rang)s\u00a0: %(voeu)s") % {"rang": voeu.rang, "voeu": cible}
+        action_words, phrase_words = add_words(get_language())
+        action = action_words % {"rang": voeu.rang, "voeu": cible}
         record_version(locked, auteur=auteur, action=action, contenu_apres=snapshot(after, motifs))
-        phrase = _("En ajoutant %(voeu)s en %(position)s position") % {
-            "voeu": _libelle(voeu),
-            "position": ordinal_f(position),
-        }
+        phrase = phrase_words % {"voeu": _libelle(voeu), "position": ordinal_f(position)}
         pertes, gains = _bilan(locked, before, phrase, dossier, after=after, motifs=motifs)
     demande.version = locked.version
     return Report(voeu, locked.version, pertes, gains, {"action": "remove", "voeu": voeu.pk})
