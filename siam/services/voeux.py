@@ -278,18 +278,23 @@ def _bilan(
     *,
     after: list[Voeu] | None = None,
     motifs: list[MotifDeclare] | None = None,
+    appended: Voeu | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The core run on the list before and after the change (advice: a failure never blocks the saisie).
 
     ``after``: the list after the change when the caller has it (an added voeu: _with_added), else it is read;
-    ``motifs`` likewise (motifs_of)."""
+    ``motifs`` likewise (motifs_of); ``appended``: the voeu added at the end of the list, whose others keep their
+    rang, hence their entries (``before``'s)."""
     try:
         if dossier is _UNLOADED:
             dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]
         if dossier is None or not before:
             return (), ()
         situation = situation_for(dossier, motifs_of(locked) if motifs is None else motifs, campagne=locked.campagne)
-        listed = _entries(voeux_of(locked) if after is None else after)
+        if appended is not None:
+            listed = [*before, *_entries([appended])]
+        else:
+            listed = _entries(voeux_of(locked) if after is None else after)
         return compare.describe(compare.compare_lists(situation, before, listed, rules_for(locked.campagne)), action)
     except Exception:
         logger.exception("SIAM: bilan du changement indisponible (demande %s)", locked.pk)
@@ -372,7 +377,9 @@ def add_voeu_reported(
         action = action_words % {"rang": voeu.rang, "voeu": cible}
         record_version(locked, auteur=auteur, action=action, contenu_apres=snapshot(after, motifs))
         phrase = phrase_words % {"voeu": _libelle(voeu), "position": ordinal_f(position)}
-        pertes, gains = _bilan(locked, before, phrase, dossier, after=after, motifs=motifs)
+        pertes, gains = _bilan(
+            locked, before, phrase, dossier, after=after, motifs=motifs, appended=voeu if position > count else None
+        )
     demande.version = locked.version
     return Report(voeu, locked.version, pertes, gains, {"action": "remove", "voeu": voeu.pk})
 
