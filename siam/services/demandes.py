@@ -254,29 +254,11 @@ def record_change(
     )
 
 
-# The history row of every vœu change: a fixed statement (Model.save() ran its field hooks and compiled the INSERT).
-_INSERT_VERSION = (
-    'INSERT INTO "siam_demandeversion" ("demande_id", "version", "auteur_id", "date", "action", "contenu") '
-    'VALUES (%s, %s, %s, %s, %s, %s) RETURNING "id"'
-)
-
-
 def record_version(demande: Demande, *, auteur: Agent, action: str, contenu_apres: dict[str, Any]) -> DemandeVersion:
     """The history row of a version lock_and_bump wrote: the list as the change left it, who and what."""
-    row = DemandeVersion(
-        demande=demande,
-        version=demande.version,
-        auteur=auteur,
-        date=timezone.now(),
-        action=action,
-        contenu=contenu_apres,
+    return DemandeVersion.objects.create(
+        demande=demande, version=demande.version, auteur=auteur, action=action, contenu=contenu_apres
     )
-    contenu = DemandeVersion._meta.get_field("contenu").get_db_prep_save(contenu_apres, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(_INSERT_VERSION, [demande.pk, row.version, auteur.pk, row.date, action, contenu])
-        row.pk = cursor.fetchone()[0]
-    row._state.adding = False
-    return row
 
 
 def cancel_demande(*, demande: Demande, auteur: Agent, version: int | None) -> Demande:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import CharField, F
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -301,35 +301,6 @@ def _bilan(
         return (), ()
 
 
-_VOEU_COLUMNS = (
-    "demande_id",
-    "rang",
-    "type",
-    "filtre",
-    "etablissement_id",
-    "commune_id",
-    "groupement_id",
-    "departement_id",
-    "academie_id",
-    "zone_remplacement_id",
-)
-# A new vœu: a fixed statement (Voeu.objects.create() ran Model.save()'s hooks and compiled the INSERT every time).
-_INSERT_VOEU = (
-    'INSERT INTO "siam_voeu" ("demande_id", "rang", "type", "filtre", "etablissement_id", "commune_id", '
-    '"groupement_id", "departement_id", "academie_id", "zone_remplacement_id") '
-    'VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING "id"'
-)
-
-
-def _insert(voeu: Voeu) -> Voeu:
-    """Write a new vœu (its columns as _VOEU_COLUMNS), its id given back."""
-    with connection.cursor() as cursor:
-        cursor.execute(_INSERT_VOEU, [getattr(voeu, column) for column in _VOEU_COLUMNS])
-        voeu.pk = cursor.fetchone()[0]
-    voeu._state.adding = False
-    return voeu
-
-
 @functools.lru_cache(maxsize=8)
 def add_words(language: str | None) -> tuple[str, str]:
     """The journal's action and the bilan's phrase of every add, translated once per process and language (each
@@ -369,8 +340,8 @@ def add_voeu_reported(
         position = count + 1 if rang is None else rang
         if position <= count:  # appended at the end, nothing moves
             Voeu.objects.filter(demande=locked, rang__gte=position).update(rang=F("rang") + 1)
-        voeu = _insert(
-            Voeu(demande=locked, rang=position, type=voeu_type, filtre=filtre, **{CIBLE_PAR_TYPE[voeu_type]: cible})
+        voeu = Voeu.objects.create(
+            demande=locked, rang=position, type=voeu_type, filtre=filtre, **{CIBLE_PAR_TYPE[voeu_type]: cible}
         )
         after, motifs = _with_added(listed, voeu), motifs_of(locked)
         action_words, phrase_words = add_words(get_language())
