@@ -45,7 +45,7 @@ from siam.services.voeux import (
     voeu_of_poste,
 )
 from siam.text import moment
-from siam.views.voeux_rows import page_hidden, voeu_rows
+from siam.views.voeux_rows import page_hidden, rows_html, voeu_rows
 
 # The last change of the list, kept in the session to offer « Annuler » until the list changes again.
 LAST_CHANGE = "siam_voeux_dernier_changement"
@@ -74,6 +74,7 @@ def render_voeux(
         "demande": demande,
         "campagne": campagne,
         "rows": rows,
+        "liste": rows_html(rows),
         "hidden": hidden,
         "add_url": reverse("siam:voeu-add", args=[demande.pk]),
         "iprof_banner": banner_of(agent_of(request), bareme.dossier),  # the dossier the barème loaded
