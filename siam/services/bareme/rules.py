@@ -12,8 +12,10 @@ from collections import OrderedDict
 from functools import cache
 from typing import Any
 
+from django.db.models import IntegerField
 from django.utils.translation import gettext as _
 
+from lib.prepared import Param, PreparedQuery
 from siam import bareme as core
 from siam.bareme.config import JSON
 from siam.errors import SiamError
@@ -77,6 +79,16 @@ def _default_dicts(kind: str) -> list[dict[str, JSON]]:
     return default_rules(kind).to_dicts()
 
 
+# the rows of a campagne, as compiled_rules reads them on every page of the list: the query compiled once
+_ROWS: PreparedQuery[tuple[Any, ...]] = PreparedQuery(
+    lambda: (
+        RegleBareme.objects.filter(campagne=Param("campagne", IntegerField()))
+        .order_by("ordre")
+        .values_list("actif", *_ACTIVE)
+    )
+)
+
+
 def compiled_rules(campagne: Campagne) -> core.CompiledRules:
     """The campagne's compiled rules, compiled once per content and kept in a small process-local cache.
 
@@ -86,8 +98,8 @@ def compiled_rules(campagne: Campagne) -> core.CompiledRules:
     """
     rows = getattr(campagne, "_bareme_rows", None)
     if rows is None:
-        query = RegleBareme.objects.filter(campagne=campagne).order_by("ordre").values_list("actif", *_ACTIVE)
-        stored = list(query)  # every row: a campagne whose rows are all inactive has no component, not the defaults
+        # every row: a campagne whose rows are all inactive has no component, not the defaults
+        stored = _ROWS.fetch(campagne=campagne.pk)
         rows = [
             {"code": code, "voeu_specific": specific, "applique_a": applique_a or {}, "params": params or {}}
             for actif, code, specific, applique_a, params in stored
