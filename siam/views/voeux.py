@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -65,7 +66,8 @@ def render_voeux(
     campagne = demande.campagne
     phase = campagne.phase_at(timezone.now())
     saisie_ouverte = phase == Phase.SAISIE
-    hidden = page_hidden(request, demande.version) if saisie_ouverte else None  # every change form carries it
+    token = get_token(request)  # masked once for the page: its forms and the header's {% csrf_token %}
+    hidden = page_hidden(token, demande.version) if saisie_ouverte else None  # every change form carries it
     voeux = voeux_of(demande)
     bareme = bareme_of_list(demande, voeux)
     rows = voeu_rows(voeux, bareme.warnings, bareme.provisoires, nouveau=request.GET.get("ajout", ""), hidden=hidden)
@@ -85,6 +87,7 @@ def render_voeux(
         "dernier_changement": last_change(request, demande),
         "derniere_modification": modified_on(demande),
         "section": "services",
+        "csrf_token": token,  # what the csrf context processor gives, without a second mask
     }
     return render(request, "siam/voeux.html", context, status=status)
 

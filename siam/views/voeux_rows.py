@@ -22,8 +22,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
@@ -76,12 +74,12 @@ WARNINGS = '<ul class="fr-mt-1w fr-mb-0" data-testid="voeu-warnings">{items}</ul
 BADGE = ' — <span class="fr-badge fr-badge--sm fr-badge--no-icon">{}</span>'
 
 
-def page_hidden(request: HttpRequest, version: int) -> SafeString:
-    """The hidden fields of every change form of the page, rendered once: what {% csrf_token %} prints, and the
-    version of the list the change is built on."""
+def page_hidden(token: str, version: int) -> SafeString:
+    """The hidden fields of every change form of the page, rendered once: what {% csrf_token %} prints for the
+    page's ``token`` (get_token()), and the version of the list the change is built on."""
     return format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}"><input type="hidden" name="version" value="{}">',
-        get_token(request),
+        token,
         version,
     )
 
