@@ -1,4 +1,4 @@
-"""The vœux page masks its CSRF token once: the list's forms and the header's logout form carry the same one."""
+"""The vœux page's forms: one CSRF token masked once for the page, action addresses under the portal's prefix."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.test.utils import override_script_prefix
 
 from accounts.models import Agent
 from siam.models import Demande, Voeu
@@ -34,3 +35,21 @@ def test_every_form_of_the_voeux_page_carries_one_token_that_the_csrf_check_acce
     assert client.post(f"/siam/voeux/{first.pk}/deplacer/", data).status_code == 302
     assert Voeu.objects.get(pk=first.pk).rang == 2
     assert client.post("/compte/deconnexion/", {"csrfmiddlewaretoken": tokens[-1]}).status_code == 302
+
+
+def test_the_rows_action_addresses_follow_the_prefix_the_portal_is_served_under(
+    demande_a: Demande, teacher_a: Agent, ref: object
+) -> None:
+    client = client_for(teacher_a)
+    assert add(client, demande_a, "ETB", "0631018P").status_code == 302
+    voeu = Voeu.objects.get(demande=demande_a)
+    plain = the_list(client.get(f"/siam/demandes/{demande_a.pk}/voeux/").content.decode())
+    assert f'action="/siam/voeux/{voeu.pk}/supprimer/"' in plain
+    with override_script_prefix("/iprof/"):  # what the WSGI handler sets from SCRIPT_NAME
+        prefixed = the_list(client.get(f"/siam/demandes/{demande_a.pk}/voeux/").content.decode())
+    assert f'action="/iprof/siam/voeux/{voeu.pk}/supprimer/"' in prefixed  # not the addresses kept for "/"
+
+
+def the_list(page: str) -> str:
+    """The <ol> of the vœux (not the « Annuler » form above it)."""
+    return page.split('data-testid="voeux"')[1].split("</ol>")[0]
