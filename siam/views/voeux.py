@@ -7,16 +7,19 @@ is itself a change, checked against the version like any other.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -45,7 +48,7 @@ from siam.services.voeux import (
     voeu_of_poste,
 )
 from siam.text import moment
-from siam.views.voeux_rows import page_hidden, voeu_rows
+from siam.views.voeux_rows import page_hidden, rows_html, voeu_rows
 
 # The last change of the list, kept in the session to offer « Annuler » until the list changes again.
 LAST_CHANGE = "siam_voeux_dernier_changement"
@@ -65,7 +68,8 @@ def render_voeux(
     campagne = demande.campagne
     phase = campagne.phase_at(timezone.now())
     saisie_ouverte = phase == Phase.SAISIE
-    hidden = page_hidden(request, demande.version) if saisie_ouverte else None  # every change form carries it
+    token = get_token(request)  # masked once for the page: its forms and the header's {% csrf_token %}
+    hidden = page_hidden(token, demande.version) if saisie_ouverte else None  # every change form carries it
     voeux = voeux_of(demande)
     bareme = bareme_of_list(demande, voeux)
     rows = voeu_rows(voeux, bareme.warnings, bareme.provisoires, nouveau=request.GET.get("ajout", ""), hidden=hidden)
@@ -74,6 +78,7 @@ def render_voeux(
         "demande": demande,
         "campagne": campagne,
         "rows": rows,
+        "liste": rows_html(rows),
         "hidden": hidden,
         "add_url": reverse("siam:voeu-add", args=[demande.pk]),
         "iprof_banner": banner_of(agent_of(request), bareme.dossier),  # the dossier the barème loaded
@@ -84,8 +89,33 @@ def render_voeux(
         "dernier_changement": last_change(request, demande),
         "derniere_modification": modified_on(demande),
         "section": "services",
+        "words": page_words(get_language()),
+        "csrf_token": token,  # what the csrf context processor gives, without a second mask
     }
     return render(request, "siam/voeux.html", context, status=status)
+
+
+@functools.lru_cache(maxsize=8)
+def page_words(language: str | None) -> dict[str, str]:
+    """The page's own sentences, translated once per process and language (as card_words on the SIAM home):
+    without a French catalogue each gettext of a French msgid walks Django's ten catalogues."""
+    said = {
+        "vos_voeux": gettext("Vos vœux"),
+        "aide_ordre": gettext(
+            "Vos vœux sont examinés dans l'ordre où vous les classez. Chaque modification est enregistrée immédiatement."
+        ),
+        "aide_inter": gettext(
+            "Le rang d'un vœu peut changer le barème de tous vos vœux\u00a0: le rapprochement de conjoints et l'autorité parentale conjointe ne comptent que si l'académie du conjoint ou des enfants est votre vœu 1\u00a0; la mutation simultanée, le CIMM, le vœu préférentiel et la bonification de stagiaire dépendent aussi de votre vœu 1."
+        ),
+        "aide_intra": gettext(
+            "Le barème d'un vœu dépend surtout de son type et du type d'établissement choisi\u00a0; certaines bonifications, comme la mutation simultanée, dépendent aussi de votre vœu 1."
+        ),
+        "aide_annuler": gettext(
+            "Si un ajout, un déplacement ou une suppression vous fait perdre une bonification, la page vous le dit aussitôt, avec le barème avant et après, et vous propose d'annuler."
+        ),
+    }
+    # safe as a template's own {% translate %} words are (« l'ordre », not « l&#x27;ordre »)
+    return {key: mark_safe(text) for key, text in said.items()}  # noqa: S308 (the code's strings, no data)
 
 
 def add_forms(request: HttpRequest, demande: Demande, code_form: VoeuCodeForm | None) -> dict[str, Any]:

@@ -1,28 +1,31 @@
 """The rows of the voeux page, ready to print: a list of 31 voeux is the page teachers reload most.
 
-Every row carries its texts and its markup as ready strings, so that the template prints about ten values
-per row instead of forty lookups, four {% csrf_token %} and as many {% if %}: the sentences are translated
-once per page (not four times per row), the action addresses are reversed once per page and filled with
-each voeu's id, labels of types and filters come from the choices once, and the hidden fields every form
-carries (the CSRF token and the list's version) are rendered once per page (page_hidden).
+Every row is its whole <li> as one ready string (VoeuRow.html), so that the template prints one value for the
+list instead of forty lookups per row, four {% csrf_token %} and as many {% if %}: the sentences, the labels of
+types and filters and the action addresses around a voeu's id are the same for everybody, translated and
+reversed once per process, language and URLconf (row_words); the hidden fields every form carries (the CSRF
+token and the list's version) are rendered once per page (page_hidden).
 
-The row's four small forms (monter, descendre, déplacer au rang, supprimer) are the format strings below.
-Escaping: every text and address of the page is escaped once per page (conditional_escape, as {{ }} does);
-what a row adds to them is its id, rang and the list's length, integers; the code of its target is escaped
-per row. The output is the same as the template's {% url %}, {% blocktranslate %} and {% csrf_token %}.
+The row's markup and its four small forms (monter, descendre, déplacer au rang, supprimer) are the format
+strings below. Escaping: every text and address the rows share is escaped once (conditional_escape, as {{ }}
+does); what a row adds to them is its id, rang and the list's length, integers; its target's name and code,
+its barème and its warnings are escaped per row. The output is the template's {% url %}, {% translate %},
+{% blocktranslate %} and {% csrf_token %}, without the template's indentation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.http import HttpRequest
-from django.middleware.csrf import get_token
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from siam.bareme.text import format_points
@@ -54,23 +57,89 @@ REMOVE = (
     ' title="{label}">{label}</button></form>'
 )
 DETAILS = "{type_label} ({type}) — {code_label} {code}"
+# One item of the list, as the template printed it; {bareme}, {warnings} and {actions} may be empty.
+ROW = (
+    '<li id="voeu-{pk}" class="siam-voeu fr-p-2w fr-mb-1w{nouveau}" data-testid="voeu">'
+    '<div class="siam-voeu__body"><span class="siam-voeu__rang" aria-hidden="true">{rang}</span><div>'
+    '<p class="fr-mb-0"><span class="fr-sr-only">{sr_rang}</span> <strong>{cible}</strong></p>'
+    '<p class="fr-text--sm fr-mb-0">{details}</p>{bareme}{warnings}</div></div>{actions}</li>'
+)
+BAREME = '<p class="fr-text--sm fr-mb-0" data-testid="bareme-provisoire">{label} <strong>{bareme}</strong></p>'
+WARNINGS_NEW = (
+    '<div class="fr-alert fr-alert--warning fr-alert--sm fr-mt-1w" role="alert" data-testid="voeu-warnings">'
+    "<p>{attention}</p><ul>{items}</ul></div>"
+)
+WARNINGS = '<ul class="fr-mt-1w fr-mb-0" data-testid="voeu-warnings">{items}</ul>'
+
 BADGE = ' — <span class="fr-badge fr-badge--sm fr-badge--no-icon">{}</span>'
 
 
-def page_hidden(request: HttpRequest, version: int) -> SafeString:
-    """The hidden fields of every change form of the page, rendered once: what {% csrf_token %} prints, and the
-    version of the list the change is built on."""
+def page_hidden(token: str, version: int) -> SafeString:
+    """The hidden fields of every change form of the page, rendered once: what {% csrf_token %} prints for the
+    page's ``token`` (get_token()), and the version of the list the change is built on."""
     return format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}"><input type="hidden" name="version" value="{}">',
-        get_token(request),
+        token,
         version,
     )
 
 
-def _url_for(name: str) -> Callable[[int], str]:
-    """reverse(name, args=[pk]) for every pk of the page, escaped, at the cost of one reverse."""
-    before, after = (conditional_escape(part) for part in reverse(name, args=[_ID]).split(str(_ID)))
-    return lambda pk: f"{before}{pk}{after}"
+def _url_for(name: str, urlconf: Any) -> tuple[str, str]:
+    """What reverse(name, args=[pk]) answers around the pk, escaped: every pk of the page at the cost of none."""
+    before, after = reverse(name, args=[_ID], urlconf=urlconf).split(str(_ID))
+    return conditional_escape(before), conditional_escape(after)
+
+
+@dataclass(frozen=True, slots=True)
+class RowWords:
+    """The words and addresses every row repeats, escaped: the same for everybody, kept per process (row_words)."""
+
+    monter: str
+    descendre: str
+    nouveau_rang: str
+    deplacer: str
+    deplacer_sr: str
+    supprimer: str
+    voeu_n: str
+    code_label: str
+    deplacer_court: str
+    bareme_label: str
+    attention: str
+    types: dict[str, tuple[str, str]]
+    badges: dict[str, str]
+    move: tuple[str, str]
+    move_to: tuple[str, str]
+    remove: tuple[str, str]
+
+
+def row_words() -> RowWords:
+    """The rows' words in the active language, their addresses under this request's prefix and URLconf."""
+    return _row_words(get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=16)
+def _row_words(language: str | None, prefix: str, urlconf: Any) -> RowWords:
+    """Keyed on all that gettext and reverse() read: without a French catalogue each gettext of a French msgid walks
+    Django's ten catalogues; a label of the choices is a lazy string translated at each use."""
+    e = conditional_escape
+    return RowWords(
+        monter=e(_("Monter le vœu n° %(rang)s")),
+        descendre=e(_("Descendre le vœu n° %(rang)s")),
+        nouveau_rang=e(_("Nouveau rang du vœu n° %(rang)s")),
+        deplacer=e(_("Déplacer le vœu n° %(rang)s au rang indiqué")),
+        deplacer_sr=e(_("le vœu n° %(rang)s au rang indiqué")),
+        supprimer=e(_("Supprimer le vœu n° %(rang)s")),
+        voeu_n=e(_("Vœu n°")),
+        code_label=e(_("code")),
+        deplacer_court=e(_("Déplacer")),
+        bareme_label=e(_("Barème provisoire\u00a0:")),
+        attention=e(_("Attention\u00a0: sur ce vœu, vous perdez une bonification.")),
+        types={value: (e(label), e(value)) for value, label in TypeVoeu.choices},
+        badges={value: BADGE.format(e(label)) for value, label in TypeFiltre.choices},
+        move=_url_for("siam:voeu-move", urlconf),
+        move_to=_url_for("siam:voeu-move-to", urlconf),
+        remove=_url_for("siam:voeu-remove", urlconf),
+    )
 
 
 @dataclass(slots=True)
@@ -79,12 +148,20 @@ class VoeuRow:
     warnings: tuple[str, ...]
     nouveau: bool
     pk: str
-    rang: str
-    sr_rang: str  # « Vœu n° 3 : », for screen readers (the big number beside is hidden from them)
-    cible: str
-    details: SafeString  # type, code and the établissement type filter's badge
     bareme: str | None
-    actions: SafeString  # the four forms, empty once the saisie is closed
+    html: SafeString  # the whole <li>: see the module's docstring on escaping
+
+
+def _warnings_html(warnings: tuple[str, ...], nouveau: bool, words: RowWords) -> str:
+    """The bonuses the voeu loses: an alert on the voeu just added, a discreet list on the others."""
+    if not warnings:
+        return ""
+    e = conditional_escape
+    if nouveau:
+        items = "".join(f"<li>{e(w)}</li>" for w in warnings)
+        return WARNINGS_NEW.format(attention=words.attention, items=items)
+    items = "".join(f'<li class="fr-message fr-message--warning fr-text--sm">{e(w)}</li>' for w in warnings)
+    return WARNINGS.format(items=items)
 
 
 def voeu_rows(
@@ -98,60 +175,67 @@ def voeu_rows(
     """The list in order, each voeu with the bonuses its type or filter loses (DOMAIN.md §2) and its barème.
 
     ``hidden``: page_hidden() while the saisie is open (each row gets its forms), None once it is closed."""
-    e = conditional_escape
-    move, move_to, remove = (_url_for(n) for n in ("siam:voeu-move", "siam:voeu-move-to", "siam:voeu-remove"))
-    monter, descendre = e(_("Monter le vœu n° %(rang)s")), e(_("Descendre le vœu n° %(rang)s"))
-    nouveau_rang = e(_("Nouveau rang du vœu n° %(rang)s"))
-    deplacer = e(_("Déplacer le vœu n° %(rang)s au rang indiqué"))
-    deplacer_sr = e(_("le vœu n° %(rang)s au rang indiqué"))
-    supprimer = e(_("Supprimer le vœu n° %(rang)s"))
-    voeu_n, code_label, deplacer_court = _("Vœu n°"), e(_("code")), e(_("Déplacer"))
-    types = {value: (e(label), e(value)) for value, label in TypeVoeu.choices}
-    badges = {value: BADGE.format(e(label)) for value, label in TypeFiltre.choices}
+    e, w = conditional_escape, row_words()
+    (move_a, move_b), (to_a, to_b), (remove_a, remove_b) = w.move, w.move_to, w.remove
     last, count = len(voeux) - 1, len(voeux)
     rows = []
     for i, v in enumerate(voeux):
-        total = baremes.get(v.pk)
+        pk, total = v.pk, baremes.get(v.pk)
         rang = {"rang": v.rang}
-        type_label, type_code = types.get(v.type) or (e(v.type), e(v.type))
-        details = DETAILS.format(type_label=type_label, type=type_code, code_label=code_label, code=e(v.code))
+        type_label, type_code = w.types.get(v.type) or (e(v.type), e(v.type))
+        details = DETAILS.format(type_label=type_label, type=type_code, code_label=w.code_label, code=e(v.code))
         if v.a_filtre:
-            details += badges.get(v.filtre) or BADGE.format(e(v.filtre))
+            details += w.badges.get(v.filtre) or BADGE.format(e(v.filtre))
         actions = ""
         if hidden is not None:
             forms = []
             if i:
-                forms.append(UP.format(url=move(v.pk), hidden=hidden, label=monter % rang))
+                forms.append(UP.format(url=f"{move_a}{pk}{move_b}", hidden=hidden, label=w.monter % rang))
             if i != last:
-                forms.append(DOWN.format(url=move(v.pk), hidden=hidden, label=descendre % rang))
+                forms.append(DOWN.format(url=f"{move_a}{pk}{move_b}", hidden=hidden, label=w.descendre % rang))
             if count > 1:
                 forms.append(
                     MOVE_TO.format(
-                        url=move_to(v.pk),
+                        url=f"{to_a}{pk}{to_b}",
                         hidden=hidden,
-                        pk=v.pk,
-                        nouveau_rang=nouveau_rang % rang,
+                        pk=pk,
+                        nouveau_rang=w.nouveau_rang % rang,
                         count=count,
                         rang=v.rang,
-                        title=deplacer % rang,
-                        label=deplacer_court,
-                        label_sr=deplacer_sr % rang,
+                        title=w.deplacer % rang,
+                        label=w.deplacer_court,
+                        label_sr=w.deplacer_sr % rang,
                     )
                 )
-            forms.append(REMOVE.format(url=remove(v.pk), hidden=hidden, label=supprimer % rang))
+            forms.append(REMOVE.format(url=f"{remove_a}{pk}{remove_b}", hidden=hidden, label=w.supprimer % rang))
             actions = f'<div class="siam-voeu__actions">{"".join(forms)}</div>'
+        shown = None if total is None else format_points(Decimal(total))
+        found = warnings.get(pk, ())
+        is_new = str(pk) == nouveau
+        html = ROW.format(
+            pk=pk,
+            nouveau=" siam-voeu--nouveau" if is_new else "",
+            rang=v.rang,
+            sr_rang=f"{w.voeu_n} {v.rang} :",
+            cible=e(str(v.cible)),
+            details=details,
+            bareme="" if shown is None else BAREME.format(label=w.bareme_label, bareme=e(shown)),
+            warnings=_warnings_html(found, is_new, w),
+            actions=actions,
+        )
         rows.append(
             VoeuRow(
                 voeu=v,
-                warnings=warnings.get(v.pk, ()),
-                nouveau=str(v.pk) == nouveau,
-                pk=str(v.pk),
-                rang=str(v.rang),
-                sr_rang=f"{voeu_n} {v.rang} :",
-                cible=str(v.cible),
-                details=SafeString(details),  # escaped above, see the module's docstring
-                bareme=None if total is None else format_points(Decimal(total)),
-                actions=SafeString(actions),  # likewise
+                warnings=found,
+                nouveau=is_new,
+                pk=str(pk),
+                bareme=shown,
+                html=SafeString(html),  # escaped above, see the module's docstring
             )
         )
     return rows
+
+
+def rows_html(rows: Sequence[VoeuRow]) -> SafeString:
+    """The list's items, one string for the template to print."""
+    return SafeString("".join(row.html for row in rows))

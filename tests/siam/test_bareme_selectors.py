@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 
+from accounts.models import Agent
+from dossier.models import Dossier, Enfant
 from siam.models import Demande, Motif, MotifDeclare, Voeu
-from siam.selectors import motifs_of, voeux_of
+from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
 from siam.services.bareme.facts import voeu_facts
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +79,21 @@ def test_the_barème_of_a_list_reads_the_dossier_the_claims_the_rules_and_the_co
     with django_assert_num_queries(5):
         found = bareme_of_list(demande_a, voeux)
     assert set(found.provisoires) == set(found.warnings) == {v.pk for v in voeux}
+
+
+def test_the_dossier_comes_with_its_children_in_birth_order_and_a_new_child_is_seen_at_the_next_read(
+    teacher_a: Agent, django_assert_num_queries: Any
+) -> None:
+    dossier = Dossier.objects.get(agent=teacher_a)
+    for prenom, born in (("Emma", datetime.date(2018, 10, 3)), ("Léo", datetime.date(2015, 5, 12))):
+        Enfant.objects.create(dossier=dossier, prenom=prenom, date_naissance=born)
+    with django_assert_num_queries(2):  # the dossier with its 19 tables, its children
+        loaded = dossier_for_bareme(teacher_a.pk)
+        assert loaded is not None
+        children = list(loaded.enfants.all())
+        assert all(child.dossier is loaded for child in children)
+    assert [child.prenom for child in children] == ["Léo", "Emma"]
+    Enfant.objects.create(dossier=dossier, prenom="Jules", date_naissance=datetime.date(2021, 1, 2))
+    again = dossier_for_bareme(teacher_a)
+    assert again is not None and [child.prenom for child in again.enfants.all()] == ["Léo", "Emma", "Jules"]
+    assert list(again.enfants.filter(prenom="Emma").values_list("prenom", flat=True)) == ["Emma"]

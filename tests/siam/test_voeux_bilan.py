@@ -283,3 +283,14 @@ def test_annuler_is_no_longer_offered_once_the_saisie_is_closed(
     }
     session.save()
     assert "Annuler" not in text(client.get(f"/siam/demandes/{demande_a.pk}/voeux/"))
+
+
+def test_the_page_words_are_printed_as_written_in_the_title_the_trail_and_the_help(
+    demande_a: Demande, teacher_a: Agent
+) -> None:
+    raw = client_for(teacher_a).get(f"/siam/demandes/{demande_a.pk}/voeux/").content.decode()
+    assert "<title>Vos vœux — " in raw and '<a class="fr-breadcrumb__link" aria-current="page">Vos vœux</a>' in raw
+    assert "<h1>Vos vœux</h1>" in raw
+    assert "Le barème d'un vœu dépend surtout de son type" in raw  # the intra's help, its apostrophe as written
+    assert "examinés dans l'ordre où vous les classez" in raw and "vous propose d'annuler" in raw
+    assert "&#x27;" not in raw.split('data-testid="voeux-aide"')[1].split("</div>")[0]

@@ -54,7 +54,7 @@ def stored_rows(campagne: Campagne) -> list[dict[str, Any]]:
 
 _ACTIVE = ("code", "voeu_specific", "applique_a", "params")
 # Every row of a campagne (active or not), in order: compiled once per process, run at every barème.
-_ROWS = PreparedQuery(
+_ROWS: PreparedQuery[tuple[Any, ...]] = PreparedQuery(
     lambda: (
         RegleBareme.objects.filter(campagne=Param("campagne", IntegerField()))
         .order_by("ordre")
@@ -96,9 +96,8 @@ def compiled_rules(campagne: Campagne) -> core.CompiledRules:
     """
     rows = getattr(campagne, "_bareme_rows", None)
     if rows is None:
-        stored = _ROWS.fetch(
-            campagne=campagne.pk
-        )  # every row: a campagne whose rows are all inactive has no component, not the defaults
+        # every row: a campagne whose rows are all inactive has no component, not the defaults
+        stored = _ROWS.fetch(campagne=campagne.pk)
         rows = [
             {"code": code, "voeu_specific": specific, "applique_a": applique_a or {}, "params": params or {}}
             for actif, code, specific, applique_a, params in stored

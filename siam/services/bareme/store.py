@@ -15,9 +15,11 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from django.db import connection
+from django.db.models import IntegerField
 from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 
+from lib.prepared import Param, PreparedQuery
 from siam import bareme as core
 from siam.models import Campagne, Demande
 from siam.models.bareme import BaremeCorrection, BaremeExtension, BaremeLigne, BaremeVoeu
@@ -95,10 +97,20 @@ def corrections_by_demande(demande_ids: Iterable[int] | None, campagne: Campagne
     return _by_demande(queryset.order_by("date", "pk").values_list(*_CORRECTION))
 
 
+# compiled once per process (lib.prepared): compiling it cost more than running it on every page of the list
+_CORRECTIONS: PreparedQuery[tuple[Any, ...]] = PreparedQuery(
+    lambda: (
+        BaremeCorrection.objects.filter(demande_id=Param("demande", IntegerField()))
+        .order_by()
+        .values_list("date", "pk", *_CORRECTION)
+    )
+)
+
+
 def corrections_of(demande: Demande) -> Corrections:
     """One demande's corrections (a page's provisional barème): its own rows, no join with the demandes, and
     put in the order they were made here (a handful of rows; no ORDER BY to compile)."""
-    rows = BaremeCorrection.objects.filter(demande_id=demande.pk).order_by().values_list("date", "pk", *_CORRECTION)
+    rows = _CORRECTIONS.fetch(demande=demande.pk)
     return _by_demande(row[2:] for row in sorted(rows)).get(demande.pk, NONE)
 
 
