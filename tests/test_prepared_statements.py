@@ -19,7 +19,8 @@ def prepared(fragment: str) -> int:
 
 
 def test_a_page_query_run_again_is_prepared_on_its_connection(teacher_a: Agent) -> None:
-    assert connection.ensure_connection() is None and connection.connection.prepare_threshold == 5
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold == 5
     assert dossier_record(teacher_a) is not None
     assert prepared("dossier_diplome") == 0  # once: planned and run, nothing kept yet
     for _ in range(5):
