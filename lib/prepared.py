@@ -12,7 +12,8 @@ Only the SQL text is kept, never a result: every call is a query, and its rows a
 depends on the code and the schema alone, the same on every node; a deploy restarts the processes. The values
 that change (an id, "now") are ``Param`` placeholders, sent as the query's parameters.
 
-The QuerySet must be final: no prefetch_related, and what ``fetch`` returns is a list, not a QuerySet to refine.
+The QuerySet must be final: no prefetch_related (``prefetched`` puts the rows of a second prepared query where
+prefetch_related would), and what ``fetch`` returns is a list, not a QuerySet to refine.
 """
 
 from __future__ import annotations
@@ -105,3 +106,18 @@ class PreparedQuery(Generic[T]):
         """The row of a query on a unique key (its QuerySet sliced [:1] by ``build``), or None."""
         rows = self.fetch(**values)
         return rows[0] if rows else None
+
+
+def prefetched(instance: Any, name: str, rows: list[Any]) -> None:
+    """What prefetch_related_objects leaves on ``instance`` for its reverse relation ``name``, from rows a prepared
+    query read (prefetch_related_objects would compile its query each time): ``all()`` answers ``rows`` without a
+    query, each row knows its parent; other lookups on the relation query as usual."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()  # before the cache is set: the relation's own filter
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    for row in rows:
+        manager.field.set_cached_value(row, instance)
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset

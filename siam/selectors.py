@@ -24,7 +24,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dossier.models import Dossier, Enfant
-from lib.prepared import Param, PreparedQuery
+from lib.prepared import Param, PreparedQuery, prefetched
 from siam.models import Campagne, Demande, MotifDeclare, PieceJustificative, Voeu
 from siam.models.campagne import VISIBLE_FOR
 
@@ -143,22 +143,8 @@ def dossier_for_bareme(agent: Agent | int) -> Dossier | None:
     it cost 10,000 Python calls per page), its children (prefetch_related_objects compiled theirs each time)."""
     dossier = _DOSSIER_FOR_BAREME.first(agent=agent if isinstance(agent, int) else agent.pk)
     if dossier is not None:
-        _prefetched(dossier, "enfants", _ENFANTS.fetch(dossier=dossier.pk))
+        prefetched(dossier, "enfants", _ENFANTS.fetch(dossier=dossier.pk))
     return dossier
-
-
-def _prefetched(instance: Any, name: str, rows: list[Any]) -> None:
-    """What prefetch_related_objects leaves on ``instance`` for its reverse relation ``name``: ``all()`` answers
-    ``rows`` without a query, each row knows its parent; other lookups on the relation query as usual."""
-    manager = getattr(instance, name)
-    queryset = manager.get_queryset()  # before the cache is set: the relation's own filter
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    for row in rows:
-        manager.field.set_cached_value(row, instance)
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[name] = queryset
 
 
 _MOTIFS: PreparedQuery[MotifDeclare] = PreparedQuery(
