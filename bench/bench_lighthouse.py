@@ -82,7 +82,7 @@ def teacher_pages(port: int) -> tuple[str, dict[str, str]]:
     )
     if status != 302:
         raise RuntimeError(f"login answered {status}")
-    _, location, _ = b.get("demande", f"/siam/{SLUG}/demande/")
+    _, location, _ = loadlib.start_demande(b, SLUG, "demande")  # a GET never opens it: the page's POST does
     demande = re.search(r"/siam/demandes/(\d+)/", location)
     if not demande:
         raise RuntimeError(f"no demande opened: {location!r}")
