@@ -1,7 +1,9 @@
 """`make bench`: runs every bench/bench_*.py in turn and prints their figures.
 
 Each script measures its own reference in the same run and prints ratios against
-it, so the figures compare across machines. Nothing here passes or fails.
+it, so the figures compare across machines. No figure passes or fails; a script that crashes or runs out
+of time does: it is named at the end and `make bench` exits 1 (a crashed bench went unnoticed for a
+landing: bench_lighthouse stopped at its setup while the others printed their figures).
 """
 
 from __future__ import annotations
@@ -22,14 +24,25 @@ def main() -> int:
     if only:
         scripts = [s for s in scripts if any(name in s.name for name in only)]
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+    broken: list[str] = []
     for script in scripts:
         print(f"\n=== {script.stem} ===", flush=True)
         started = time.perf_counter()
         try:
-            subprocess.run([sys.executable, str(script)], cwd=HERE.parent, timeout=TIMEOUT, check=False)
+            code = subprocess.run(
+                [sys.executable, str(script)], cwd=HERE.parent, timeout=TIMEOUT, check=False
+            ).returncode
         except subprocess.TimeoutExpired:
             print(f"{script.stem}: stopped after {TIMEOUT} s")
+            broken.append(f"{script.stem} (stopped after {TIMEOUT} s)")
+        else:
+            if code:
+                broken.append(f"{script.stem} (exit {code})")
         print(f"({script.stem} took {time.perf_counter() - started:.1f} s)", flush=True)
+    if broken:
+        print(f"\nbenches that did not run through: {', '.join(broken)}")
+        return 1
+    print(f"\nall {len(scripts)} benches ran through")
     return 0
 
 
