@@ -66,7 +66,7 @@ def test_the_barème_of_a_list_reads_the_dossier_the_claims_the_rules_and_the_co
 ) -> None:
     from siam.services.bareme.display import bareme_of_list
 
-    with django_assert_num_queries(2):  # an empty list: the dossier (and its children) for the banner, no claims
+    with django_assert_num_queries(1):  # an empty list: the dossier (its children in it) for the banner, no claims
         empty = bareme_of_list(demande_a, [])
     assert empty.dossier is not None and (empty.warnings, empty.provisoires) == ({}, {})
     Voeu.objects.bulk_create(
@@ -75,8 +75,8 @@ def test_the_barème_of_a_list_reads_the_dossier_the_claims_the_rules_and_the_co
     )
     voeux = voeux_of(demande_a)
     demande_a.campagne._bareme_rows = None  # type: ignore[attr-defined]  # as a fresh request's campagne
-    # the dossier, its children, the claims, the campagne's rules, the staff corrections
-    with django_assert_num_queries(5):
+    # the dossier with its children, the claims, the campagne's rules, the staff corrections
+    with django_assert_num_queries(4):
         found = bareme_of_list(demande_a, voeux)
     assert set(found.provisoires) == set(found.warnings) == {v.pk for v in voeux}
 
@@ -87,12 +87,17 @@ def test_the_dossier_comes_with_its_children_in_birth_order_and_a_new_child_is_s
     dossier = Dossier.objects.get(agent=teacher_a)
     for prenom, born in (("Emma", datetime.date(2018, 10, 3)), ("Léo", datetime.date(2015, 5, 12))):
         Enfant.objects.create(dossier=dossier, prenom=prenom, date_naissance=born)
-    with django_assert_num_queries(2):  # the dossier with its 19 tables, its children
+    with django_assert_num_queries(1):  # the dossier with its 19 tables and its children, in one query
         loaded = dossier_for_bareme(teacher_a.pk)
         assert loaded is not None
         children = list(loaded.enfants.all())
         assert all(child.dossier is loaded for child in children)
     assert [child.prenom for child in children] == ["Léo", "Emma"]
+    assert [child.date_naissance for child in children] == [datetime.date(2015, 5, 12), datetime.date(2018, 10, 3)]
+    assert [child.pk for child in children] == list(
+        Enfant.objects.filter(dossier=dossier).order_by("date_naissance").values_list("pk", flat=True)
+    )
+    assert all(not child._state.adding and child._state.db == "default" for child in children)
     Enfant.objects.create(dossier=dossier, prenom="Jules", date_naissance=datetime.date(2021, 1, 2))
     again = dossier_for_bareme(teacher_a)
     assert again is not None and [child.prenom for child in again.enfants.all()] == ["Léo", "Emma", "Jules"]
