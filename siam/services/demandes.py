@@ -5,23 +5,26 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
-from django.db.models import IntegerField
+from django.db import transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossier.models import Dossier, Position
-from lib.prepared import Param, PreparedQuery
+from lib.prepared import PreparedQuery
 from lib.queries import unique_row
 from siam.errors import ConflitVersion, DemandeImpossible, PhaseFermee
 from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, MotifDeclare, Participation, Phase, Voeu
 from siam.models.choices import CIBLE_PAR_TYPE
 from siam.models.demande import code_of
+from siam.services.bareme.rules import RULES_ARRAY, keep_rules
 from siam.text import moment
 
 if TYPE_CHECKING:
     import datetime
     from collections.abc import Callable, Sequence
+
+    from django.db.models.sql.compiler import SQLCompiler
 
     from accounts.models import Agent
 
@@ -144,44 +147,53 @@ def conflict_message() -> str:
     )
 
 
-# The campagne re-read after the lock, with its jalons: compiled once per process (its EXISTS cost ~3,000 calls).
-_CAMPAGNE_BY_PK: PreparedQuery[Campagne] = PreparedQuery(
+# The bump of lock_and_bump (version + 1 on the row if it still has the version read and is not closed; the row is
+# locked until the transaction ends), and in the same statement the campagne read after it, with its jalons and its
+# barème rules: a fixed CTE before the campagne's query, compiled once per process (its EXISTS cost ~3,000 calls).
+# No row: the bump matched nothing (a campagne is PROTECTed: a bumped demande always has one).
+_BUMP = (
+    'WITH "bumped" AS (UPDATE "siam_demande" SET "version" = "version" + 1, "modifiee_le" = %s '
+    'WHERE "id" = %s AND "version" = %s AND NOT ("etat" = %s) RETURNING "campagne_id") '
+)
+
+
+class _BumpedCampagne(PreparedQuery[Campagne]):
+    """The campagne's query preceded by the bump: its values ``now``, ``demande``, ``version``."""
+
+    def compiler(self, using: str, values: dict[str, Any]) -> SQLCompiler:
+        compiler = super().compiler(using, values)
+        sql, params = compiler.as_sql()
+        bump = (values["now"], values["demande"], values["version"], EtatDemande.CLOSE_INTER.value)
+        compiler.as_sql = lambda *args, **kwargs: (_BUMP + sql, (*bump, *params))  # type: ignore[method-assign]
+        return compiler
+
+
+_BUMPED_CAMPAGNE = _BumpedCampagne(
     lambda: (
-        Campagne.objects.select_related("academie").with_jalons().filter(pk=Param("pk", IntegerField())).order_by()[:1]
+        Campagne.objects.select_related("academie")
+        .with_jalons()
+        .annotate(regles_rows=RULES_ARRAY)
+        .filter(pk=RawSQL('(SELECT "campagne_id" FROM "bumped")', ()))
+        .order_by()[:1]
     )
 )
 
 
-# The bump of lock_and_bump: a fixed statement (the ORM compiled its filter, exclude and F() on every save).
-_BUMP = (
-    'UPDATE "siam_demande" SET "version" = "version" + 1, "modifiee_le" = %s '
-    'WHERE "id" = %s AND "version" = %s AND NOT ("etat" = %s)'
-)
-
-
-def _bump(demande_id: int, version: int, now: datetime.datetime) -> bool:
-    """version + 1 on the row if it still has ``version`` and is not closed; True when it did."""
-    with connection.cursor() as cursor:
-        cursor.execute(_BUMP, [now, demande_id, version, EtatDemande.CLOSE_INTER.value])
-        return cursor.rowcount == 1
-
-
 def lock_and_bump(demande: Demande, version: int | None, *, guard: Guard = require_saisie) -> Demande:
     """lock_demande and record_change's version bump in one UPDATE, only if the row still has ``version`` and
-    is not closed (the row is locked until the transaction ends); then the campagne read after the lock, with
-    its jalons, in one query, and the phase guard on it: two queries instead of lock_demande's, the jalons'
-    and the bump's three. Must run inside transaction.atomic(): a refusal after it rolls the bump back.
+    is not closed (the row is locked until the transaction ends), which returns the campagne read after the lock,
+    with its jalons and its barème rules: one statement instead of lock_demande's, the jalons', the bump's and the
+    rules' four; then the phase guard on it. Must run inside transaction.atomic(): a refusal after it rolls the bump
+    back.
 
     Returns a copy of ``demande`` at its new version with that campagne; keep the change with record_version."""
     now = timezone.now()
-    bumped = version is not None and _bump(demande.pk, version, now)
-    if not bumped or version is None:  # (None: mypy)
+    campagne = None if version is None else _BUMPED_CAMPAGNE.first(now=now, demande=demande.pk, version=version)
+    if campagne is None or version is None:  # (None: mypy)
         lock_demande(demande.pk, version, guard=guard)  # says why: the phase, a closed demande, another tab
         raise ConflitVersion(conflict_message())  # the row matches now: another tab changed it and back
+    keep_rules(campagne, campagne.regles_rows)  # type: ignore[attr-defined]
     locked = copy.copy(demande)
-    campagne = _CAMPAGNE_BY_PK.first(pk=demande.campagne_id)
-    if campagne is None:  # (mypy: the demande's foreign key is PROTECTed)
-        raise Campagne.DoesNotExist
     locked.campagne = campagne
     guard(locked.campagne, timezone.now())
     locked.version, locked.modifiee_le = version + 1, now
