@@ -11,20 +11,23 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
+    DecimalField,
     F,
     FilteredRelation,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    TextField,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, JSONArray
+from django.db.models.functions import Cast, Coalesce, JSONArray
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from dossier.models import Dossier, Enfant
+from dossier.models import Academie, Commune, Departement, Dossier, Enfant
 from lib.prepared import Param, PreparedQuery, prefetched
 from siam.models import Campagne, Demande, MotifDeclare, PieceJustificative, Voeu
 from siam.models.campagne import VISIBLE_FOR
@@ -179,8 +182,66 @@ _MOTIFS: PreparedQuery[MotifDeclare] = PreparedQuery(
 
 def motifs_of(demande: Demande) -> list[MotifDeclare]:
     """The claims in the order they were made (sorted here: a handful of rows, no ORDER BY to compile; the query
-    compiled once)."""
+    compiled once); none when the demande came with them (motifs_array: the save's version bump reads them)."""
+    if "motifs" in getattr(demande, "_prefetched_objects_cache", {}):
+        return sorted(demande.motifs.all(), key=attrgetter("pk"))
     return sorted(_MOTIFS.fetch(demande=demande.pk), key=attrgetter("pk"))
+
+
+# A demande's claims as one column of another query, each a JSON array of its columns then those of its académie, its
+# conjoint's commune, that commune's département and académie (_MOTIFS' select_related, NULLs where there is none);
+# decimals as text (a JSON number is a float).
+_MOTIF_PATHS: tuple[tuple[str, type[Model]], ...] = (
+    ("", MotifDeclare),
+    ("academie__", Academie),
+    ("conjoint_commune__", Commune),
+    ("conjoint_commune__departement__", Departement),
+    ("conjoint_commune__departement__academie__", Academie),
+)
+
+
+def _json_column(path: str, field: Any) -> Any:
+    column = f"{path}{field.attname if not path else field.name}"
+    return Cast(column, TextField()) if isinstance(field, DecimalField) else F(column)
+
+
+def motifs_array(demande: Any) -> ArraySubquery:
+    """The claims of the demande ``demande`` (an expression) for motifs_from_rows."""
+    columns = [_json_column(path, f) for path, model in _MOTIF_PATHS for f in model._meta.concrete_fields]
+    return ArraySubquery(MotifDeclare.objects.filter(demande=demande).order_by("pk").values(row=JSONArray(*columns)))
+
+
+def _instance(model: type[Model], db: str, values: list[Any]) -> Any:
+    fields = model._meta.concrete_fields
+    if values[0] is None:  # no such related row (its primary key is the first column)
+        return None
+    converted = [f.to_python(v) for f, v in zip(fields, values, strict=True)]
+    return model.from_db(db, [f.attname for f in fields], converted)
+
+
+def keep_motifs(demande: Demande, rows: list[list[Any]]) -> None:
+    """The claims motifs_array read, put where prefetch_related("motifs") puts them, each with its académie and its
+    conjoint's commune loaded as select_related loads them (dates and times as such): motifs_of reads no more."""
+    db = demande._state.db or "default"
+    sizes = [len(model._meta.concrete_fields) for _path, model in _MOTIF_PATHS]
+    commune_field = Commune._meta.get_field("departement")
+    departement_field = Departement._meta.get_field("academie")
+    motifs = []
+    for row in rows:
+        parts, start = [], 0
+        for (_path, model), size in zip(_MOTIF_PATHS, sizes, strict=True):
+            parts.append(_instance(model, db, row[start : start + size]))
+            start += size
+        motif, academie, commune, departement, commune_academie = parts
+        MotifDeclare._meta.get_field("academie").set_cached_value(motif, academie)
+        MotifDeclare._meta.get_field("conjoint_commune").set_cached_value(motif, commune)
+        if commune is not None:
+            commune_field.set_cached_value(commune, departement)
+            departement_field.set_cached_value(departement, commune_academie)
+        motifs.append(motif)
+    # its own cache, not one a copy.copy() shares with the original
+    demande._prefetched_objects_cache = dict(getattr(demande, "_prefetched_objects_cache", {}))  # type: ignore[attr-defined]
+    prefetched(demande, "motifs", motifs)
 
 
 _VOEUX: PreparedQuery[Voeu] = PreparedQuery(

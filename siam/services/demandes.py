@@ -17,6 +17,7 @@ from siam.errors import ConflitVersion, DemandeImpossible, PhaseFermee
 from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, MotifDeclare, Participation, Phase, Voeu
 from siam.models.choices import CIBLE_PAR_TYPE
 from siam.models.demande import code_of
+from siam.selectors import keep_motifs, motifs_array
 from siam.services.bareme.rules import RULES_ARRAY, keep_rules
 from siam.text import moment
 
@@ -149,11 +150,13 @@ def conflict_message() -> str:
 
 # The bump of lock_and_bump (version + 1 on the row if it still has the version read and is not closed; the row is
 # locked until the transaction ends), and in the same statement the campagne read after it, with its jalons and its
-# barème rules: a fixed CTE before the campagne's query, compiled once per process (its EXISTS cost ~3,000 calls).
+# barème rules, and the demande's claims (the snapshot and the bilan read them): a fixed CTE before the campagne's
+# query, compiled once per process (its EXISTS cost ~3,000 calls). The claims are read in the statement's snapshot:
+# a teacher's change of them bumps the version, so a bump that matched saw the latest.
 # No row: the bump matched nothing (a campagne is PROTECTed: a bumped demande always has one).
 _BUMP = (
     'WITH "bumped" AS (UPDATE "siam_demande" SET "version" = "version" + 1, "modifiee_le" = %s '
-    'WHERE "id" = %s AND "version" = %s AND NOT ("etat" = %s) RETURNING "campagne_id") '
+    'WHERE "id" = %s AND "version" = %s AND NOT ("etat" = %s) RETURNING "id", "campagne_id") '
 )
 
 
@@ -172,7 +175,7 @@ _BUMPED_CAMPAGNE = _BumpedCampagne(
     lambda: (
         Campagne.objects.select_related("academie")
         .with_jalons()
-        .annotate(regles_rows=RULES_ARRAY)
+        .annotate(regles_rows=RULES_ARRAY, motifs_rows=motifs_array(RawSQL('(SELECT "id" FROM "bumped")', ())))
         .filter(pk=RawSQL('(SELECT "campagne_id" FROM "bumped")', ()))
         .order_by()[:1]
     )
@@ -182,8 +185,9 @@ _BUMPED_CAMPAGNE = _BumpedCampagne(
 def lock_and_bump(demande: Demande, version: int | None, *, guard: Guard = require_saisie) -> Demande:
     """lock_demande and record_change's version bump in one UPDATE, only if the row still has ``version`` and
     is not closed (the row is locked until the transaction ends), which returns the campagne read after the lock,
-    with its jalons and its barème rules: one statement instead of lock_demande's, the jalons', the bump's and the
-    rules' four; then the phase guard on it. Must run inside transaction.atomic(): a refusal after it rolls the bump
+    with its jalons and its barème rules, and the demande's claims (motifs_of reads them from the copy returned):
+    one statement instead of lock_demande's, the jalons', the bump's, the rules' and the claims' five; then the
+    phase guard on it. Must run inside transaction.atomic(): a refusal after it rolls the bump
     back.
 
     Returns a copy of ``demande`` at its new version with that campagne; keep the change with record_version."""
@@ -194,6 +198,7 @@ def lock_and_bump(demande: Demande, version: int | None, *, guard: Guard = requi
         raise ConflitVersion(conflict_message())  # the row matches now: another tab changed it and back
     keep_rules(campagne, campagne.regles_rows)  # type: ignore[attr-defined]
     locked = copy.copy(demande)
+    keep_motifs(locked, campagne.motifs_rows)  # type: ignore[attr-defined]
     locked.campagne = campagne
     guard(locked.campagne, timezone.now())
     locked.version, locked.modifiee_le = version + 1, now

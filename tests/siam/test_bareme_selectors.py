@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -102,3 +103,49 @@ def test_the_dossier_comes_with_its_children_in_birth_order_and_a_new_child_is_s
     again = dossier_for_bareme(teacher_a)
     assert again is not None and [child.prenom for child in again.enfants.all()] == ["Léo", "Emma", "Jules"]
     assert list(again.enfants.filter(prenom="Emma").values_list("prenom", flat=True)) == ["Emma"]
+
+
+def field_values(instance: Any) -> dict[str, Any]:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+def test_the_claims_read_with_the_version_bump_are_those_motifs_of_reads_with_their_places_loaded(
+    demande_a: Demande, teacher_a: Agent, ref: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    from django.db import transaction
+
+    from siam.models import StatutMotif
+    from siam.services.demandes import lock_and_bump
+
+    lyon = ref["lyon"]
+    lyon.latitude, lyon.longitude = Decimal("45.76778"), Decimal("-4.83512")  # five decimals: no float on the way
+    lyon.save()
+    made = [
+        MotifDeclare.objects.create(
+            demande=demande_a, motif=Motif.RAPPROCHEMENT_CONJOINTS, conjoint_commune=lyon, precision="Lyon 3e"
+        ),
+        MotifDeclare.objects.create(demande=demande_a, motif=Motif.CIMM, academie=ref["lyon_academie"]),
+        MotifDeclare.objects.create(demande=demande_a, motif=Motif.TZR, annees=4),
+    ]
+    MotifDeclare.objects.filter(pk=made[1].pk).update(
+        statut=StatutMotif.VALIDE,
+        decided_by=teacher_a,
+        decided_at=datetime.datetime(2026, 12, 1, 9, 30, tzinfo=datetime.UTC),
+    )
+    expected = motifs_of(demande_a)
+    with transaction.atomic():
+        locked = lock_and_bump(demande_a, demande_a.version)
+        with django_assert_num_queries(0):  # the claims, their académie, their commune, its département, its académie
+            read = motifs_of(locked)
+            assert [field_values(m) for m in read] == [field_values(m) for m in expected]
+            for got, want in zip(read, expected, strict=True):
+                for relation in ("academie", "conjoint_commune"):
+                    assert (getattr(got, relation) is None) == (getattr(want, relation) is None)
+                    if getattr(want, relation) is not None:
+                        assert field_values(getattr(got, relation)) == field_values(getattr(want, relation))
+            commune = read[0].conjoint_commune
+            assert commune is not None and commune.latitude == Decimal("45.76778")
+            assert field_values(commune.departement) == field_values(ref["rhone"])
+            assert commune.departement.academie.code == "LYON"
+            assert isinstance(read[1].decided_at, datetime.datetime) and read[1].decided_at == expected[1].decided_at
+        assert "motifs" not in getattr(demande_a, "_prefetched_objects_cache", {})  # the caller's demande untouched
