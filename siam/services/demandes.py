@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import functools
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Field, Model
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -276,6 +278,38 @@ def record_version(demande: Demande, *, auteur: Agent, action: str, contenu_apre
     return DemandeVersion.objects.create(
         demande=demande, version=demande.version, auteur=auteur, action=action, contenu=contenu_apres
     )
+
+
+@functools.cache
+def _insert(model: type[Model]) -> tuple[str, list[Field[Any, Any]]]:
+    """The INSERT of one row of ``model`` (every concrete column but its automatic key), and those columns' fields:
+    names from the model's own meta, every value a parameter; built once per process."""
+    fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", fields  # noqa: S608
+
+
+def _values(instance: Model, fields: list[Field[Any, Any]]) -> list[Any]:
+    """What Model.save() sends for ``instance``'s columns (pre_save: auto_now_add dates; the database's form)."""
+    return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
+def record_version_adding(voeu: Voeu, version: DemandeVersion) -> None:
+    """Voeu.objects.create() and record_version's row in one statement (two INSERTs in a CTE): both unsaved
+    instances are saved, each with its new key (neither model has a save() or a signal of its own)."""
+    voeu_sql, voeu_fields = _insert(Voeu)
+    version_sql, version_fields = _insert(DemandeVersion)
+    sql = (
+        f'WITH "added" AS ({voeu_sql} RETURNING "id"), "kept" AS ({version_sql} RETURNING "id") '  # noqa: S608
+        'SELECT (SELECT "id" FROM "added"), (SELECT "id" FROM "kept")'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*_values(voeu, voeu_fields), *_values(version, version_fields)])
+        voeu.pk, version.pk = cursor.fetchone()
+    for instance in (voeu, version):
+        instance._state.adding, instance._state.db = False, connection.alias
 
 
 def cancel_demande(*, demande: Demande, auteur: Agent, version: int | None) -> Demande:

@@ -28,11 +28,21 @@ from lib.prepared import Param, PreparedQuery
 from siam.bareme import compare, validity
 from siam.bareme.text import ordinal_f
 from siam.errors import VoeuInvalide
-from siam.models import Campagne, CampagneKind, Demande, MotifDeclare, Poste, TypeFiltre, TypeVoeu, Voeu
+from siam.models import (
+    Campagne,
+    CampagneKind,
+    Demande,
+    DemandeVersion,
+    MotifDeclare,
+    Poste,
+    TypeFiltre,
+    TypeVoeu,
+    Voeu,
+)
 from siam.models.choices import CIBLE_PAR_TYPE, TYPES_AVEC_FILTRE
 from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
 from siam.services.bareme.facts import rules_for, situation_for, voeu_facts
-from siam.services.demandes import lock_and_bump, record_version, snapshot
+from siam.services.demandes import lock_and_bump, record_version, record_version_adding, snapshot
 
 if TYPE_CHECKING:
     from accounts.models import Agent
@@ -340,13 +350,15 @@ def add_voeu_reported(
         position = count + 1 if rang is None else rang
         if position <= count:  # appended at the end, nothing moves
             Voeu.objects.filter(demande=locked, rang__gte=position).update(rang=F("rang") + 1)
-        voeu = Voeu.objects.create(
-            demande=locked, rang=position, type=voeu_type, filtre=filtre, **{CIBLE_PAR_TYPE[voeu_type]: cible}
-        )
+        voeu = Voeu(demande=locked, rang=position, type=voeu_type, filtre=filtre, **{CIBLE_PAR_TYPE[voeu_type]: cible})
         after, motifs = _with_added(listed, voeu), motifs_of(locked)
         action_words, phrase_words = add_words(get_language())
         action = action_words % {"rang": voeu.rang, "voeu": cible}
-        record_version(locked, auteur=auteur, action=action, contenu_apres=snapshot(after, motifs))
+        contenu_apres = snapshot(after, motifs)
+        version_row = DemandeVersion(
+            demande=locked, version=locked.version, auteur=auteur, action=action, contenu=contenu_apres
+        )
+        record_version_adding(voeu, version_row)  # the voeu and the history row, one statement
         phrase = phrase_words % {"voeu": _libelle(voeu), "position": ordinal_f(position)}
         pertes, gains = _bilan(
             locked, before, phrase, dossier, after=after, motifs=motifs, appended=voeu if position > count else None

@@ -253,10 +253,10 @@ def test_adding_the_31st_voeu_holds_its_query_count(
     # read after the lock with its jalons and its barème rules and the motifs (the snapshot and the bilan; one
     # statement), the académie typed, the dossier with its children (read once: the validity rules and the bilan),
     # the voeux before (targets loaded; the same voeu already listed? and the count are read from them), the insert
-    # (at the end: no shift), the version's row (the snapshot is the list in memory), the session saved,
-    # savepoints: 14, measured with 30 (the list after is the one before with the new voeu)
+    # (at the end: no shift) with the version's row in the same statement (the snapshot is the list in memory),
+    # the session saved, savepoints: 13, measured with 30 (the list after is the one before with the new voeu)
     data = {"type": "ACA", "code": "A30", "filtre": "TOUT", "version": 0}
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.post(f"/siam/demandes/{demande.pk}/voeux/ajouter/", data)
     assert response.status_code == 302
     assert Voeu.objects.filter(demande=demande).count() == 31
