@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce, JSONArray
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from dossier.models import Academie, Commune, Departement, Dossier, Enfant
+from dossier.models import Dossier, Enfant
 from lib.prepared import Param, PreparedQuery, prefetched
 from siam.models import Campagne, Demande, MotifDeclare, PieceJustificative, Voeu
 from siam.models.campagne import VISIBLE_FOR
@@ -188,60 +188,74 @@ def motifs_of(demande: Demande) -> list[MotifDeclare]:
     return sorted(_MOTIFS.fetch(demande=demande.pk), key=attrgetter("pk"))
 
 
-# A demande's claims as one column of another query, each a JSON array of its columns then those of its académie, its
-# conjoint's commune, that commune's département and académie (_MOTIFS' select_related, NULLs where there is none);
-# decimals as text (a JSON number is a float).
-_MOTIF_PATHS: tuple[tuple[str, type[Model]], ...] = (
-    ("", MotifDeclare),
-    ("academie__", Academie),
-    ("conjoint_commune__", Commune),
-    ("conjoint_commune__departement__", Departement),
-    ("conjoint_commune__departement__academie__", Academie),
-)
+class JsonTree:
+    """Rows of ``model`` with the related rows select_related would join (``related``: its nested dict), as one
+    column of another query: per row a JSON array holding one array of columns per table (NULLs where the relation
+    is empty; decimals as text, a JSON number being a float), read back as the model instances select_related
+    gives (values through each field's to_python: dates and times as such)."""
+
+    def __init__(self, model: type[Model], related: dict[str, Any]) -> None:
+        # (path to the table, its model, the index of the table pointing to it, the foreign key it points with)
+        self.nodes: list[tuple[str, type[Model], int, Any]] = [("", model, -1, None)]
+
+        def walk(parent: int, prefix: str, tree: dict[str, Any]) -> None:
+            for name, below in tree.items():
+                field: Any = self.nodes[parent][1]._meta.get_field(name)  # a foreign key
+                self.nodes.append((f"{prefix}{name}__", field.related_model, parent, field))
+                walk(len(self.nodes) - 1, f"{prefix}{name}__", below)
+
+        walk(0, "", related)
+        self.fields = [model._meta.concrete_fields for _path, model, _parent, _fk in self.nodes]
+
+    def array(self, rows: QuerySet[Any]) -> ArraySubquery:
+        """``rows`` (a QuerySet of the model, filtered and ordered), one JSON array each."""
+
+        def column(path: str, field: Any) -> Any:
+            name = f"{path}{field.name if path else field.attname}"
+            return Cast(name, TextField()) if isinstance(field, DecimalField) else F(name)
+
+        tables = [
+            JSONArray(*(column(path, f) for f in fields))
+            for (path, _model, _parent, _fk), fields in zip(self.nodes, self.fields, strict=True)
+        ]
+        return ArraySubquery(rows.values(row=JSONArray(*tables)))
+
+    def instances(self, db: str, rows: list[list[list[Any]]]) -> list[Any]:
+        found = []
+        for row in rows:
+            made: list[Any] = []
+            for (_path, model, parent, fk), fields, values in zip(self.nodes, self.fields, row, strict=True):
+                instance = None
+                if values[0] is not None:  # the table's primary key comes first: NULL, no such row
+                    converted = [f.to_python(v) for f, v in zip(fields, values, strict=True)]
+                    instance = model.from_db(db, [f.attname for f in fields], converted)
+                made.append(instance)
+                if parent >= 0 and made[parent] is not None:
+                    fk.set_cached_value(made[parent], instance)
+            found.append(made[0])
+        return found
 
 
-def _json_column(path: str, field: Any) -> Any:
-    column = f"{path}{field.attname if not path else field.name}"
-    return Cast(column, TextField()) if isinstance(field, DecimalField) else F(column)
+def _keep(demande: Demande, name: str, rows: list[Any]) -> None:
+    # its own cache, not one a copy.copy() shares with the original
+    demande._prefetched_objects_cache = dict(getattr(demande, "_prefetched_objects_cache", {}))  # type: ignore[attr-defined]
+    prefetched(demande, name, rows)
+
+
+# A demande's claims with what _MOTIFS joins, and its list with its targets (with_targets), as columns of another
+# query: the save's version bump (siam.services.demandes) reads them in its statement.
+_MOTIFS_TREE = JsonTree(MotifDeclare, {"conjoint_commune": {"departement": {"academie": {}}}, "academie": {}})
 
 
 def motifs_array(demande: Any) -> ArraySubquery:
-    """The claims of the demande ``demande`` (an expression) for motifs_from_rows."""
-    columns = [_json_column(path, f) for path, model in _MOTIF_PATHS for f in model._meta.concrete_fields]
-    return ArraySubquery(MotifDeclare.objects.filter(demande=demande).order_by("pk").values(row=JSONArray(*columns)))
+    """The claims of the demande ``demande`` (an expression), for keep_motifs."""
+    return _MOTIFS_TREE.array(MotifDeclare.objects.filter(demande=demande).order_by("pk"))
 
 
-def _instance(model: type[Model], db: str, values: list[Any]) -> Any:
-    fields = model._meta.concrete_fields
-    if values[0] is None:  # no such related row (its primary key is the first column)
-        return None
-    converted = [f.to_python(v) for f, v in zip(fields, values, strict=True)]
-    return model.from_db(db, [f.attname for f in fields], converted)
-
-
-def keep_motifs(demande: Demande, rows: list[list[Any]]) -> None:
+def keep_motifs(demande: Demande, rows: list[Any]) -> None:
     """The claims motifs_array read, put where prefetch_related("motifs") puts them, each with its académie and its
-    conjoint's commune loaded as select_related loads them (dates and times as such): motifs_of reads no more."""
-    db = demande._state.db or "default"
-    sizes = [len(model._meta.concrete_fields) for _path, model in _MOTIF_PATHS]
-    commune_field = Commune._meta.get_field("departement")
-    departement_field = Departement._meta.get_field("academie")
-    motifs = []
-    for row in rows:
-        parts, start = [], 0
-        for (_path, model), size in zip(_MOTIF_PATHS, sizes, strict=True):
-            parts.append(_instance(model, db, row[start : start + size]))
-            start += size
-        motif, academie, commune, departement, commune_academie = parts
-        MotifDeclare._meta.get_field("academie").set_cached_value(motif, academie)
-        MotifDeclare._meta.get_field("conjoint_commune").set_cached_value(motif, commune)
-        if commune is not None:
-            commune_field.set_cached_value(commune, departement)
-            departement_field.set_cached_value(departement, commune_academie)
-        motifs.append(motif)
-    # its own cache, not one a copy.copy() shares with the original
-    demande._prefetched_objects_cache = dict(getattr(demande, "_prefetched_objects_cache", {}))  # type: ignore[attr-defined]
-    prefetched(demande, "motifs", motifs)
+    conjoint's commune loaded as select_related loads them: motifs_of reads no more."""
+    _keep(demande, "motifs", _MOTIFS_TREE.instances(demande._state.db or "default", rows))
 
 
 _VOEUX: PreparedQuery[Voeu] = PreparedQuery(
