@@ -10,6 +10,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     CharField,
     Count,
+    DateField,
     DateTimeField,
     DecimalField,
     F,
@@ -206,6 +207,12 @@ class JsonTree:
 
         walk(0, "", related)
         self.fields = [model._meta.concrete_fields for _path, model, _parent, _fk in self.nodes]
+        self.attnames = [[f.attname for f in fields] for fields in self.fields]
+        # JSON gives strings, numbers, booleans: only dates, times and decimals need their field's to_python
+        self.converters = [
+            [(i, f.to_python) for i, f in enumerate(fields) if isinstance(f, DateField | DecimalField)]
+            for fields in self.fields
+        ]
 
     def array(self, rows: QuerySet[Any]) -> ArraySubquery:
         """``rows`` (a QuerySet of the model, filtered and ordered), one JSON array each."""
@@ -222,13 +229,15 @@ class JsonTree:
 
     def instances(self, db: str, rows: list[list[list[Any]]]) -> list[Any]:
         found = []
+        nodes = list(zip(self.nodes, self.attnames, self.converters, strict=True))
         for row in rows:
             made: list[Any] = []
-            for (_path, model, parent, fk), fields, values in zip(self.nodes, self.fields, row, strict=True):
+            for ((_path, model, parent, fk), attnames, converters), values in zip(nodes, row, strict=True):
                 instance = None
                 if values[0] is not None:  # the table's primary key comes first: NULL, no such row
-                    converted = [f.to_python(v) for f, v in zip(fields, values, strict=True)]
-                    instance = model.from_db(db, [f.attname for f in fields], converted)
+                    for i, to_python in converters:
+                        values[i] = to_python(values[i])
+                    instance = model.from_db(db, attnames, values)
                 made.append(instance)
                 if parent >= 0 and made[parent] is not None:
                     fk.set_cached_value(made[parent], instance)
@@ -252,6 +261,20 @@ def motifs_array(demande: Any) -> ArraySubquery:
     return _MOTIFS_TREE.array(MotifDeclare.objects.filter(demande=demande).order_by("pk"))
 
 
+_VOEUX_TREE = JsonTree(Voeu, Voeu.objects.with_targets().query.select_related)  # type: ignore[arg-type]
+
+
+def voeux_array(demande: Any) -> ArraySubquery:
+    """The list of the demande ``demande`` (an expression) with its targets, for keep_voeux."""
+    return _VOEUX_TREE.array(Voeu.objects.filter(demande=demande).order_by("rang"))
+
+
+def keep_voeux(demande: Demande, rows: list[Any]) -> None:
+    """The list voeux_array read, put where prefetch_related("voeux") puts it, targets loaded as with_targets
+    loads them: the next voeux_of reads no list (only the communes of GEO and ZRE voeux)."""
+    _keep(demande, "voeux", _VOEUX_TREE.instances(demande._state.db or "default", rows))
+
+
 def keep_motifs(demande: Demande, rows: list[Any]) -> None:
     """The claims motifs_array read, put where prefetch_related("motifs") puts them, each with its académie and its
     conjoint's commune loaded as select_related loads them: motifs_of reads no more."""
@@ -267,8 +290,16 @@ def voeux_of(demande: Demande) -> list[Voeu]:
     """The list in order, targets loaded, with the communes the warnings need for GEO and ZRE voeux.
 
     Sorted here, not by the database: compiling ORDER BY rang cost a third of the query's Python (5,100 calls
-    for 31 voeux), sorting 31 rows costs nothing; the communes are read only when the list has such voeux."""
-    voeux = sorted(_VOEUX.fetch(demande=demande.pk), key=attrgetter("rang"))
+    for 31 voeux), sorting 31 rows costs nothing; the communes are read only when the list has such voeux.
+    The list the demande came with (keep_voeux: the save's version bump reads it) is used once: the change that
+    follows makes it stale, a second call reads the database."""
+    cache = getattr(demande, "_prefetched_objects_cache", {})
+    if "voeux" in cache:
+        listed = list(demande.voeux.all())
+        del cache["voeux"]
+    else:
+        listed = _VOEUX.fetch(demande=demande.pk)
+    voeux = sorted(listed, key=attrgetter("rang"))
     covering = [v for v in voeux if v.groupement_id or v.zone_remplacement_id]
     if covering:
         prefetch_related_objects(covering, "groupement__communes", "zone_remplacement__communes")

@@ -19,7 +19,7 @@ from siam.errors import ConflitVersion, DemandeImpossible, PhaseFermee
 from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, MotifDeclare, Participation, Phase, Voeu
 from siam.models.choices import CIBLE_PAR_TYPE
 from siam.models.demande import code_of
-from siam.selectors import keep_motifs, motifs_array
+from siam.selectors import keep_motifs, keep_voeux, motifs_array, voeux_array
 from siam.services.bareme.rules import RULES_ARRAY, keep_rules
 from siam.text import moment
 
@@ -177,7 +177,11 @@ _BUMPED_CAMPAGNE = _BumpedCampagne(
     lambda: (
         Campagne.objects.select_related("academie")
         .with_jalons()
-        .annotate(regles_rows=RULES_ARRAY, motifs_rows=motifs_array(RawSQL('(SELECT "id" FROM "bumped")', ())))
+        .annotate(
+            regles_rows=RULES_ARRAY,
+            motifs_rows=motifs_array(RawSQL('(SELECT "id" FROM "bumped")', ())),
+            voeux_rows=voeux_array(RawSQL('(SELECT "id" FROM "bumped")', ())),
+        )
         .filter(pk=RawSQL('(SELECT "campagne_id" FROM "bumped")', ()))
         .order_by()[:1]
     )
@@ -201,6 +205,7 @@ def lock_and_bump(demande: Demande, version: int | None, *, guard: Guard = requi
     keep_rules(campagne, campagne.regles_rows)  # type: ignore[attr-defined]
     locked = copy.copy(demande)
     keep_motifs(locked, campagne.motifs_rows)  # type: ignore[attr-defined]
+    keep_voeux(locked, campagne.voeux_rows)  # type: ignore[attr-defined]  # for the voeux_of that follows
     locked.campagne = campagne
     guard(locked.campagne, timezone.now())
     locked.version, locked.modifiee_le = version + 1, now

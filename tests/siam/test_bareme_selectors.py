@@ -149,3 +149,53 @@ def test_the_claims_read_with_the_version_bump_are_those_motifs_of_reads_with_th
             assert commune.departement.academie.code == "LYON"
             assert isinstance(read[1].decided_at, datetime.datetime) and read[1].decided_at == expected[1].decided_at
         assert "motifs" not in getattr(demande_a, "_prefetched_objects_cache", {})  # the caller's demande untouched
+
+
+TARGET_CHAINS = {
+    "etablissement": ("commune", "departement", "academie"),
+    "commune": ("departement", "academie"),
+    "groupement": ("departement", "academie"),
+    "departement": ("academie",),
+    "academie": (),
+    "zone_remplacement": ("departement", "academie"),
+}
+
+
+def test_the_list_read_with_the_version_bump_is_the_one_voeux_of_reads_targets_loaded_and_it_is_used_once(
+    demande_a: Demande, ref: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    from django.db import transaction
+
+    from siam.services.bareme.facts import voeu_facts
+    from siam.services.demandes import lock_and_bump
+
+    Voeu.objects.bulk_create(
+        [
+            Voeu(demande=demande_a, rang=4, type="ZRE", zone_remplacement=ref["zr"]),
+            Voeu(demande=demande_a, rang=1, type="ETB", etablissement=ref["college"]),
+            Voeu(demande=demande_a, rang=2, type="COM", commune=ref["riom"], filtre="CLG"),
+            Voeu(demande=demande_a, rang=3, type="GEO", groupement=ref["geo"]),
+            Voeu(demande=demande_a, rang=5, type="DPT", departement=ref["departement"]),
+            Voeu(demande=demande_a, rang=6, type="ACA", academie=ref["lyon_academie"]),
+        ]
+    )
+    expected = voeux_of(demande_a)
+    with transaction.atomic():
+        locked = lock_and_bump(demande_a, demande_a.version)
+        with django_assert_num_queries(2):  # only the communes of its groupements and of its zones
+            read = voeux_of(locked)
+        with django_assert_num_queries(0):
+            assert [field_values(v) for v in read] == [field_values(v) for v in expected]
+            for got, want in zip(read, expected, strict=True):
+                for name, chain in TARGET_CHAINS.items():
+                    mine, theirs = getattr(got, name), getattr(want, name)
+                    assert (mine is None) == (theirs is None)
+                    for step in chain:
+                        if theirs is None:
+                            break
+                        mine, theirs = getattr(mine, step), getattr(theirs, step)
+                        assert field_values(mine) == field_values(theirs)
+            assert [voeu_facts(v) for v in read] == [voeu_facts(v) for v in expected]
+        assert read[1].commune is not None and read[1].commune.latitude == Decimal("45.89")
+        with django_assert_num_queries(3):  # a second read after a change: the database, not the list kept
+            assert [v.rang for v in voeux_of(locked)] == [1, 2, 3, 4, 5, 6]
