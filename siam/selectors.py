@@ -129,19 +129,20 @@ _ENFANTS_ARRAY = ArraySubquery(
     .values(row=JSONArray(*ENFANT_COLUMNS))
 )
 
+DOSSIER_RELATED = (
+    "corps",
+    "grade",
+    "discipline",
+    "etablissement__commune__departement__academie",
+    "zone_remplacement__siege__departement__academie",
+    "zone_remplacement__departement__academie",  # the validity rules of a new voeu (affectation_of)
+    "conjoint_commune__departement__academie",
+    "conjoint_academie",
+    "academie_stage",
+)
 _DOSSIER_FOR_BAREME: PreparedQuery[Dossier] = PreparedQuery(
     lambda: (
-        Dossier.objects.select_related(
-            "corps",
-            "grade",
-            "discipline",
-            "etablissement__commune__departement__academie",
-            "zone_remplacement__siege__departement__academie",
-            "zone_remplacement__departement__academie",  # the validity rules of a new voeu (affectation_of)
-            "conjoint_commune__departement__academie",
-            "conjoint_academie",
-            "academie_stage",
-        )
+        Dossier.objects.select_related(*DOSSIER_RELATED)
         .annotate(enfants_rows=_ENFANTS_ARRAY)
         .filter(agent=Param("agent", IntegerField()))
         .order_by()[:1]
@@ -170,6 +171,17 @@ def dossier_for_bareme(agent: Agent | int) -> Dossier | None:
     if dossier is not None:
         prefetched(dossier, "enfants", _enfants(dossier, dossier.enfants_rows))  # type: ignore[attr-defined]
     return dossier
+
+
+_KEPT_DOSSIER = "_dossier_for_bareme"
+
+
+def dossier_of(demande: Demande) -> Dossier | None:
+    """The demande's teacher's dossier_for_bareme(): the one the demande came with (keep_dossier: the save's version
+    bump reads it), else read."""
+    if _KEPT_DOSSIER in demande.__dict__:
+        return cast("Dossier | None", demande.__dict__[_KEPT_DOSSIER])
+    return dossier_for_bareme(demande.agent_id)  # type: ignore[arg-type]
 
 
 _MOTIFS: PreparedQuery[MotifDeclare] = PreparedQuery(
@@ -273,6 +285,28 @@ def keep_voeux(demande: Demande, rows: list[Any]) -> None:
     """The list voeux_array read, put where prefetch_related("voeux") puts it, targets loaded as with_targets
     loads them: the next voeux_of reads no list (only the communes of GEO and ZRE voeux)."""
     _keep(demande, "voeux", _VOEUX_TREE.instances(demande._state.db or "default", rows))
+
+
+_DOSSIER_TREE = JsonTree(Dossier, Dossier.objects.select_related(*DOSSIER_RELATED).query.select_related)  # type: ignore[arg-type]
+
+
+def dossier_arrays(agent: Any) -> dict[str, ArraySubquery]:
+    """The dossier of the agent ``agent`` (an expression; none or one) with what dossier_for_bareme joins, and its
+    children, as two columns ``dossier_rows`` and ``enfants_rows`` for keep_dossier."""
+    children = Enfant.objects.filter(dossier=agent).order_by("date_naissance", "pk")
+    return {
+        "dossier_rows": _DOSSIER_TREE.array(Dossier.objects.filter(agent=agent).order_by()),
+        "enfants_rows": ArraySubquery(children.values(row=JSONArray(*ENFANT_COLUMNS))),
+    }
+
+
+def keep_dossier(demande: Demande, dossier_rows: list[Any], enfants_rows: list[Any]) -> None:
+    """The dossier dossier_arrays read, with its children where prefetch_related puts them: dossier_of(demande)."""
+    found = _DOSSIER_TREE.instances(demande._state.db or "default", dossier_rows)
+    dossier = found[0] if found else None
+    if dossier is not None:
+        prefetched(dossier, "enfants", _enfants(dossier, enfants_rows))
+    demande.__dict__[_KEPT_DOSSIER] = dossier
 
 
 def keep_motifs(demande: Demande, rows: list[Any]) -> None:

@@ -19,7 +19,7 @@ from siam.errors import ConflitVersion, DemandeImpossible, PhaseFermee
 from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, MotifDeclare, Participation, Phase, Voeu
 from siam.models.choices import CIBLE_PAR_TYPE
 from siam.models.demande import code_of
-from siam.selectors import keep_motifs, keep_voeux, motifs_array, voeux_array
+from siam.selectors import dossier_arrays, keep_dossier, keep_motifs, keep_voeux, motifs_array, voeux_array
 from siam.services.bareme.rules import RULES_ARRAY, keep_rules
 from siam.text import moment
 
@@ -151,14 +151,15 @@ def conflict_message() -> str:
 
 
 # The bump of lock_and_bump (version + 1 on the row if it still has the version read and is not closed; the row is
-# locked until the transaction ends), and in the same statement the campagne read after it, with its jalons and its
-# barème rules, and the demande's claims (the snapshot and the bilan read them): a fixed CTE before the campagne's
-# query, compiled once per process (its EXISTS cost ~3,000 calls). The claims are read in the statement's snapshot:
-# a teacher's change of them bumps the version, so a bump that matched saw the latest.
+# locked until the transaction ends), and in the same statement what every change reads after it: the campagne
+# with its jalons and its barème rules, the demande's claims and list (targets loaded) and the teacher's dossier
+# with its children (siam.selectors' JSON columns). A fixed CTE before the campagne's query, compiled once per
+# process (its EXISTS cost ~3,000 calls). The rows are read in the statement's snapshot: every change of the list or
+# the claims bumps the version, so a bump that matched saw the latest of them.
 # No row: the bump matched nothing (a campagne is PROTECTed: a bumped demande always has one).
 _BUMP = (
     'WITH "bumped" AS (UPDATE "siam_demande" SET "version" = "version" + 1, "modifiee_le" = %s '
-    'WHERE "id" = %s AND "version" = %s AND NOT ("etat" = %s) RETURNING "id", "campagne_id") '
+    'WHERE "id" = %s AND "version" = %s AND NOT ("etat" = %s) RETURNING "id", "campagne_id", "agent_id") '
 )
 
 
@@ -181,6 +182,7 @@ _BUMPED_CAMPAGNE = _BumpedCampagne(
             regles_rows=RULES_ARRAY,
             motifs_rows=motifs_array(RawSQL('(SELECT "id" FROM "bumped")', ())),
             voeux_rows=voeux_array(RawSQL('(SELECT "id" FROM "bumped")', ())),
+            **dossier_arrays(RawSQL('(SELECT "agent_id" FROM "bumped")', ())),
         )
         .filter(pk=RawSQL('(SELECT "campagne_id" FROM "bumped")', ()))
         .order_by()[:1]
@@ -191,10 +193,9 @@ _BUMPED_CAMPAGNE = _BumpedCampagne(
 def lock_and_bump(demande: Demande, version: int | None, *, guard: Guard = require_saisie) -> Demande:
     """lock_demande and record_change's version bump in one UPDATE, only if the row still has ``version`` and
     is not closed (the row is locked until the transaction ends), which returns the campagne read after the lock,
-    with its jalons and its barème rules, and the demande's claims (motifs_of reads them from the copy returned):
-    one statement instead of lock_demande's, the jalons', the bump's, the rules' and the claims' five; then the
-    phase guard on it. Must run inside transaction.atomic(): a refusal after it rolls the bump
-    back.
+    with its jalons and its barème rules, and the demande's claims, list and dossier (motifs_of, voeux_of once and
+    dossier_of read them from the copy returned): one statement instead of seven; then the phase guard on it. Must
+    run inside transaction.atomic(): a refusal after it rolls the bump back.
 
     Returns a copy of ``demande`` at its new version with that campagne; keep the change with record_version."""
     now = timezone.now()
@@ -206,6 +207,7 @@ def lock_and_bump(demande: Demande, version: int | None, *, guard: Guard = requi
     locked = copy.copy(demande)
     keep_motifs(locked, campagne.motifs_rows)  # type: ignore[attr-defined]
     keep_voeux(locked, campagne.voeux_rows)  # type: ignore[attr-defined]  # for the voeux_of that follows
+    keep_dossier(locked, campagne.dossier_rows, campagne.enfants_rows)  # type: ignore[attr-defined]  # dossier_of
     locked.campagne = campagne
     guard(locked.campagne, timezone.now())
     locked.version, locked.modifiee_le = version + 1, now

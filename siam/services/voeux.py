@@ -40,7 +40,7 @@ from siam.models import (
     Voeu,
 )
 from siam.models.choices import CIBLE_PAR_TYPE, TYPES_AVEC_FILTRE
-from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
+from siam.selectors import dossier_of, motifs_of, voeux_of
 from siam.services.bareme.facts import rules_for, situation_for, voeu_facts
 from siam.services.demandes import lock_and_bump, record_version, record_version_adding, snapshot
 
@@ -297,7 +297,7 @@ def _bilan(
     rang, hence their entries (``before``'s)."""
     try:
         if dossier is _UNLOADED:
-            dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]
+            dossier = dossier_of(locked)
         if dossier is None or not before:
             return (), ()
         situation = situation_for(dossier, motifs_of(locked) if motifs is None else motifs, campagne=locked.campagne)
@@ -332,7 +332,7 @@ def add_voeu_reported(
     with transaction.atomic():
         locked = lock_and_bump(demande, version)
         cible = resolve_cible(voeu_type, code)
-        dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]  # the rules and the bilan read it
+        dossier = dossier_of(locked)  # the rules and the bilan read it (read with the version bump)
         listed = voeux_of(locked)
         check_voeu(
             campagne=locked.campagne,

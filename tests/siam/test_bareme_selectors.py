@@ -199,3 +199,47 @@ def test_the_list_read_with_the_version_bump_is_the_one_voeux_of_reads_targets_l
         assert read[1].commune is not None and read[1].commune.latitude == Decimal("45.89")
         with django_assert_num_queries(3):  # a second read after a change: the database, not the list kept
             assert [v.rang for v in voeux_of(locked)] == [1, 2, 3, 4, 5, 6]
+
+
+def test_the_dossier_read_with_the_version_bump_is_the_one_dossier_for_bareme_reads_children_and_places_loaded(
+    demande_a: Demande, teacher_a: Agent, ref: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    from django.db import transaction
+
+    from siam.selectors import dossier_of
+    from siam.services.demandes import lock_and_bump
+
+    dossier = Dossier.objects.get(agent=teacher_a)
+    dossier.conjoint_commune, dossier.conjoint_academie = ref["lyon"], ref["lyon_academie"]
+    dossier.save()
+    for prenom, born in (("Emma", datetime.date(2018, 10, 3)), ("Léo", datetime.date(2015, 5, 12))):
+        Enfant.objects.create(dossier=dossier, prenom=prenom, date_naissance=born)
+    expected = dossier_for_bareme(teacher_a)
+    assert expected is not None and expected.etablissement is not None
+    chains = [path.split("__") for path in ("corps", "grade", "discipline", "academie_stage", "conjoint_academie")]
+    chains += [
+        ["etablissement", "commune", "departement", "academie"],
+        ["zone_remplacement", "siege", "departement", "academie"],
+        ["zone_remplacement", "departement", "academie"],
+        ["conjoint_commune", "departement", "academie"],
+    ]
+    with transaction.atomic():
+        locked = lock_and_bump(demande_a, demande_a.version)
+        with django_assert_num_queries(0):
+            read = dossier_of(locked)
+            assert read is not None and field_values(read) == field_values(expected)
+            for chain in chains:
+                mine, theirs = read, expected
+                for step in chain:
+                    mine, theirs = getattr(mine, step), getattr(theirs, step)
+                    assert (mine is None) == (theirs is None)
+                    if theirs is None:
+                        break
+                    assert field_values(mine) == field_values(theirs)
+            assert [field_values(e) for e in read.enfants.all()] == [field_values(e) for e in expected.enfants.all()]
+            assert [e.date_naissance for e in read.enfants.all()] == [
+                datetime.date(2015, 5, 12),
+                datetime.date(2018, 10, 3),
+            ]
+    with django_assert_num_queries(1):  # a demande that did not come with it: read
+        assert dossier_of(demande_a) is not None

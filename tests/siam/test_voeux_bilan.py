@@ -230,10 +230,10 @@ def test_moving_in_a_list_of_31_voeux_holds_its_query_count(
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
     # session, agent, the voeu, the version checked and bumped (the UPDATE locks the row) returning the campagne
     # with its jalons and its barème rules, the motifs (the snapshot and the bilan) and the voeux before (targets
-    # loaded): one statement; the shift, the move, the version's row (the list after is the one before reordered in
-    # memory, not read again), the dossier with its children, the session saved, savepoints: 14 whatever the number
-    # of voeux (measured with 31; 23 before)
-    with django_assert_max_num_queries(14):
+    # loaded) and the dossier with its children: one statement; the shift, the move, the version's row (the list
+    # after is the one before reordered in memory, not read again), the session saved, savepoints: 13 whatever the
+    # number of voeux (measured with 31; 23 before)
+    with django_assert_max_num_queries(13):
         response = move_to(client, last, 1, v=0)
     assert response.status_code == 302
     assert Voeu.objects.get(pk=last.pk).rang == 1
@@ -251,13 +251,12 @@ def test_adding_the_31st_voeu_holds_its_query_count(
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
     # session, agent, the demande, the version checked and bumped (the UPDATE locks the row) returning the campagne
     # read after the lock with its jalons and its barème rules, the motifs (the snapshot and the bilan) and the
-    # voeux before (targets loaded; the same voeu already listed? and the count are read from them): one
-    # statement; the académie typed, the dossier with its children (read once: the validity rules and the bilan),
-    # the insert (at the end: no shift) with the version's row in the same statement (the snapshot is the list in
-    # memory), the session saved, savepoints: 12, measured with 30 (the list after is the one before with the new
-    # voeu)
+    # voeux before (targets loaded; the same voeu already listed? and the count are read from them) and the dossier
+    # with its children (the validity rules and the bilan): one statement; the académie typed, the insert (at the
+    # end: no shift) with the version's row in the same statement (the snapshot is the list in memory), the session
+    # saved, savepoints: 11, measured with 30 (the list after is the one before with the new voeu)
     data = {"type": "ACA", "code": "A30", "filtre": "TOUT", "version": 0}
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.post(f"/siam/demandes/{demande.pk}/voeux/ajouter/", data)
     assert response.status_code == 302
     assert Voeu.objects.filter(demande=demande).count() == 31
