@@ -174,32 +174,47 @@ class _BumpedCampagne(PreparedQuery[Campagne]):
         return compiler
 
 
-_BUMPED_CAMPAGNE = _BumpedCampagne(
-    lambda: (
-        Campagne.objects.select_related("academie")
-        .with_jalons()
-        .annotate(
-            regles_rows=RULES_ARRAY,
-            motifs_rows=motifs_array(RawSQL('(SELECT "id" FROM "bumped")', ())),
-            voeux_rows=voeux_array(RawSQL('(SELECT "id" FROM "bumped")', ())),
-            **dossier_arrays(RawSQL('(SELECT "agent_id" FROM "bumped")', ())),
+def bump_statement(**annotations: Any) -> PreparedQuery[Campagne]:
+    """The bump's statement, its campagne's query reading ``annotations`` too (their Params given to
+    lock_and_bump): a change that needs one more row reads it there (an added voeu's target)."""
+    return _BumpedCampagne(
+        lambda: (
+            Campagne.objects.select_related("academie")
+            .with_jalons()
+            .annotate(
+                regles_rows=RULES_ARRAY,
+                motifs_rows=motifs_array(RawSQL('(SELECT "id" FROM "bumped")', ())),
+                voeux_rows=voeux_array(RawSQL('(SELECT "id" FROM "bumped")', ())),
+                **dossier_arrays(RawSQL('(SELECT "agent_id" FROM "bumped")', ())),
+                **annotations,
+            )
+            .filter(pk=RawSQL('(SELECT "campagne_id" FROM "bumped")', ()))
+            .order_by()[:1]
         )
-        .filter(pk=RawSQL('(SELECT "campagne_id" FROM "bumped")', ()))
-        .order_by()[:1]
     )
-)
 
 
-def lock_and_bump(demande: Demande, version: int | None, *, guard: Guard = require_saisie) -> Demande:
+_BUMPED_CAMPAGNE = bump_statement()
+
+
+def lock_and_bump(
+    demande: Demande,
+    version: int | None,
+    *,
+    guard: Guard = require_saisie,
+    statement: PreparedQuery[Campagne] = _BUMPED_CAMPAGNE,
+    **values: Any,
+) -> Demande:
     """lock_demande and record_change's version bump in one UPDATE, only if the row still has ``version`` and
     is not closed (the row is locked until the transaction ends), which returns the campagne read after the lock,
     with its jalons and its barème rules, and the demande's claims, list and dossier (motifs_of, voeux_of once and
     dossier_of read them from the copy returned): one statement instead of seven; then the phase guard on it. Must
     run inside transaction.atomic(): a refusal after it rolls the bump back.
 
+    ``statement``: bump_statement()'s with what the change reads too, ``values`` its Params.
     Returns a copy of ``demande`` at its new version with that campagne; keep the change with record_version."""
     now = timezone.now()
-    campagne = None if version is None else _BUMPED_CAMPAGNE.first(now=now, demande=demande.pk, version=version)
+    campagne = None if version is None else statement.first(now=now, demande=demande.pk, version=version, **values)
     if campagne is None or version is None:  # (None: mypy)
         lock_demande(demande.pk, version, guard=guard)  # says why: the phase, a closed demande, another tab
         raise ConflitVersion(conflict_message())  # the row matches now: another tab changed it and back

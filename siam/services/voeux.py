@@ -40,9 +40,9 @@ from siam.models import (
     Voeu,
 )
 from siam.models.choices import CIBLE_PAR_TYPE, TYPES_AVEC_FILTRE
-from siam.selectors import dossier_of, motifs_of, voeux_of
+from siam.selectors import JsonTree, dossier_of, motifs_of, voeux_of
 from siam.services.bareme.facts import rules_for, situation_for, voeu_facts
-from siam.services.demandes import lock_and_bump, record_version, record_version_adding, snapshot
+from siam.services.demandes import bump_statement, lock_and_bump, record_version, record_version_adding, snapshot
 
 if TYPE_CHECKING:
     from accounts.models import Agent
@@ -116,6 +116,35 @@ def resolve_cible(voeu_type: str, code: str) -> Any:
     if found is None:
         raise VoeuInvalide(message % {"code": code}, field="code")
     return found
+
+
+def _related_tree(field: str) -> dict[str, Any]:
+    model = LOOKUPS[field][0]
+    return model._default_manager.select_related(*RELATED[field]).query.select_related if RELATED[field] else {}  # type: ignore[return-value]
+
+
+# The target of one code read in the add's version bump statement (one per kind of target, compiled once): the
+# code as typed, when it is the only candidate; resolve_cible otherwise, and when nothing has it (its French error).
+_CIBLE_TREES = {field: JsonTree(LOOKUPS[field][0], _related_tree(field)) for field in LOOKUPS}
+BUMP_WITH_CIBLE = {
+    field: bump_statement(
+        cible_rows=_CIBLE_TREES[field].array(
+            model._default_manager.filter(**{code_field: Param("code", CharField())}).order_by()
+        )
+    )
+    for field, (model, code_field, _message) in LOOKUPS.items()
+}
+
+
+def lock_and_resolve(demande: Demande, version: int | None, voeu_type: str, code: str) -> tuple[Demande, Any]:
+    """lock_and_bump, then resolve_cible: the target read in the bump's statement when the code names one row."""
+    field = CIBLE_PAR_TYPE[voeu_type]
+    candidates = _candidates(field, code.strip().upper())
+    if not candidates[0] or len(candidates) > 1:
+        return lock_and_bump(demande, version), resolve_cible(voeu_type, code)
+    locked = lock_and_bump(demande, version, statement=BUMP_WITH_CIBLE[field], code=candidates[0])
+    found = _CIBLE_TREES[field].instances(locked._state.db or "default", locked.campagne.cible_rows)  # type: ignore[attr-defined]
+    return locked, found[0] if found else resolve_cible(voeu_type, code)
 
 
 def academie_of(cible: Any) -> Academie:
@@ -330,8 +359,7 @@ def add_voeu_reported(
 ) -> Report:
     """Add a voeu at the end of the list, or at ``rang`` (the others move down): undoing a removal."""
     with transaction.atomic():
-        locked = lock_and_bump(demande, version)
-        cible = resolve_cible(voeu_type, code)
+        locked, cible = lock_and_resolve(demande, version, voeu_type, code)
         dossier = dossier_of(locked)  # the rules and the bilan read it (read with the version bump)
         listed = voeux_of(locked)
         check_voeu(

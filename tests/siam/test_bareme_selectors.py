@@ -243,3 +243,62 @@ def test_the_dossier_read_with_the_version_bump_is_the_one_dossier_for_bareme_re
             ]
     with django_assert_num_queries(1):  # a demande that did not come with it: read
         assert dossier_of(demande_a) is not None
+
+
+CIBLE_CHAINS = {
+    "ETB": ("commune", "departement", "academie"),
+    "COM": ("departement", "academie"),
+    "GEO": ("departement", "academie"),
+    "DPT": ("academie",),
+    "ACA": (),
+    "ZRE": ("departement", "academie"),
+}
+
+
+@pytest.mark.parametrize(
+    ("voeu_type", "code", "queries"),
+    [
+        ("ETB", "0631018p ", 1),
+        ("COM", "63300", 1),
+        ("GEO", "GEO063CLF", 1),
+        ("DPT", "063", 1),
+        ("DPT", "63", 2),  # two candidates ("63", "063"): resolve_cible's query after the statement
+        ("ACA", "LYON", 1),
+        ("ACA", "lyon", 1),
+        ("ZRE", "ZR063CLF", 1),
+    ],
+)
+def test_the_target_of_an_added_voeu_is_read_in_the_version_bump_statement_as_resolve_cible_reads_it(
+    voeu_type: str, code: str, queries: int, demande_a: Demande, ref: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    from django.db import transaction
+
+    from siam.services.voeux import lock_and_resolve, resolve_cible
+
+    expected = resolve_cible(voeu_type, code)
+    with transaction.atomic():
+        with django_assert_num_queries(queries):
+            locked, cible = lock_and_resolve(demande_a, demande_a.version, voeu_type, code)
+        assert locked.version == demande_a.version + 1
+        with django_assert_num_queries(0):
+            assert type(cible) is type(expected) and field_values(cible) == field_values(expected)
+            mine, theirs = cible, expected
+            for step in CIBLE_CHAINS[voeu_type]:
+                mine, theirs = getattr(mine, step), getattr(theirs, step)
+                assert field_values(mine) == field_values(theirs)
+
+
+def test_a_code_that_names_nothing_is_refused_as_before_and_an_académie_is_found_by_its_name_too(
+    demande_a: Demande, ref: dict[str, Any]
+) -> None:
+    from django.db import transaction
+
+    from siam.errors import VoeuInvalide
+    from siam.services.voeux import lock_and_resolve
+
+    with pytest.raises(VoeuInvalide) as refused, transaction.atomic():
+        lock_and_resolve(demande_a, demande_a.version, "ETB", "0000000X")
+    assert refused.value.message == "Aucun établissement ne porte le code UAI « 0000000X »."
+    with transaction.atomic():
+        _locked, cible = lock_and_resolve(demande_a, demande_a.version, "ACA", "clermont-ferrand")
+    assert cible == ref["academie"] and ref["academie"].code == "CLERMONT"
