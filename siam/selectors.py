@@ -6,20 +6,25 @@ import datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, cast
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     CharField,
     Count,
+    DateField,
     DateTimeField,
+    DecimalField,
     F,
     FilteredRelation,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    TextField,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, JSONArray
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -115,36 +120,68 @@ def get_piece_for_user(request: HttpRequest, pk: int) -> PieceJustificative:
     return get_object_or_404(queryset, pk=pk)
 
 
+# the children of a dossier in the model's order (as prefetch_related("enfants") reads them), one JSON array per
+# child: the column the dossier's query carries
+ENFANT_COLUMNS = ("id", "prenom", "date_naissance")
+_ENFANTS_ARRAY = ArraySubquery(
+    Enfant.objects.filter(dossier=OuterRef("pk"))
+    .order_by("date_naissance", "pk")
+    .values(row=JSONArray(*ENFANT_COLUMNS))
+)
+
+DOSSIER_RELATED = (
+    "corps",
+    "grade",
+    "discipline",
+    "etablissement__commune__departement__academie",
+    "zone_remplacement__siege__departement__academie",
+    "zone_remplacement__departement__academie",  # the validity rules of a new voeu (affectation_of)
+    "conjoint_commune__departement__academie",
+    "conjoint_academie",
+    "academie_stage",
+)
 _DOSSIER_FOR_BAREME: PreparedQuery[Dossier] = PreparedQuery(
     lambda: (
-        Dossier.objects.select_related(
-            "corps",
-            "grade",
-            "discipline",
-            "etablissement__commune__departement__academie",
-            "zone_remplacement__siege__departement__academie",
-            "zone_remplacement__departement__academie",  # the validity rules of a new voeu (affectation_of)
-            "conjoint_commune__departement__academie",
-            "conjoint_academie",
-            "academie_stage",
-        )
+        Dossier.objects.select_related(*DOSSIER_RELATED)
+        .annotate(enfants_rows=_ENFANTS_ARRAY)
         .filter(agent=Param("agent", IntegerField()))
         .order_by()[:1]
     )
 )
 
 
-# the children of a dossier in the model's order, as prefetch_related("enfants") reads them, compiled once
-_ENFANTS: PreparedQuery[Enfant] = PreparedQuery(lambda: Enfant.objects.filter(dossier=Param("dossier", IntegerField())))
+def _enfants(dossier: Dossier, rows: list[list[Any]]) -> list[Enfant]:
+    """The children as prefetch_related reads them (model instances from the database, dates as dates)."""
+    db = dossier._state.db
+    return [
+        Enfant.from_db(
+            db,
+            ("id", "dossier_id", "prenom", "date_naissance"),
+            (pk, dossier.pk, prenom, datetime.date.fromisoformat(born)),
+        )
+        for pk, prenom, born in rows
+    ]
 
 
 def dossier_for_bareme(agent: Agent | int) -> Dossier | None:
-    """The dossier with everything the barème reads, in two queries compiled once: its 19 joined tables (compiling
-    it cost 10,000 Python calls per page), its children (prefetch_related_objects compiled theirs each time)."""
+    """The dossier with everything the barème reads, in one query compiled once: its 19 joined tables (compiling it
+    cost 10,000 Python calls per page) and its children as a JSON array, put where prefetch_related puts them
+    (``dossier.enfants.all()`` reads no more)."""
     dossier = _DOSSIER_FOR_BAREME.first(agent=agent if isinstance(agent, int) else agent.pk)
     if dossier is not None:
-        prefetched(dossier, "enfants", _ENFANTS.fetch(dossier=dossier.pk))
+        prefetched(dossier, "enfants", _enfants(dossier, dossier.enfants_rows))  # type: ignore[attr-defined]
     return dossier
+
+
+_KEPT_DOSSIER = "_dossier_for_bareme"
+
+
+def dossier_of(demande: Demande) -> Dossier | None:
+    """The demande's teacher's dossier_for_bareme(): the one the demande came with (keep_dossier: the save's version
+    bump reads it), else read."""
+    if _KEPT_DOSSIER in demande.__dict__:
+        return cast("Dossier | None", demande.__dict__[_KEPT_DOSSIER])
+    return dossier_for_bareme(demande.agent_id)  # type: ignore[arg-type]
 
 
 _MOTIFS: PreparedQuery[MotifDeclare] = PreparedQuery(
@@ -158,8 +195,124 @@ _MOTIFS: PreparedQuery[MotifDeclare] = PreparedQuery(
 
 def motifs_of(demande: Demande) -> list[MotifDeclare]:
     """The claims in the order they were made (sorted here: a handful of rows, no ORDER BY to compile; the query
-    compiled once)."""
+    compiled once); none when the demande came with them (motifs_array: the save's version bump reads them)."""
+    if "motifs" in getattr(demande, "_prefetched_objects_cache", {}):
+        return sorted(demande.motifs.all(), key=attrgetter("pk"))
     return sorted(_MOTIFS.fetch(demande=demande.pk), key=attrgetter("pk"))
+
+
+class JsonTree:
+    """Rows of ``model`` with the related rows select_related would join (``related``: its nested dict), as one
+    column of another query: per row a JSON array holding one array of columns per table (NULLs where the relation
+    is empty; decimals as text, a JSON number being a float), read back as the model instances select_related
+    gives (values through each field's to_python: dates and times as such)."""
+
+    def __init__(self, model: type[Model], related: dict[str, Any]) -> None:
+        # (path to the table, its model, the index of the table pointing to it, the foreign key it points with)
+        self.nodes: list[tuple[str, type[Model], int, Any]] = [("", model, -1, None)]
+
+        def walk(parent: int, prefix: str, tree: dict[str, Any]) -> None:
+            for name, below in tree.items():
+                field: Any = self.nodes[parent][1]._meta.get_field(name)  # a foreign key
+                self.nodes.append((f"{prefix}{name}__", field.related_model, parent, field))
+                walk(len(self.nodes) - 1, f"{prefix}{name}__", below)
+
+        walk(0, "", related)
+        self.fields = [model._meta.concrete_fields for _path, model, _parent, _fk in self.nodes]
+        self.attnames = [[f.attname for f in fields] for fields in self.fields]
+        # JSON gives strings, numbers, booleans: only dates, times and decimals need their field's to_python
+        self.converters = [
+            [(i, f.to_python) for i, f in enumerate(fields) if isinstance(f, DateField | DecimalField)]
+            for fields in self.fields
+        ]
+
+    def array(self, rows: QuerySet[Any]) -> ArraySubquery:
+        """``rows`` (a QuerySet of the model, filtered and ordered), one JSON array each."""
+
+        def column(path: str, field: Any) -> Any:
+            name = f"{path}{field.name if path else field.attname}"
+            return Cast(name, TextField()) if isinstance(field, DecimalField) else F(name)
+
+        tables = [
+            JSONArray(*(column(path, f) for f in fields))
+            for (path, _model, _parent, _fk), fields in zip(self.nodes, self.fields, strict=True)
+        ]
+        return ArraySubquery(rows.values(row=JSONArray(*tables)))
+
+    def instances(self, db: str, rows: list[list[list[Any]]]) -> list[Any]:
+        found = []
+        nodes = list(zip(self.nodes, self.attnames, self.converters, strict=True))
+        for row in rows:
+            made: list[Any] = []
+            for ((_path, model, parent, fk), attnames, converters), values in zip(nodes, row, strict=True):
+                instance = None
+                if values[0] is not None:  # the table's primary key comes first: NULL, no such row
+                    for i, to_python in converters:
+                        values[i] = to_python(values[i])
+                    instance = model.from_db(db, attnames, values)
+                made.append(instance)
+                if parent >= 0 and made[parent] is not None:
+                    fk.set_cached_value(made[parent], instance)
+            found.append(made[0])
+        return found
+
+
+def _keep(demande: Demande, name: str, rows: list[Any]) -> None:
+    # its own cache, not one a copy.copy() shares with the original
+    demande._prefetched_objects_cache = dict(getattr(demande, "_prefetched_objects_cache", {}))  # type: ignore[attr-defined]
+    prefetched(demande, name, rows)
+
+
+# A demande's claims with what _MOTIFS joins, and its list with its targets (with_targets), as columns of another
+# query: the save's version bump (siam.services.demandes) reads them in its statement.
+_MOTIFS_TREE = JsonTree(MotifDeclare, {"conjoint_commune": {"departement": {"academie": {}}}, "academie": {}})
+
+
+def motifs_array(demande: Any) -> ArraySubquery:
+    """The claims of the demande ``demande`` (an expression), for keep_motifs."""
+    return _MOTIFS_TREE.array(MotifDeclare.objects.filter(demande=demande).order_by("pk"))
+
+
+_VOEUX_TREE = JsonTree(Voeu, Voeu.objects.with_targets().query.select_related)  # type: ignore[arg-type]
+
+
+def voeux_array(demande: Any) -> ArraySubquery:
+    """The list of the demande ``demande`` (an expression) with its targets, for keep_voeux."""
+    return _VOEUX_TREE.array(Voeu.objects.filter(demande=demande).order_by("rang"))
+
+
+def keep_voeux(demande: Demande, rows: list[Any]) -> None:
+    """The list voeux_array read, put where prefetch_related("voeux") puts it, targets loaded as with_targets
+    loads them: the next voeux_of reads no list (only the communes of GEO and ZRE voeux)."""
+    _keep(demande, "voeux", _VOEUX_TREE.instances(demande._state.db or "default", rows))
+
+
+_DOSSIER_TREE = JsonTree(Dossier, Dossier.objects.select_related(*DOSSIER_RELATED).query.select_related)  # type: ignore[arg-type]
+
+
+def dossier_arrays(agent: Any) -> dict[str, ArraySubquery]:
+    """The dossier of the agent ``agent`` (an expression; none or one) with what dossier_for_bareme joins, and its
+    children, as two columns ``dossier_rows`` and ``enfants_rows`` for keep_dossier."""
+    children = Enfant.objects.filter(dossier=agent).order_by("date_naissance", "pk")
+    return {
+        "dossier_rows": _DOSSIER_TREE.array(Dossier.objects.filter(agent=agent).order_by()),
+        "enfants_rows": ArraySubquery(children.values(row=JSONArray(*ENFANT_COLUMNS))),
+    }
+
+
+def keep_dossier(demande: Demande, dossier_rows: list[Any], enfants_rows: list[Any]) -> None:
+    """The dossier dossier_arrays read, with its children where prefetch_related puts them: dossier_of(demande)."""
+    found = _DOSSIER_TREE.instances(demande._state.db or "default", dossier_rows)
+    dossier = found[0] if found else None
+    if dossier is not None:
+        prefetched(dossier, "enfants", _enfants(dossier, enfants_rows))
+    demande.__dict__[_KEPT_DOSSIER] = dossier
+
+
+def keep_motifs(demande: Demande, rows: list[Any]) -> None:
+    """The claims motifs_array read, put where prefetch_related("motifs") puts them, each with its académie and its
+    conjoint's commune loaded as select_related loads them: motifs_of reads no more."""
+    _keep(demande, "motifs", _MOTIFS_TREE.instances(demande._state.db or "default", rows))
 
 
 _VOEUX: PreparedQuery[Voeu] = PreparedQuery(
@@ -171,8 +324,16 @@ def voeux_of(demande: Demande) -> list[Voeu]:
     """The list in order, targets loaded, with the communes the warnings need for GEO and ZRE voeux.
 
     Sorted here, not by the database: compiling ORDER BY rang cost a third of the query's Python (5,100 calls
-    for 31 voeux), sorting 31 rows costs nothing; the communes are read only when the list has such voeux."""
-    voeux = sorted(_VOEUX.fetch(demande=demande.pk), key=attrgetter("rang"))
+    for 31 voeux), sorting 31 rows costs nothing; the communes are read only when the list has such voeux.
+    The list the demande came with (keep_voeux: the save's version bump reads it) is used once: the change that
+    follows makes it stale, a second call reads the database."""
+    cache = getattr(demande, "_prefetched_objects_cache", {})
+    if "voeux" in cache:
+        listed = list(demande.voeux.all())
+        del cache["voeux"]
+    else:
+        listed = _VOEUX.fetch(demande=demande.pk)
+    voeux = sorted(listed, key=attrgetter("rang"))
     covering = [v for v in voeux if v.groupement_id or v.zone_remplacement_id]
     if covering:
         prefetch_related_objects(covering, "groupement__communes", "zone_remplacement__communes")

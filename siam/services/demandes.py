@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import copy
+import functools
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.db.models import IntegerField
+from django.db.models import Field, Model
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossier.models import Dossier, Position
-from lib.prepared import Param, PreparedQuery
+from lib.prepared import PreparedQuery
 from lib.queries import unique_row
 from siam.errors import ConflitVersion, DemandeImpossible, PhaseFermee
 from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, MotifDeclare, Participation, Phase, Voeu
 from siam.models.choices import CIBLE_PAR_TYPE
 from siam.models.demande import code_of
+from siam.selectors import dossier_arrays, keep_dossier, keep_motifs, keep_voeux, motifs_array, voeux_array
+from siam.services.bareme.rules import RULES_ARRAY, keep_rules
 from siam.text import moment
 
 if TYPE_CHECKING:
     import datetime
     from collections.abc import Callable, Sequence
+
+    from django.db.models.sql.compiler import SQLCompiler
 
     from accounts.models import Agent
 
@@ -144,44 +150,79 @@ def conflict_message() -> str:
     )
 
 
-# The campagne re-read after the lock, with its jalons: compiled once per process (its EXISTS cost ~3,000 calls).
-_CAMPAGNE_BY_PK: PreparedQuery[Campagne] = PreparedQuery(
-    lambda: (
-        Campagne.objects.select_related("academie").with_jalons().filter(pk=Param("pk", IntegerField())).order_by()[:1]
-    )
-)
-
-
-# The bump of lock_and_bump: a fixed statement (the ORM compiled its filter, exclude and F() on every save).
+# The bump of lock_and_bump (version + 1 on the row if it still has the version read and is not closed; the row is
+# locked until the transaction ends), and in the same statement what every change reads after it: the campagne
+# with its jalons and its barème rules, the demande's claims and list (targets loaded) and the teacher's dossier
+# with its children (siam.selectors' JSON columns). A fixed CTE before the campagne's query, compiled once per
+# process (its EXISTS cost ~3,000 calls). The rows are read in the statement's snapshot: every change of the list or
+# the claims bumps the version, so a bump that matched saw the latest of them.
+# No row: the bump matched nothing (a campagne is PROTECTed: a bumped demande always has one).
 _BUMP = (
-    'UPDATE "siam_demande" SET "version" = "version" + 1, "modifiee_le" = %s '
-    'WHERE "id" = %s AND "version" = %s AND NOT ("etat" = %s)'
+    'WITH "bumped" AS (UPDATE "siam_demande" SET "version" = "version" + 1, "modifiee_le" = %s '
+    'WHERE "id" = %s AND "version" = %s AND NOT ("etat" = %s) RETURNING "id", "campagne_id", "agent_id") '
 )
 
 
-def _bump(demande_id: int, version: int, now: datetime.datetime) -> bool:
-    """version + 1 on the row if it still has ``version`` and is not closed; True when it did."""
-    with connection.cursor() as cursor:
-        cursor.execute(_BUMP, [now, demande_id, version, EtatDemande.CLOSE_INTER.value])
-        return cursor.rowcount == 1
+class _BumpedCampagne(PreparedQuery[Campagne]):
+    """The campagne's query preceded by the bump: its values ``now``, ``demande``, ``version``."""
+
+    def compiler(self, using: str, values: dict[str, Any]) -> SQLCompiler:
+        compiler = super().compiler(using, values)
+        sql, params = compiler.as_sql()
+        bump = (values["now"], values["demande"], values["version"], EtatDemande.CLOSE_INTER.value)
+        compiler.as_sql = lambda *args, **kwargs: (_BUMP + sql, (*bump, *params))  # type: ignore[method-assign]
+        return compiler
 
 
-def lock_and_bump(demande: Demande, version: int | None, *, guard: Guard = require_saisie) -> Demande:
+def bump_statement(**annotations: Any) -> PreparedQuery[Campagne]:
+    """The bump's statement, its campagne's query reading ``annotations`` too (their Params given to
+    lock_and_bump): a change that needs one more row reads it there (an added voeu's target)."""
+    return _BumpedCampagne(
+        lambda: (
+            Campagne.objects.select_related("academie")
+            .with_jalons()
+            .annotate(
+                regles_rows=RULES_ARRAY,
+                motifs_rows=motifs_array(RawSQL('(SELECT "id" FROM "bumped")', ())),
+                voeux_rows=voeux_array(RawSQL('(SELECT "id" FROM "bumped")', ())),
+                **dossier_arrays(RawSQL('(SELECT "agent_id" FROM "bumped")', ())),
+                **annotations,
+            )
+            .filter(pk=RawSQL('(SELECT "campagne_id" FROM "bumped")', ()))
+            .order_by()[:1]
+        )
+    )
+
+
+_BUMPED_CAMPAGNE = bump_statement()
+
+
+def lock_and_bump(
+    demande: Demande,
+    version: int | None,
+    *,
+    guard: Guard = require_saisie,
+    statement: PreparedQuery[Campagne] = _BUMPED_CAMPAGNE,
+    **values: Any,
+) -> Demande:
     """lock_demande and record_change's version bump in one UPDATE, only if the row still has ``version`` and
-    is not closed (the row is locked until the transaction ends); then the campagne read after the lock, with
-    its jalons, in one query, and the phase guard on it: two queries instead of lock_demande's, the jalons'
-    and the bump's three. Must run inside transaction.atomic(): a refusal after it rolls the bump back.
+    is not closed (the row is locked until the transaction ends), which returns the campagne read after the lock,
+    with its jalons and its barème rules, and the demande's claims, list and dossier (motifs_of, voeux_of once and
+    dossier_of read them from the copy returned): one statement instead of seven; then the phase guard on it. Must
+    run inside transaction.atomic(): a refusal after it rolls the bump back.
 
+    ``statement``: bump_statement()'s with what the change reads too, ``values`` its Params.
     Returns a copy of ``demande`` at its new version with that campagne; keep the change with record_version."""
     now = timezone.now()
-    bumped = version is not None and _bump(demande.pk, version, now)
-    if not bumped or version is None:  # (None: mypy)
+    campagne = None if version is None else statement.first(now=now, demande=demande.pk, version=version, **values)
+    if campagne is None or version is None:  # (None: mypy)
         lock_demande(demande.pk, version, guard=guard)  # says why: the phase, a closed demande, another tab
         raise ConflitVersion(conflict_message())  # the row matches now: another tab changed it and back
+    keep_rules(campagne, campagne.regles_rows)  # type: ignore[attr-defined]
     locked = copy.copy(demande)
-    campagne = _CAMPAGNE_BY_PK.first(pk=demande.campagne_id)
-    if campagne is None:  # (mypy: the demande's foreign key is PROTECTed)
-        raise Campagne.DoesNotExist
+    keep_motifs(locked, campagne.motifs_rows)  # type: ignore[attr-defined]
+    keep_voeux(locked, campagne.voeux_rows)  # type: ignore[attr-defined]  # for the voeux_of that follows
+    keep_dossier(locked, campagne.dossier_rows, campagne.enfants_rows)  # type: ignore[attr-defined]  # dossier_of
     locked.campagne = campagne
     guard(locked.campagne, timezone.now())
     locked.version, locked.modifiee_le = version + 1, now
@@ -259,6 +300,38 @@ def record_version(demande: Demande, *, auteur: Agent, action: str, contenu_apre
     return DemandeVersion.objects.create(
         demande=demande, version=demande.version, auteur=auteur, action=action, contenu=contenu_apres
     )
+
+
+@functools.cache
+def _insert(model: type[Model]) -> tuple[str, list[Field[Any, Any]]]:
+    """The INSERT of one row of ``model`` (every concrete column but its automatic key), and those columns' fields:
+    names from the model's own meta, every value a parameter; built once per process."""
+    fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", fields  # noqa: S608
+
+
+def _values(instance: Model, fields: list[Field[Any, Any]]) -> list[Any]:
+    """What Model.save() sends for ``instance``'s columns (pre_save: auto_now_add dates; the database's form)."""
+    return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
+def record_version_adding(voeu: Voeu, version: DemandeVersion) -> None:
+    """Voeu.objects.create() and record_version's row in one statement (two INSERTs in a CTE): both unsaved
+    instances are saved, each with its new key (neither model has a save() or a signal of its own)."""
+    voeu_sql, voeu_fields = _insert(Voeu)
+    version_sql, version_fields = _insert(DemandeVersion)
+    sql = (
+        f'WITH "added" AS ({voeu_sql} RETURNING "id"), "kept" AS ({version_sql} RETURNING "id") '  # noqa: S608
+        'SELECT (SELECT "id" FROM "added"), (SELECT "id" FROM "kept")'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*_values(voeu, voeu_fields), *_values(version, version_fields)])
+        voeu.pk, version.pk = cursor.fetchone()
+    for instance in (voeu, version):
+        instance._state.adding, instance._state.db = False, connection.alias
 
 
 def cancel_demande(*, demande: Demande, auteur: Agent, version: int | None) -> Demande:

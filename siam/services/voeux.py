@@ -28,11 +28,21 @@ from lib.prepared import Param, PreparedQuery
 from siam.bareme import compare, validity
 from siam.bareme.text import ordinal_f
 from siam.errors import VoeuInvalide
-from siam.models import Campagne, CampagneKind, Demande, MotifDeclare, Poste, TypeFiltre, TypeVoeu, Voeu
+from siam.models import (
+    Campagne,
+    CampagneKind,
+    Demande,
+    DemandeVersion,
+    MotifDeclare,
+    Poste,
+    TypeFiltre,
+    TypeVoeu,
+    Voeu,
+)
 from siam.models.choices import CIBLE_PAR_TYPE, TYPES_AVEC_FILTRE
-from siam.selectors import dossier_for_bareme, motifs_of, voeux_of
+from siam.selectors import JsonTree, dossier_of, motifs_of, voeux_of
 from siam.services.bareme.facts import rules_for, situation_for, voeu_facts
-from siam.services.demandes import lock_and_bump, record_version, snapshot
+from siam.services.demandes import bump_statement, lock_and_bump, record_version, record_version_adding, snapshot
 
 if TYPE_CHECKING:
     from accounts.models import Agent
@@ -106,6 +116,35 @@ def resolve_cible(voeu_type: str, code: str) -> Any:
     if found is None:
         raise VoeuInvalide(message % {"code": code}, field="code")
     return found
+
+
+def _related_tree(field: str) -> dict[str, Any]:
+    model = LOOKUPS[field][0]
+    return model._default_manager.select_related(*RELATED[field]).query.select_related if RELATED[field] else {}  # type: ignore[return-value]
+
+
+# The target of one code read in the add's version bump statement (one per kind of target, compiled once): the
+# code as typed, when it is the only candidate; resolve_cible otherwise, and when nothing has it (its French error).
+_CIBLE_TREES = {field: JsonTree(LOOKUPS[field][0], _related_tree(field)) for field in LOOKUPS}
+BUMP_WITH_CIBLE = {
+    field: bump_statement(
+        cible_rows=_CIBLE_TREES[field].array(
+            model._default_manager.filter(**{code_field: Param("code", CharField())}).order_by()
+        )
+    )
+    for field, (model, code_field, _message) in LOOKUPS.items()
+}
+
+
+def lock_and_resolve(demande: Demande, version: int | None, voeu_type: str, code: str) -> tuple[Demande, Any]:
+    """lock_and_bump, then resolve_cible: the target read in the bump's statement when the code names one row."""
+    field = CIBLE_PAR_TYPE[voeu_type]
+    candidates = _candidates(field, code.strip().upper())
+    if not candidates[0] or len(candidates) > 1:
+        return lock_and_bump(demande, version), resolve_cible(voeu_type, code)
+    locked = lock_and_bump(demande, version, statement=BUMP_WITH_CIBLE[field], code=candidates[0])
+    found = _CIBLE_TREES[field].instances(locked._state.db or "default", locked.campagne.cible_rows)  # type: ignore[attr-defined]
+    return locked, found[0] if found else resolve_cible(voeu_type, code)
 
 
 def academie_of(cible: Any) -> Academie:
@@ -287,7 +326,7 @@ def _bilan(
     rang, hence their entries (``before``'s)."""
     try:
         if dossier is _UNLOADED:
-            dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]
+            dossier = dossier_of(locked)
         if dossier is None or not before:
             return (), ()
         situation = situation_for(dossier, motifs_of(locked) if motifs is None else motifs, campagne=locked.campagne)
@@ -320,9 +359,8 @@ def add_voeu_reported(
 ) -> Report:
     """Add a voeu at the end of the list, or at ``rang`` (the others move down): undoing a removal."""
     with transaction.atomic():
-        locked = lock_and_bump(demande, version)
-        cible = resolve_cible(voeu_type, code)
-        dossier = dossier_for_bareme(locked.agent_id)  # type: ignore[arg-type]  # the rules and the bilan read it
+        locked, cible = lock_and_resolve(demande, version, voeu_type, code)
+        dossier = dossier_of(locked)  # the rules and the bilan read it (read with the version bump)
         listed = voeux_of(locked)
         check_voeu(
             campagne=locked.campagne,
@@ -340,13 +378,15 @@ def add_voeu_reported(
         position = count + 1 if rang is None else rang
         if position <= count:  # appended at the end, nothing moves
             Voeu.objects.filter(demande=locked, rang__gte=position).update(rang=F("rang") + 1)
-        voeu = Voeu.objects.create(
-            demande=locked, rang=position, type=voeu_type, filtre=filtre, **{CIBLE_PAR_TYPE[voeu_type]: cible}
-        )
+        voeu = Voeu(demande=locked, rang=position, type=voeu_type, filtre=filtre, **{CIBLE_PAR_TYPE[voeu_type]: cible})
         after, motifs = _with_added(listed, voeu), motifs_of(locked)
         action_words, phrase_words = add_words(get_language())
         action = action_words % {"rang": voeu.rang, "voeu": cible}
-        record_version(locked, auteur=auteur, action=action, contenu_apres=snapshot(after, motifs))
+        contenu_apres = snapshot(after, motifs)
+        version_row = DemandeVersion(
+            demande=locked, version=locked.version, auteur=auteur, action=action, contenu=contenu_apres
+        )
+        record_version_adding(voeu, version_row)  # the voeu and the history row, one statement
         phrase = phrase_words % {"voeu": _libelle(voeu), "position": ordinal_f(position)}
         pertes, gains = _bilan(
             locked, before, phrase, dossier, after=after, motifs=motifs, appended=voeu if position > count else None

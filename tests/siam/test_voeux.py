@@ -249,10 +249,10 @@ def test_voeux_page_with_31_voeux_holds_its_query_count(
     MotifDeclare.objects.create(demande=demande, motif=Motif.RQTH)
     client = client_for(teacher_a)
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
-    # session, agent, demande, voeux with targets, dossier (read once: warnings, provisional barème and the
-    # banner), enfants, motifs, unread courrier: 8 whatever the number of voeux (+2 prefetches when GEO / ZR
+    # session, agent, demande, voeux with targets, dossier with its children (read once: warnings, provisional
+    # barème and the banner), motifs, unread courrier: 7 whatever the number of voeux (+2 prefetches when GEO / ZR
     # voeux are present); the provisional barème: the campagne's rules, staff corrections (+2)
-    with django_assert_num_queries(11):  # one reads the campagne's jalons (calendar locks)
+    with django_assert_num_queries(10):  # one reads the campagne's jalons (calendar locks)
         response = client.get(f"/siam/demandes/{demande.pk}/voeux/")
     assert text(response).count('data-testid="voeu"') == 31
     assert "nombre maximal de vœux" in text(response)
@@ -297,3 +297,34 @@ def test_reading_the_voeux_page_writes_no_session_row(demande_a: Demande, teache
     at(PENDANT + datetime.timedelta(seconds=20))
     assert session_writes(client, f"/siam/demandes/{demande_a.pk}/voeux/") == []
     assert session_writes(client, f"/siam/demandes/{demande_a.pk}/voeux/?q=Riom") == []
+
+
+def test_an_added_voeu_and_its_history_row_are_written_whole_who_when_what_and_the_list(
+    demande_a: Demande, teacher_a: Agent, ref: Any, at: Any
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.siam.conftest import paris
+
+    at(paris(2027, 3, 20, 15, 30))
+    client = client_for(teacher_a)
+    assert add(client, demande_a, "ETB", "0631018P").status_code == 302
+    response = add(client, demande_a, "COM", "63300", "CLG")
+    voeu = Voeu.objects.get(demande=demande_a, rang=2)
+    assert response["Location"] == f"/siam/demandes/{demande_a.pk}/voeux/?ajout={voeu.pk}#voeu-{voeu.pk}"
+    assert (voeu.type, voeu.filtre, voeu.commune, voeu.etablissement_id) == ("COM", "CLG", ref["riom"], None)
+    row = DemandeVersion.objects.get(demande=demande_a, version=2)
+    assert (row.auteur, row.action) == (teacher_a, "Ajout du vœu n° 2\u00a0: Riom (063)")
+    assert abs(row.date - paris(2027, 3, 20, 15, 30)) < datetime.timedelta(seconds=5)
+    assert row.date <= timezone.now()
+    assert row.contenu == {
+        "voeux": [
+            {"rang": 1, "type": "ETB", "code": "0631018P", "filtre": "TOUT", "libelle": "Collège Albert-Camus"},
+            {"rang": 2, "type": "COM", "code": "63300", "filtre": "CLG", "libelle": "Riom"},
+        ],
+        "motifs": [],
+    }
+    demande_a.refresh_from_db()
+    assert demande_a.version == 2

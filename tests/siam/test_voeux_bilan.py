@@ -228,12 +228,12 @@ def test_moving_in_a_list_of_31_voeux_holds_its_query_count(
     client = client_for(teacher_a)
     last = Voeu.objects.get(demande=demande, rang=31)
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
-    # session, agent, the voeu, the version checked and bumped (the UPDATE locks the row), the campagne with
-    # its jalons, the voeux before (targets loaded), the shift, the move, the motifs (the snapshot and the
-    # bilan), the version's row (the list after is the one before reordered in memory, not read again), the
-    # dossier, its children, the campagne's rules, the session saved, savepoints: 19 whatever the number of voeux
-    # (measured with 31; 23 before)
-    with django_assert_max_num_queries(19):
+    # session, agent, the voeu, the version checked and bumped (the UPDATE locks the row) returning the campagne
+    # with its jalons and its barème rules, the motifs (the snapshot and the bilan) and the voeux before (targets
+    # loaded) and the dossier with its children: one statement; the shift, the move, the version's row (the list
+    # after is the one before reordered in memory, not read again), the session saved, savepoints: 13 whatever the
+    # number of voeux (measured with 31; 23 before)
+    with django_assert_max_num_queries(13):
         response = move_to(client, last, 1, v=0)
     assert response.status_code == 302
     assert Voeu.objects.get(pk=last.pk).rang == 1
@@ -249,14 +249,14 @@ def test_adding_the_31st_voeu_holds_its_query_count(
     )
     client = client_for(teacher_a)
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
-    # session, agent, the demande, the version checked and bumped (the UPDATE locks the row), the campagne read
-    # after the lock with its jalons, the académie typed, the dossier (read once: the validity rules and the
-    # bilan), its children, the voeux before (targets loaded; the same voeu already listed? and the count are
-    # read from them), the insert (at the end: no shift), the motifs (the snapshot and the bilan), the version's
-    # row (the snapshot is the list in memory), the campagne's rules, the session saved, savepoints: 18, measured
-    # with 30 (the list after is the one before with the new voeu)
+    # session, agent, the demande, the version checked and bumped (the UPDATE locks the row) returning the campagne
+    # read after the lock with its jalons and its barème rules, the motifs (the snapshot and the bilan) and the
+    # voeux before (targets loaded; the same voeu already listed? and the count are read from them) and the dossier
+    # with its children (the validity rules and the bilan) and the académie typed: one statement; the insert (at the
+    # end: no shift) with the version's row in the same statement (the snapshot is the list in memory), the session
+    # saved, savepoints: 10, measured with 30 (the list after is the one before with the new voeu)
     data = {"type": "ACA", "code": "A30", "filtre": "TOUT", "version": 0}
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(10):
         response = client.post(f"/siam/demandes/{demande.pk}/voeux/ajouter/", data)
     assert response.status_code == 302
     assert Voeu.objects.filter(demande=demande).count() == 31
@@ -294,3 +294,24 @@ def test_the_page_words_are_printed_as_written_in_the_title_the_trail_and_the_he
     assert "Le barème d'un vœu dépend surtout de son type" in raw  # the intra's help, its apostrophe as written
     assert "examinés dans l'ordre où vous les classez" in raw and "vous propose d'annuler" in raw
     assert "&#x27;" not in raw.split('data-testid="voeux-aide"')[1].split("</div>")[0]
+
+
+def test_the_bilan_of_a_change_follows_the_rules_as_staff_left_them_read_with_the_version_bump(
+    lyon_grenoble: Demande, teacher_a: Agent
+) -> None:
+    from siam.models.bareme import RegleBareme
+
+    switched_off = RegleBareme.objects.filter(campagne=lyon_grenoble.campagne, code="rc").update(actif=False)
+    assert switched_off == 1
+    client = client_for(teacher_a)
+    lyon = Voeu.objects.get(demande=lyon_grenoble, rang=1)
+    response = move_to(client, lyon, 2)
+    assert response.status_code == 302 and order(lyon_grenoble) == ["Grenoble", "Lyon"]
+    page = text(client.get(response["Location"]))
+    assert "la bonification de rapprochement de conjoints" not in page  # no such bonus in this campagne: none lost
+    assert "Annuler : remettre Lyon au rang 1" in page
+
+    RegleBareme.objects.filter(campagne=lyon_grenoble.campagne, code="rc").update(actif=True)
+    response = move_to(client, lyon, 1)
+    page = text(client.get(response["Location"]))
+    assert "vous obtenez la bonification de rapprochement de conjoints sur tous vos vœux" in page

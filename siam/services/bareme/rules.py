@@ -12,7 +12,9 @@ from collections import OrderedDict
 from functools import cache
 from typing import Any
 
-from django.db.models import IntegerField
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import IntegerField, OuterRef
+from django.db.models.functions import JSONArray
 from django.utils.translation import gettext as _
 
 from lib.prepared import Param, PreparedQuery
@@ -87,25 +89,36 @@ def _default_dicts(kind: str) -> list[dict[str, JSON]]:
     return default_rules(kind).to_dicts()
 
 
+# The same rows as _ROWS, as one column of a campagne's own query (one JSON array per row): a statement that reads
+# the campagne anyway carries its rules (lock_and_bump), and keep_rules() puts them where compiled_rules reads them.
+RULES_ARRAY = ArraySubquery(
+    RegleBareme.objects.filter(campagne=OuterRef("pk")).order_by("ordre").values(row=JSONArray("actif", *_ACTIVE))
+)
+
+
+def keep_rules(campagne: Campagne, stored: list[Any]) -> None:
+    """The campagne's stored rows (actif, code, voeu_specific, applique_a, params; in order), its rules until it is
+    read again: the active ones, the defaults of its kind when it has none at all."""
+    rows = [
+        {"code": code, "voeu_specific": specific, "applique_a": applique_a or {}, "params": params or {}}
+        for actif, code, specific, applique_a, params in stored
+        if actif
+    ]
+    # every row: a campagne whose rows are all inactive has no component, not the defaults
+    campagne._bareme_rows = rows if stored else _default_dicts(campagne.kind)  # type: ignore[attr-defined]
+
+
 def compiled_rules(campagne: Campagne) -> core.CompiledRules:
     """The campagne's compiled rules, compiled once per content and kept in a small process-local cache.
 
     The active rows are read at every call (one narrow query per campagne instance: a page computing warnings
-    and barèmes reads them once) and are the cache key themselves: a change of the rules, from any node, is a
-    different key at the next request. Nothing is kept on a time limit.
+    and barèmes reads them once; none when the campagne came with them, keep_rules) and are the cache key
+    themselves: a change of the rules, from any node, is a different key at the next request. Nothing is kept on a
+    time limit.
     """
-    rows = getattr(campagne, "_bareme_rows", None)
-    if rows is None:
-        # every row: a campagne whose rows are all inactive has no component, not the defaults
-        stored = _ROWS.fetch(campagne=campagne.pk)
-        rows = [
-            {"code": code, "voeu_specific": specific, "applique_a": applique_a or {}, "params": params or {}}
-            for actif, code, specific, applique_a, params in stored
-            if actif
-        ]
-        if not stored:
-            rows = _default_dicts(campagne.kind)
-        campagne._bareme_rows = rows  # type: ignore[attr-defined]
+    if getattr(campagne, "_bareme_rows", None) is None:
+        keep_rules(campagne, _ROWS.fetch(campagne=campagne.pk))
+    rows = campagne._bareme_rows  # type: ignore[attr-defined]
     key = (campagne.pk, json.dumps(rows, sort_keys=True))
     compiled = _CACHE.get(key)
     if compiled is None:
