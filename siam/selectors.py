@@ -6,6 +6,7 @@ import datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, cast
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     CharField,
     Count,
@@ -19,13 +20,13 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, JSONObject
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dossier.models import Dossier, Enfant
 from lib.prepared import Param, PreparedQuery, prefetched
-from siam.models import Campagne, Demande, MotifDeclare, PieceJustificative, Voeu
+from siam.models import BaremeCorrection, Campagne, Demande, MotifDeclare, PieceJustificative, Voeu
 from siam.models.campagne import JALON_ANNOTATIONS, VISIBLE_FOR, jalon_subqueries
 
 if TYPE_CHECKING:
@@ -82,14 +83,26 @@ def get_campagne(slug: str) -> Campagne:
 
 
 def _demande_of_agent() -> QuerySet[Demande]:
-    """The demande with its campagne, its académie and the campagne's jalons (as annotations of the demande)."""
+    """The demande with its campagne, its académie and the campagne's jalons (as annotations of the demande), and
+    its staff corrections of the barème in the order they were made (a JSON array: a handful of rows, most often
+    none; siam.services.bareme.store.corrections_of reads them)."""
     agent: Any = Param("agent", IntegerField())
     jalons = {f"campagne_{name}": exists for name, exists in jalon_subqueries("campagne").items()}
+    correction = JSONObject(
+        voeu="voeu_id",
+        code="code",
+        points=Cast("points", CharField()),  # the decimal as written, not a JSON float
+        fait="fait",
+        valeur="valeur",
+        justification="justification",
+    )
+    corrections = BaremeCorrection.objects.filter(demande=OuterRef("pk")).order_by("date", "pk").values(j=correction)
     return (
         Demande.objects.for_agent(agent)
         .select_related("campagne__academie")
-        .annotate(**jalons)
+        .annotate(**jalons, bareme_corrections=ArraySubquery(corrections))
         .filter(pk=Param("pk", IntegerField()))
+        .order_by()  # one row: no ORDER BY, hence no join with the agents for Demande's default ordering
     )
 
 

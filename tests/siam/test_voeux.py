@@ -249,11 +249,11 @@ def test_voeux_page_with_31_voeux_holds_its_query_count(
     MotifDeclare.objects.create(demande=demande, motif=Motif.RQTH)
     client = client_for(teacher_a)
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
-    # session, agent, demande (with its campagne and the campagne's jalons), voeux with targets, dossier (read
-    # once: warnings, provisional barème and the banner), enfants, motifs, unread courrier: 8 whatever the number
-    # of voeux (+2 prefetches when GEO / ZR voeux are present); the provisional barème: the campagne's rules, staff
-    # corrections (+2)
-    with django_assert_num_queries(10):  # the campagne and its jalons come with the demande
+    # session, agent, demande (with its campagne, the campagne's jalons and the staff corrections), voeux with
+    # targets, dossier (read once: warnings, provisional barème and the banner), enfants, motifs, unread courrier:
+    # 8 whatever the number of voeux (+2 prefetches when GEO / ZR voeux are present); the provisional barème: the
+    # campagne's rules (+1)
+    with django_assert_num_queries(9):  # the campagne and its jalons come with the demande
         response = client.get(f"/siam/demandes/{demande.pk}/voeux/")
     assert text(response).count('data-testid="voeu"') == 31
     assert "nombre maximal de vœux" in text(response)
