@@ -48,6 +48,7 @@ from siam.services.voeux import (
     voeu_of_poste,
 )
 from siam.text import moment
+from siam.views.demande_parts import demande_parts
 from siam.views.voeux_rows import page_hidden, rows_html, voeu_rows
 
 # The last change of the list, kept in the session to offer « Annuler » until the list changes again.
@@ -89,6 +90,7 @@ def render_voeux(
         "dernier_changement": last_change(request, demande),
         "derniere_modification": modified_on(demande),
         "section": "services",
+        **demande_parts(demande, "voeux"),
         "words": page_words(get_language()),
         "csrf_token": token,  # what the csrf context processor gives, without a second mask
     }
