@@ -1,4 +1,5 @@
-"""The trail and the navigation shared by a demande's pages (demande, vœux, pièces, barème), ready for the page.
+"""The trail, the navigation and the heading's words shared by a demande's pages (demande, vœux, pièces, barème),
+ready for the page.
 
 Their templates (siam/includes/_breadcrumb.html, _demande_nav.html) are rendered once per process, language, script
 prefix and URLconf with stand-ins for what varies (the demande's id, the campagne's slug and libellé), which each
@@ -36,7 +37,28 @@ def demande_parts(demande: Demande, current: str) -> dict[str, Any]:
         "demande_nav": mark_safe(  # noqa: S308 (the template's own HTML; the slug is a SlugField's)
             nav.replace(str(_PK), str(demande.pk)).replace(_SLUG, conditional_escape(campagne.slug))
         ),
+        "head_words": head_words(get_language()),
     }
+
+
+@functools.lru_cache(maxsize=8)
+def head_words(language: str | None) -> dict[str, SafeString]:
+    """The words of siam/includes/_demande_head.html (the demande, vœux and barème pages), translated once per
+    process and language; safe as the template's own {% translate %} words were (« n'obtenez », not « n&#x27; »)."""
+    said = {
+        "etat": gettext("État de votre demande\u00a0:"),
+        "saisie_jusquau": gettext("Saisie ouverte jusqu'au"),
+        "participation": gettext("Participation\u00a0:"),
+        "obligatoire": gettext("obligatoire"),
+        "volontaire": gettext("volontaire"),
+        "motif": gettext("Motif\u00a0:"),
+        "extension": gettext("Si vous n'obtenez aucun de vos vœux, la procédure d'extension s'applique."),
+        "conserve": gettext("Si vous n'obtenez aucun de vos vœux, vous conservez votre poste actuel."),
+        "ouvrira": gettext("La saisie des vœux ouvrira le"),
+        "fermee": gettext("La saisie des vœux est fermée depuis le"),
+        "plus_modifiable": gettext("votre demande ne peut plus être modifiée."),
+    }
+    return {key: mark_safe(text) for key, text in said.items()}  # noqa: S308 (the code's strings, no data)
 
 
 @functools.lru_cache(maxsize=32)

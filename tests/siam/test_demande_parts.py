@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
 from django.template.loader import render_to_string
 from django.test.utils import override_script_prefix
 
 from accounts.models import Agent
-from siam.models import Campagne, Demande
+from siam.models import Campagne, Demande, Participation
 from siam.views.demande_parts import demande_parts
-from tests.siam.conftest import client_for, text
+from tests.siam.conftest import APRES, AVANT, client_for, text
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +55,35 @@ def test_the_parts_follow_the_script_prefix_the_portal_is_served_under(demande_a
         parts = demande_parts(demande, "voeux")
     assert f'href="/iprof/siam/demandes/{demande.pk}/bareme/"' in parts["demande_nav"]
     assert 'href="/iprof/siam/"' in parts["breadcrumb"]
+
+
+def heading(page: str) -> str:
+    """The words of the demande's heading (title to navigation), as text() shows them."""
+    part = page.split("<h1>")[1].split('<nav class="fr-mb-4w"')[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", part).split())
+
+
+@pytest.mark.parametrize("path", ["", "voeux/", "bareme/"])
+def test_the_heading_says_the_participation_and_the_saisie_in_french_in_each_case(
+    demande_a: Demande, teacher_a: Agent, at: Any, path: str
+) -> None:
+    url = f"/siam/demandes/{demande_a.pk}/{path}"
+    said = heading(text(client_for(teacher_a).get(url)))
+    assert "État de votre demande : en cours de saisie Saisie ouverte jusqu'au 2 avril 2027 à 12 h ." in said
+    assert "Participation : volontaire Si vous n'obtenez aucun de vos vœux, vous conservez votre poste actuel." in said
+    Demande.objects.filter(pk=demande_a.pk).update(
+        participation=Participation.OBLIGATOIRE, participation_raisons=["mesure de carte scolaire"]
+    )
+    at(APRES)  # a new login after each move of the clock: the session would have expired
+    said = heading(text(client_for(teacher_a).get(url)))
+    assert (
+        "Participation : obligatoire Motif : mesure de carte scolaire. Si vous n'obtenez aucun de vos vœux, la " in said
+    )
+    assert "procédure d'extension s'applique." in said and "Saisie ouverte" not in said
+    assert (
+        "La saisie des vœux est fermée depuis le 2 avril 2027 à 12 h : votre demande ne peut plus être modifiée."
+        in said
+    )
+    at(AVANT)
+    said = heading(text(client_for(teacher_a).get(url)))
+    assert "La saisie des vœux ouvrira le" in said and "fermée" not in said
