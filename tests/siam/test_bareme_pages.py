@@ -15,6 +15,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import Agent
+from siam.bareme.engine import CompiledRules
 from siam.models import Demande, StatutMotif, Voeu
 from siam.models.bareme import BaremeCorrection, RegleBareme
 from siam.selectors import get_demande_for_user
@@ -184,6 +185,24 @@ def test_the_voeux_page_provisional_barème_counts_the_staff_corrections_in_the_
     assert [c.fait for c in own.facts] == ["enfants", "echelon"]
     page = plain(text(client_for(teacher_a).get(f"/siam/demandes/{dossier_rc.pk}/voeux/")))
     assert f"Barème provisoire : 1{NBSP}151,2 points" in page  # 1 044,2 + 100 (a third child) + 7 (an échelon)
+
+
+def test_the_voeux_page_computes_the_lists_baremes_once_for_its_warnings_and_its_provisional_bareme(
+    dossier_rc: Demande, teacher_a: Agent, at: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at(PENDANT)
+    rules_used: list[CompiledRules] = []
+    compute = CompiledRules.baremes
+
+    def counted(self: CompiledRules, situation: Any, voeux: Any) -> Any:
+        rules_used.append(self)
+        return compute(self, situation, voeux)
+
+    monkeypatch.setattr(CompiledRules, "baremes", counted)
+    page = plain(text(client_for(teacher_a).get(f"/siam/demandes/{dossier_rc.pk}/voeux/")))
+    assert f"Barème provisoire : 1{NBSP}044,2 points" in page
+    # the campagne's rules once (the warnings' and the provisional barème's), the relaxed rules once (the warnings)
+    assert len(rules_used) == 2 and rules_used[0] is not rules_used[1]
 
 
 def test_the_corrections_read_with_the_demande_are_its_corrections_in_the_order_they_were_made(
