@@ -142,10 +142,10 @@ def test_the_barème_page_costs_the_same_queries_for_1_or_25_voeux(
     at(AFFICHAGE)
     recompute_baremes(campagne=intra)
     client = client_for(teacher_a)
-    # session, agent, demande, voeux with targets (+2 prefetches with GEO / ZR voeux), stored barèmes and
-    # their lines, extension, motifs, history, contestations, courrier, banner, the campagne's jalons (calendar
-    # locks): 19 whatever the number of voeux
-    with django_assert_max_num_queries(19):
+    # session, agent, demande (with the campagne's jalons), voeux with targets (+2 prefetches with GEO / ZR voeux),
+    # stored barèmes and their lines, extension, motifs, history, contestations, courrier, banner: 18 whatever the
+    # number of voeux
+    with django_assert_max_num_queries(18):
         assert client.get(url(demande)).status_code == 200
 
 

@@ -253,7 +253,7 @@ def test_voeux_page_with_31_voeux_holds_its_query_count(
     # targets, dossier (read once: warnings, provisional barème and the banner), enfants, motifs, unread courrier:
     # 8 whatever the number of voeux (+2 prefetches when GEO / ZR voeux are present); the provisional barème: the
     # campagne's rules (+1)
-    with django_assert_num_queries(9):  # the campagne and its jalons come with the demande
+    with django_assert_num_queries(9):  # the campagne, its jalons and the corrections come with the demande
         response = client.get(f"/siam/demandes/{demande.pk}/voeux/")
     assert text(response).count('data-testid="voeu"') == 31
     assert "nombre maximal de vœux" in text(response)
