@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Agent
-from siam.models import Demande, DemandeVersion, Motif, MotifDeclare, StatutMotif, Voeu
+from siam.models import Campagne, Demande, DemandeVersion, Motif, MotifDeclare, StatutMotif, Voeu
 from tests.siam.conftest import add, client_for, text
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +298,22 @@ def test_reading_the_voeux_page_writes_no_session_row(demande_a: Demande, teache
     at(PENDANT + datetime.timedelta(seconds=20))
     assert session_writes(client, f"/siam/demandes/{demande_a.pk}/voeux/") == []
     assert session_writes(client, f"/siam/demandes/{demande_a.pk}/voeux/?q=Riom") == []
+
+
+def test_the_list_heading_agrees_with_the_count_and_the_full_list_says_so(
+    inter: Any, teacher_a: Agent, ref: Any
+) -> None:
+    from dossier.models import Academie
+
+    demande = Demande.objects.create(agent=teacher_a, campagne=inter)
+    Campagne.objects.filter(pk=inter.pk).update(max_voeux=2)
+    academies = [Academie.objects.create(code=f"A{i:02d}", nom=f"Académie {i}") for i in range(2)]
+    client = client_for(teacher_a)
+    page = f"/siam/demandes/{demande.pk}/voeux/"
+    Voeu.objects.create(demande=demande, rang=1, type="ACA", academie=academies[0])
+    said = text(client.get(page))
+    assert '<h2 id="liste">Votre liste : 1 vœu sur 2 possibles</h2>' in said and "nombre maximal" not in said
+    Voeu.objects.create(demande=demande, rang=2, type="ACA", academie=academies[1])
+    said = text(client.get(page))
+    assert '<h2 id="liste">Votre liste : 2 vœux sur 2 possibles</h2>' in said
+    assert "Vous avez saisi le nombre maximal de vœux (2). Supprimez-en un pour en ajouter un autre." in said
