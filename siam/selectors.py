@@ -24,14 +24,14 @@ from django.db.models import (
     TextField,
     prefetch_related_objects,
 )
-from django.db.models.functions import Cast, Coalesce, JSONArray
+from django.db.models.functions import Cast, Coalesce, JSONArray, JSONObject
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dossier.models import Dossier, Enfant
 from lib.prepared import Param, PreparedQuery, prefetched
-from siam.models import Campagne, Demande, MotifDeclare, PieceJustificative, Voeu
-from siam.models.campagne import VISIBLE_FOR
+from siam.models import BaremeCorrection, Campagne, Demande, MotifDeclare, PieceJustificative, Voeu
+from siam.models.campagne import JALON_ANNOTATIONS, VISIBLE_FOR, jalon_subqueries
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -87,19 +87,42 @@ def get_campagne(slug: str) -> Campagne:
 
 
 def _demande_of_agent() -> QuerySet[Demande]:
+    """The demande with its campagne, its académie and the campagne's jalons (as annotations of the demande), and
+    its staff corrections of the barème in the order they were made (a JSON array: a handful of rows, most often
+    none; siam.services.bareme.store.corrections_of reads them)."""
     agent: Any = Param("agent", IntegerField())
-    return Demande.objects.for_agent(agent).select_related("campagne__academie").filter(pk=Param("pk", IntegerField()))
+    jalons = {f"campagne_{name}": exists for name, exists in jalon_subqueries("campagne").items()}
+    correction = JSONObject(
+        voeu="voeu_id",
+        code="code",
+        points=Cast("points", CharField()),  # the decimal as written, not a JSON float
+        fait="fait",
+        valeur="valeur",
+        justification="justification",
+    )
+    corrections = BaremeCorrection.objects.filter(demande=OuterRef("pk")).order_by("date", "pk").values(j=correction)
+    return (
+        Demande.objects.for_agent(agent)
+        .select_related("campagne__academie")
+        .annotate(**jalons, bareme_corrections=ArraySubquery(corrections))
+        .filter(pk=Param("pk", IntegerField()))
+        .order_by()  # one row: no ORDER BY, hence no join with the agents for Demande's default ordering
+    )
 
 
 _DEMANDE_OF_AGENT: PreparedQuery[Demande] = PreparedQuery(_demande_of_agent)
 
 
 def get_demande_for_user(request: HttpRequest, pk: int) -> Demande:
-    """The asker's demande, or 404 (every page of a demande: the query compiled once)."""
+    """The asker's demande, or 404 (every page of a demande), in one query compiled once: its campagne comes with
+    its jalons, the phase every page asks without a query of its own."""
     found = _DEMANDE_OF_AGENT.fetch(agent=agent_of(request).pk, pk=pk)
     if not found:
         raise Http404
-    return found[0]
+    demande = found[0]
+    for name in JALON_ANNOTATIONS:
+        setattr(demande.campagne, name, getattr(demande, f"campagne_{name}"))
+    return demande
 
 
 def get_voeu_for_user(request: HttpRequest, pk: int) -> Voeu:

@@ -87,13 +87,19 @@ class CompiledRules:
         possible = self.relaxed().bareme(situation, voeu, all_voeux=all_voeux)
         return self._lost(actual, possible)
 
-    def list_warnings(self, situation: Situation, voeux: Sequence[VoeuFacts]) -> tuple[tuple[str, ...], ...]:
+    def list_warnings(
+        self, situation: Situation, voeux: Sequence[VoeuFacts], *, baremes: Sequence[Bareme] | None = None
+    ) -> tuple[tuple[str, ...], ...]:
         """``warnings`` of each vœu of a list, in its order: the participant's plan made once for the list (and
-        once for the relaxed rules), not once per vœu; vœux sharing their barèmes share their sentences."""
+        once for the relaxed rules), not once per vœu; vœux sharing their barèmes share their sentences.
+
+        ``baremes``: the list's barèmes under these rules (``self.baremes(situation, voeux)``) when the caller has
+        computed them already (the vœux page: its provisional barème is the same list's)."""
         relaxed = self.relaxed().baremes(situation, voeux)
+        actuals = self.baremes(situation, voeux) if baremes is None else baremes
         found: dict[tuple[int, int], tuple[str, ...]] = {}
         result = []
-        for actual, possible in zip(self.baremes(situation, voeux), relaxed, strict=True):
+        for actual, possible in zip(actuals, relaxed, strict=True):
             key = (id(actual), id(possible))
             if key not in found:
                 found[key] = self._lost(actual, possible)

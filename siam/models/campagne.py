@@ -52,8 +52,9 @@ def _ordered(before: str, after: str, *, strict: bool = False) -> models.CheckCo
 
 
 @functools.cache
-def jalon_subqueries() -> dict[str, Exists]:
-    """The recorded facts that lock a campagne's calendar, each an EXISTS on the table that records it.
+def jalon_subqueries(outer: str = "pk") -> dict[str, Exists]:
+    """The recorded facts that lock a campagne's calendar, each an EXISTS on the table that records it; ``outer``
+    names the campagne's id in the outer query (``"campagne"`` on a query of demandes).
 
     Built once per process (1,250 Python calls saved on every list of campagnes): annotate() resolves a copy of
     each expression and of its inner query, never the cached one; callers must not mutate the dict."""
@@ -65,13 +66,13 @@ def jalon_subqueries() -> dict[str, Exists]:
         # an acknowledged demande is enregistrée, or annulée afterwards: the (campagne, etat) index finds it
         "jalon_accuses": Exists(
             Demande.objects.filter(
-                campagne=OuterRef("pk"),
+                campagne=OuterRef(outer),
                 etat__in=(EtatDemande.ENREGISTREE, EtatDemande.ANNULEE),
                 accuse_envoye_le__isnull=False,
             )
         ),
-        "jalon_definitifs": Exists(BaremeVoeu.objects.filter(demande__campagne=OuterRef("pk"), definitif=True)),
-        "jalon_publie": Exists(MouvementRun.objects.filter(campagne=OuterRef("pk"), published_at__isnull=False)),
+        "jalon_definitifs": Exists(BaremeVoeu.objects.filter(demande__campagne=OuterRef(outer), definitif=True)),
+        "jalon_publie": Exists(MouvementRun.objects.filter(campagne=OuterRef(outer), published_at__isnull=False)),
     }
 
 

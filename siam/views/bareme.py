@@ -21,6 +21,7 @@ from siam.services.bareme.contestation import open_contestation
 from siam.services.bareme.departage import CRITERES, tiebreak_number
 from siam.services.bareme.display import bareme_page
 from siam.views import report_error
+from siam.views.demande_parts import demande_parts
 
 STAFF_CONTESTATIONS_PERMISSION = "siam.view_contestation"
 
@@ -47,6 +48,7 @@ def render_bareme(
         "contestation_possible": phase == Phase.AFFICHAGE_BAREMES and demande.etat != EtatDemande.ANNULEE,
         "form": form or ContestationForm(demande=demande),
         "section": "services",
+        **demande_parts(demande, "bareme"),
     }
     return render(request, "siam/bareme/bareme.html", context, status=status)
 

@@ -22,6 +22,7 @@ from siam.selectors import agent_of, dossier_for_bareme, get_demande_for_user, g
 from siam.services.demandes import cancel_demande
 from siam.services.motifs import declare_motif, withdraw_motif
 from siam.views import report_error
+from siam.views.demande_parts import demande_parts
 
 COMMUNES_LIMIT = 20
 
@@ -74,6 +75,7 @@ def render_demande(
         **commune_search(request, famille),
         "version_form": VersionForm(initial=initial),
         "section": "services",
+        **demande_parts(demande, "demande"),
     }
     return render(request, "siam/demande.html", context, status=status)
 

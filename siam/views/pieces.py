@@ -19,6 +19,7 @@ from siam.services.confirmation import confirmation_filename, render_confirmatio
 from siam.services.demandes import require_confirmation
 from siam.services.pieces import delete_piece, upload_piece
 from siam.views import report_error
+from siam.views.demande_parts import demande_parts
 
 
 def render_pieces(
@@ -33,6 +34,7 @@ def render_pieces(
         "motifs": [(m, PIECES_PAR_MOTIF.get(m.motif, ())) for m in motifs_of(demande)],
         "form": form or PieceForm(demande=demande),
         "section": "services",
+        **demande_parts(demande, "pieces"),
     }
     return render(request, "siam/pieces.html", context, status=status)
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -48,6 +48,7 @@ from siam.services.voeux import (
     voeu_of_poste,
 )
 from siam.text import moment
+from siam.views.demande_parts import demande_parts
 from siam.views.voeux_rows import page_hidden, rows_html, voeu_rows
 
 # The last change of the list, kept in the session to offer « Annuler » until the list changes again.
@@ -89,7 +90,9 @@ def render_voeux(
         "dernier_changement": last_change(request, demande),
         "derniere_modification": modified_on(demande),
         "section": "services",
+        **demande_parts(demande, "voeux"),
         "words": page_words(get_language()),
+        **list_words(get_language(), len(rows), campagne.max_voeux),
         "csrf_token": token,  # what the csrf context processor gives, without a second mask
     }
     return render(request, "siam/voeux.html", context, status=status)
@@ -116,6 +119,21 @@ def page_words(language: str | None) -> dict[str, str]:
     }
     # safe as a template's own {% translate %} words are (« l'ordre », not « l&#x27;ordre »)
     return {key: mark_safe(text) for key, text in said.items()}  # noqa: S308 (the code's strings, no data)
+
+
+@functools.lru_cache(maxsize=256)
+def list_words(language: str | None, count: int, max_voeux: int) -> dict[str, str]:
+    """The list's heading and the « list full » notice, once per process, language and numbers (as page_words)."""
+    heading = ngettext(
+        "Votre liste\u00a0: %(counter)s vœu sur %(max)s possibles",
+        "Votre liste\u00a0: %(counter)s vœux sur %(max)s possibles",
+        count,
+    ) % {"counter": count, "max": max_voeux}
+    full = gettext("Vous avez saisi le nombre maximal de vœux (%(max)s). Supprimez-en un pour en ajouter un autre.") % {
+        "max": max_voeux
+    }
+    # safe as {% blocktranslate %} leaves its words (numbers only are put in)
+    return {"liste_titre": mark_safe(heading), "liste_complete": mark_safe(full)}  # noqa: S308
 
 
 def add_forms(request: HttpRequest, demande: Demande, code_form: VoeuCodeForm | None) -> dict[str, Any]:

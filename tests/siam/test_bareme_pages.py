@@ -6,15 +6,19 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts.models import Agent
+from siam.bareme.engine import CompiledRules
 from siam.models import Demande, StatutMotif, Voeu
 from siam.models.bareme import BaremeCorrection, RegleBareme
+from siam.selectors import get_demande_for_user
 from siam.services.bareme import recompute_baremes
 from siam.services.bareme.store import corrections_by_demande, corrections_of
 from siam.services.bareme.verification import override_line
@@ -138,10 +142,10 @@ def test_the_barème_page_costs_the_same_queries_for_1_or_25_voeux(
     at(AFFICHAGE)
     recompute_baremes(campagne=intra)
     client = client_for(teacher_a)
-    # session, agent, demande, voeux with targets (+2 prefetches with GEO / ZR voeux), stored barèmes and
-    # their lines, extension, motifs, history, contestations, courrier, banner, the campagne's jalons (calendar
-    # locks): 19 whatever the number of voeux
-    with django_assert_max_num_queries(19):
+    # session, agent, demande (with the campagne's jalons), voeux with targets (+2 prefetches with GEO / ZR voeux),
+    # stored barèmes and their lines, extension, motifs, history, contestations, courrier, banner: 18 whatever the
+    # number of voeux
+    with django_assert_max_num_queries(18):
         assert client.get(url(demande)).status_code == 200
 
 
@@ -181,3 +185,50 @@ def test_the_voeux_page_provisional_barème_counts_the_staff_corrections_in_the_
     assert [c.fait for c in own.facts] == ["enfants", "echelon"]
     page = plain(text(client_for(teacher_a).get(f"/siam/demandes/{dossier_rc.pk}/voeux/")))
     assert f"Barème provisoire : 1{NBSP}151,2 points" in page  # 1 044,2 + 100 (a third child) + 7 (an échelon)
+
+
+def test_the_voeux_page_computes_the_lists_baremes_once_for_its_warnings_and_its_provisional_bareme(
+    dossier_rc: Demande, teacher_a: Agent, at: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at(PENDANT)
+    rules_used: list[CompiledRules] = []
+    compute = CompiledRules.baremes
+
+    def counted(self: CompiledRules, situation: Any, voeux: Any) -> Any:
+        rules_used.append(self)
+        return compute(self, situation, voeux)
+
+    monkeypatch.setattr(CompiledRules, "baremes", counted)
+    page = plain(text(client_for(teacher_a).get(f"/siam/demandes/{dossier_rc.pk}/voeux/")))
+    assert f"Barème provisoire : 1{NBSP}044,2 points" in page
+    # the campagne's rules once (the warnings' and the provisional barème's), the relaxed rules once (the warnings)
+    assert len(rules_used) == 2 and rules_used[0] is not rules_used[1]
+
+
+def test_the_corrections_read_with_the_demande_are_its_corrections_in_the_order_they_were_made(
+    dossier_rc: Demande, teacher_a: Agent, rectorat: Agent, django_assert_num_queries: Any
+) -> None:
+    first = BaremeCorrection.objects.create(
+        demande=dossier_rc, fait="echelon", valeur=8, valeur_avant=7, justification="Arrêté du 3 mars.", auteur=rectorat
+    )
+    later = BaremeCorrection.objects.create(
+        demande=dossier_rc,
+        fait="enfants",
+        valeur=3,
+        valeur_avant=2,
+        justification="Naissance en juin.",
+        auteur=rectorat,
+    )
+    BaremeCorrection.objects.filter(pk=later.pk).update(date=first.date - datetime.timedelta(days=1))  # made first
+    BaremeCorrection.objects.create(
+        demande=dossier_rc, code="poste", points=Decimal("340.3"), justification="Arrêté du 3 juillet.", auteur=rectorat
+    )
+    request = RequestFactory().get("/")
+    request.user = teacher_a
+    read = get_demande_for_user(request, dossier_rc.pk)
+    with django_assert_num_queries(0):  # they came with the demande
+        own = corrections_of(read)
+    assert [(c.fait, c.valeur) for c in own.facts] == [("enfants", 3), ("echelon", 8)]
+    assert own.lines == ((None, "poste", Decimal("340.3"), "Arrêté du 3 juillet."),)
+    assert own == corrections_of(Demande.objects.get(pk=dossier_rc.pk))  # their own query
+    assert own == corrections_by_demande([dossier_rc.pk], dossier_rc.campagne)[dossier_rc.pk]

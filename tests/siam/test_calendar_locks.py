@@ -6,6 +6,8 @@ import datetime
 from typing import Any
 
 import pytest
+from django.http import Http404
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Agent
@@ -13,6 +15,7 @@ from siam.calendar import Calendrier, Jalon, Phase, locked_dates, phase_at
 from siam.errors import CalendrierVerrouille
 from siam.models import Campagne, Demande, EtatDemande, MouvementRun, StatutRun, Voeu
 from siam.models.campagne import CALENDAR_FIELDS, ChangementCalendrier
+from siam.selectors import get_demande_for_user
 from siam.services.campagnes import update_calendar
 from tests.siam.conftest import CALENDRIER, PENDANT, client_for, paris, text
 
@@ -79,6 +82,24 @@ def test_jalons_are_read_from_the_facts(intra: Campagne, demande_a: Demande) -> 
     publish(intra)
     assert Campagne.objects.get(pk=intra.pk).jalons == {Jalon.ACCUSES, Jalon.PUBLIE}
     assert Campagne.objects.with_jalons().get(pk=intra.pk).jalons == {Jalon.ACCUSES, Jalon.PUBLIE}
+
+
+def test_a_demande_is_read_with_its_campagne_and_the_campagnes_jalons_in_one_query(
+    intra: Campagne, demande_a: Demande, demande_b: Demande, teacher_a: Agent, django_assert_num_queries: Any
+) -> None:
+    request = RequestFactory().get("/")
+    request.user = teacher_a
+    with django_assert_num_queries(1):
+        demande = get_demande_for_user(request, demande_a.pk)
+        assert demande.campagne.academie == intra.academie
+        assert demande.campagne.jalons == frozenset()
+    Demande.objects.filter(pk=demande_b.pk).update(accuse_envoye_le=timezone.now(), etat=EtatDemande.ENREGISTREE)
+    assert get_demande_for_user(request, demande_a.pk).campagne.jalons == {Jalon.ACCUSES}  # another's accusé counts
+    publish(intra)
+    with django_assert_num_queries(1):
+        assert get_demande_for_user(request, demande_a.pk).campagne.jalons == {Jalon.ACCUSES, Jalon.PUBLIE}
+    with pytest.raises(Http404):
+        get_demande_for_user(request, demande_b.pk)  # the other teacher's demande: not found
 
 
 def test_a_published_campagne_stays_closed_whatever_its_dates(

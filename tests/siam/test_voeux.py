@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Agent
-from siam.models import Demande, DemandeVersion, Motif, MotifDeclare, StatutMotif, Voeu
+from siam.models import Campagne, Demande, DemandeVersion, Motif, MotifDeclare, StatutMotif, Voeu
 from tests.siam.conftest import add, client_for, text
 
 pytestmark = pytest.mark.django_db
@@ -249,10 +249,11 @@ def test_voeux_page_with_31_voeux_holds_its_query_count(
     MotifDeclare.objects.create(demande=demande, motif=Motif.RQTH)
     client = client_for(teacher_a)
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
-    # session, agent, demande, voeux with targets, dossier with its children (read once: warnings, provisional
-    # barème and the banner), motifs, unread courrier: 7 whatever the number of voeux (+2 prefetches when GEO / ZR
-    # voeux are present); the provisional barème: the campagne's rules, staff corrections (+2)
-    with django_assert_num_queries(10):  # one reads the campagne's jalons (calendar locks)
+    # session and agent (one query), demande (with its campagne, the campagne's jalons and the staff corrections),
+    # voeux with targets, dossier with its children (read once: warnings, provisional barème and the banner),
+    # motifs, unread courrier: 6 whatever the number of voeux (+2 prefetches when GEO / ZR voeux are present); the
+    # provisional barème: the campagne's rules (+1)
+    with django_assert_num_queries(7):  # the campagne, its jalons and the corrections come with the demande
         response = client.get(f"/siam/demandes/{demande.pk}/voeux/")
     assert text(response).count('data-testid="voeu"') == 31
     assert "nombre maximal de vœux" in text(response)
@@ -328,3 +329,22 @@ def test_an_added_voeu_and_its_history_row_are_written_whole_who_when_what_and_t
     }
     demande_a.refresh_from_db()
     assert demande_a.version == 2
+
+
+def test_the_list_heading_agrees_with_the_count_and_the_full_list_says_so(
+    inter: Any, teacher_a: Agent, ref: Any
+) -> None:
+    from dossier.models import Academie
+
+    demande = Demande.objects.create(agent=teacher_a, campagne=inter)
+    Campagne.objects.filter(pk=inter.pk).update(max_voeux=2)
+    academies = [Academie.objects.create(code=f"A{i:02d}", nom=f"Académie {i}") for i in range(2)]
+    client = client_for(teacher_a)
+    page = f"/siam/demandes/{demande.pk}/voeux/"
+    Voeu.objects.create(demande=demande, rang=1, type="ACA", academie=academies[0])
+    said = text(client.get(page))
+    assert '<h2 id="liste">Votre liste : 1 vœu sur 2 possibles</h2>' in said and "nombre maximal" not in said
+    Voeu.objects.create(demande=demande, rang=2, type="ACA", academie=academies[1])
+    said = text(client.get(page))
+    assert '<h2 id="liste">Votre liste : 2 vœux sur 2 possibles</h2>' in said
+    assert "Vous avez saisi le nombre maximal de vœux (2). Supprimez-en un pour en ajouter un autre." in said

@@ -210,9 +210,16 @@ def _provisional(
     situation: core.Situation,
     facts: list[core.VoeuFacts],
     rules: core.CompiledRules,
+    *,
+    computed: Sequence[core.Bareme] | None = None,
 ) -> dict[int, Decimal]:
+    """``computed``: the list's barèmes without corrections, when the page has them (the warnings' own)."""
     try:
-        baremes = corrections_of(demande).baremes(situation, [v.pk for v in voeux], facts, rules)
+        corrections = corrections_of(demande)
+        if computed is not None and not corrections.facts and not corrections.lines:
+            baremes = computed  # nothing corrected: the barèmes the warnings were computed from
+        else:
+            baremes = corrections.baremes(situation, [v.pk for v in voeux], facts, rules)
         return {v.pk: b.total for v, b in zip(voeux, baremes, strict=True)}
     except Exception:  # a display aid must never stop the saisie
         logger.exception("SIAM: barème provisoire indisponible (demande %s)", demande.pk)
@@ -225,9 +232,12 @@ def _warnings(
     situation: core.Situation,
     facts: list[core.VoeuFacts],
     rules: core.CompiledRules,
+    *,
+    computed: Sequence[core.Bareme] | None = None,
 ) -> dict[int, tuple[str, ...]]:
     try:
-        return {v.pk: found for v, found in zip(voeux, rules.list_warnings(situation, facts), strict=True)}
+        found = rules.list_warnings(situation, facts, baremes=computed)
+        return {v.pk: said for v, said in zip(voeux, found, strict=True)}
     except Exception:  # a warning is advice: on the last day of the saisie it must never block saving voeux
         logger.exception("SIAM: avertissements de barème indisponibles pour la campagne %s", demande.campagne_id)
         return {}
@@ -253,8 +263,20 @@ def bareme_of_list(demande: Demande, voeux: Sequence[Voeu]) -> ListeBareme:
     if found is None:
         return ListeBareme(dossier=dossier, warnings={}, provisoires={})
     shown = baremes_shown(demande.campagne, timezone.now())
+    computed = _computed(demande, *found)  # once for both: the warnings compare them, the provisional shows them
     return ListeBareme(
         dossier=dossier,
-        warnings=_warnings(demande, voeux, *found),
-        provisoires={} if shown else _provisional(demande, voeux, *found),
+        warnings=_warnings(demande, voeux, *found, computed=computed),
+        provisoires={} if shown else _provisional(demande, voeux, *found, computed=computed),
     )
+
+
+def _computed(
+    demande: Demande, situation: core.Situation, facts: list[core.VoeuFacts], rules: core.CompiledRules
+) -> tuple[core.Bareme, ...] | None:
+    """The list's barèmes under the campagne's rules, before any correction (None: each use computes its own)."""
+    try:
+        return rules.baremes(situation, facts)
+    except Exception:  # a display aid must never stop the saisie
+        logger.exception("SIAM: barème de la liste indisponible (demande %s)", demande.pk)
+        return None

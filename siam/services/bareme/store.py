@@ -110,8 +110,18 @@ _CORRECTIONS: PreparedQuery[tuple[Any, ...]] = PreparedQuery(
 def corrections_of(demande: Demande) -> Corrections:
     """One demande's corrections (a page's provisional barème): its own rows, no join with the demandes, and
     put in the order they were made here (a handful of rows; no ORDER BY to compile)."""
+    read: list[dict[str, Any]] | None = getattr(demande, "bareme_corrections", None)
+    if read is not None:  # read with the demande (siam.selectors.get_demande_for_user), in the order they were made
+        return _by_demande(
+            (demande.pk, r["voeu"], r["code"], _decimal(r["points"]), r["fait"], r["valeur"], r["justification"])
+            for r in read
+        ).get(demande.pk, NONE)
     rows = _CORRECTIONS.fetch(demande=demande.pk)
     return _by_demande(row[2:] for row in sorted(rows)).get(demande.pk, NONE)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
 
 
 def _by_demande(rows: Iterable[tuple[Any, ...]]) -> dict[int, Corrections]:
