@@ -27,9 +27,9 @@ from siam.calendar import phase_end
 from siam.errors import SiamError
 from siam.forms import PosteFilterForm
 from siam.models import Campagne, Demande, EtatDemande, Participation, Phase
-from siam.portal import Depart, depart_for, dossier_for_depart
+from siam.portal import Depart, depart_for, dossier_and_campagnes, dossier_for_depart
 from siam.search import filter_postes
-from siam.selectors import agent_of, campagnes_of, get_campagne
+from siam.selectors import agent_of, get_campagne
 from siam.services.demandes import find_demande, start_demande
 
 # Pages managed as guides (iprof.guides), by slug.
@@ -152,9 +152,9 @@ class CampagneRow:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     now, agent = timezone.now(), agent_of(request)
-    dossier = dossier_for_depart(agent)
+    dossier, campagnes = dossier_and_campagnes(agent, now)
     rows, words = [], card_words(get_language())
-    for campagne, demande in campagnes_of(agent, now):
+    for campagne, demande in campagnes:
         phase = campagne.phase_at(now)
         depart = depart_for(dossier, campagne, demande=demande)
         rows.append(CampagneRow(campagne, phase, phase_end(campagne.calendrier, phase), demande, depart, words))
