@@ -1,4 +1,5 @@
-"""The page shell's shared parts: fragments ({% cache None … using="shell" %}) and the menu's links.
+"""The page shell's shared parts: fragments ({% shell … %} of iprof/templatetags/shell.py, and the
+{% cache None … using="shell" %} of some pages) and the menu's links.
 
 Both are the same for everybody with the same rights, rendered once per worker process and keyed by
 what varies (signed in, staff); nothing per teacher is kept (the banner, the unread count, the CSRF
@@ -16,8 +17,13 @@ from django.core.cache import caches
 from iprof.menu import forget_menu_links
 
 SHELL_CACHE = "shell"
+# {% shell %}'s fragments: (name, language, *vary) → the rendered HTML; bounded (a key varies on small values such
+# as the menu's section and the unread count), emptied whole when full
+FRAGMENTS: dict[tuple[str | None, ...], Any] = {}
+MAX_FRAGMENTS = 2000
 
 
 def clear_shell_fragments(**kwargs: Any) -> None:
     caches[SHELL_CACHE].clear()
+    FRAGMENTS.clear()
     forget_menu_links()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import IntegerField
+from django.db.models import IntegerField, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,8 @@ from dossier.models import Dossier
 from lib.prepared import Param, PreparedQuery
 from siam.calendar import phase_end
 from siam.models import Campagne, Demande, Participation, Phase
-from siam.models.campagne import visible_campagnes
+from siam.models.campagne import VISIBLE_FOR, visible_campagnes
+from siam.selectors import campagnes_from_json, campagnes_json, campagnes_of
 from siam.text import moment
 
 if TYPE_CHECKING:
@@ -101,19 +102,37 @@ def depart_for(dossier: Dossier | None, campagne: Campagne, *, demande: Demande 
     return Depart(peut, empechement, montrer, raisons, consequences(dossier, campagne) if montrer else [])
 
 
-# compiled once per process (lib.prepared): 5,100 Python calls to compile and read, 700 to read
-_DOSSIER_FOR_DEPART = PreparedQuery(
-    lambda: Dossier.objects.select_related(
+def _dossier_for_depart() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related(
         "grade",  # and the discipline: the banner of the page that loads it (no query of its own)
         "discipline",
         "etablissement__commune__departement__academie",
         "zone_remplacement__departement__academie",
-    ).filter(agent=Param("agent", IntegerField()))[:1]
+    ).filter(agent=Param("agent", IntegerField()))
+
+
+# compiled once per process (lib.prepared): 5,100 Python calls to compile and read, 700 to read
+_DOSSIER_FOR_DEPART = PreparedQuery(lambda: _dossier_for_depart()[:1])
+# the SIAM home's: the same dossier with the visible campagnes and the agent's demandes as one more column
+_DOSSIER_WITH_CAMPAGNES = PreparedQuery(
+    lambda: _dossier_for_depart().annotate(siam_campagnes=campagnes_json("agent"))[:1]
 )
 
 
 def dossier_for_depart(agent: Agent) -> Dossier | None:
     return _DOSSIER_FOR_DEPART.first(agent=agent.pk)
+
+
+def dossier_and_campagnes(
+    agent: Agent, now: datetime.datetime
+) -> tuple[Dossier | None, list[tuple[Campagne, Demande | None]]]:
+    """dossier_for_depart and campagnes_of in one query (each query costs a request ~0.4 ms of Django); an agent
+    without a dossier (staff) reads the campagnes in a second one."""
+    dossier = _DOSSIER_WITH_CAMPAGNES.first(agent=agent.pk, cutoff=now - VISIBLE_FOR)
+    if dossier is None:
+        return None, campagnes_of(agent, now)
+    campagnes = campagnes_from_json(dossier.siam_campagnes, dossier._state.db or "default")  # type: ignore[attr-defined]
+    return dossier, campagnes
 
 
 def consequences(dossier: Dossier | None, campagne: Campagne) -> list[str]:

@@ -376,3 +376,47 @@ def campagnes_of(agent: Agent, now: datetime.datetime) -> list[tuple[Campagne, D
             demande.campagne = campagne
         rows.append((campagne, demande))
     return rows
+
+
+# A campagne of campagnes_json: its columns, its jalons, then its demande (null without one): the demande's columns
+# and its number of voeux.
+CAMPAGNE_COLUMNS = tuple(field.attname for field in Campagne._meta.concrete_fields)
+_CAMPAGNE_DATES = frozenset(f.attname for f in Campagne._meta.concrete_fields if isinstance(f, DateTimeField))
+_DEMANDE_DATES = frozenset(f.attname for f in Demande._meta.concrete_fields if isinstance(f, DateTimeField))
+
+
+def campagnes_json(agent: str) -> ArraySubquery:
+    """campagnes_of's rows as one column of a query whose ``agent`` column is the agent (the SIAM home's dossier):
+    an array of JSON arrays. The demande is a subquery of its own (a FilteredRelation cannot name the outer query)."""
+    voeux = Voeu.objects.filter(demande=OuterRef("pk")).order_by().values("demande")
+    count = voeux.annotate(n=Count("pk")).values("n")
+    nb_voeux = Coalesce(Subquery(count, output_field=IntegerField()), 0)
+    mine = Demande.objects.filter(campagne=OuterRef("pk"), agent=OuterRef(OuterRef(agent))).order_by()
+    demande = Subquery(mine.values(row=JSONArray(*DEMANDE_COLUMNS, nb_voeux))[:1])
+    # Campagne.Meta.ordering, which a subquery would drop
+    rows = Campagne.objects.visibles(cutoff=Param("cutoff", DateTimeField())).order_by("-year", "kind", "saisie_debut")
+    return ArraySubquery(rows.values(row=JSONArray(*CAMPAGNE_COLUMNS, *JALON_ANNOTATIONS, demande)))
+
+
+def _when(value: str | None) -> datetime.datetime | None:
+    return None if value is None else datetime.datetime.fromisoformat(value)
+
+
+def campagnes_from_json(rows: list[list[Any]], db: str) -> list[tuple[Campagne, Demande | None]]:
+    """What campagnes_of returns, from campagnes_json's column (the same instances, without the académie)."""
+    found: list[tuple[Campagne, Demande | None]] = []
+    nc = len(CAMPAGNE_COLUMNS)
+    for row in rows:
+        values = [_when(v) if n in _CAMPAGNE_DATES else v for n, v in zip(CAMPAGNE_COLUMNS, row, strict=False)]
+        campagne = Campagne.from_db(db, CAMPAGNE_COLUMNS, values)
+        for name, value in zip(JALON_ANNOTATIONS, row[nc:-1], strict=True):
+            setattr(campagne, name, value)
+        demande = None
+        if row[-1] is not None:
+            *cells, nb_voeux = row[-1]
+            pairs = zip(DEMANDE_COLUMNS, cells, strict=True)
+            demande = Demande.from_db(db, DEMANDE_COLUMNS, [_when(v) if n in _DEMANDE_DATES else v for n, v in pairs])
+            demande.nb_voeux = nb_voeux  # type: ignore[attr-defined]
+            demande.campagne = campagne
+        found.append((campagne, demande))
+    return found

@@ -7,15 +7,16 @@ another: the second must see only what is hers.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from django.core.cache import caches
-from django.core.cache.utils import make_template_fragment_key
 from django.test import Client
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from accounts.models import Agent
 from iprof.courrier.services import post_courrier
-from iprof.shell import SHELL_CACHE
+from iprof.shell import FRAGMENTS
+from iprof.templatetags import shell as shell_tags
 from tests.conftest import login
 
 
@@ -30,11 +31,23 @@ def _current(body: str) -> list[str]:
 
 
 def test_the_footer_and_the_menu_head_are_kept_after_the_first_page(client_a: Client) -> None:
-    shell = caches[SHELL_CACHE]
-    shell.clear()
+    FRAGMENTS.clear()
     client_a.get("/")
-    assert shell.get(make_template_fragment_key("footer")) is not None
-    assert shell.get(make_template_fragment_key("header_menu")) is not None
+    footer = [key for key in FRAGMENTS if key[0] == "footer"]
+    assert footer and [key for key in FRAGMENTS if key[0] == "header_menu"]
+    FRAGMENTS[footer[0]] = mark_safe("<footer>kept</footer>")
+    assert "<footer>kept</footer>" in client_a.get("/").content.decode()  # the second page prints the kept one
+
+
+def test_the_shell_store_is_bounded_and_debug_keeps_nothing(client_a: Client, settings: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(shell_tags, "MAX_FRAGMENTS", 3)
+    client_a.get("/")
+    assert 0 < len(FRAGMENTS) <= 3  # emptied whole when full, then refilled
+    again = client_a.get("/").content.decode()
+    assert "Plan du site" in again and 'id="modal-menu"' in again and "Se déconnecter" in again
+    settings.DEBUG = True  # a changed setting empties the store; DEBUG renders every fragment every time
+    client_a.get("/")
+    assert FRAGMENTS == {}
 
 
 def test_the_second_teacher_sees_her_own_name_and_unread_count(
