@@ -52,11 +52,21 @@ def test_the_session_row_names_the_agent_logged_in(client_a: Client, teacher_a: 
 def test_a_session_whose_agent_column_disagrees_with_its_data_is_nobody(
     client_a: Client, teacher_a: Agent, teacher_b: Agent
 ) -> None:
+    """Neither the agent of the data (read again) nor the agent of the column, even with its session hash."""
     assert is_logged_in(client_a)
-    AgentSession.objects.filter(session_key=key_of(client_a)).update(agent=teacher_b)
+    key = key_of(client_a)
+    AgentSession.objects.filter(session_key=key).update(agent=teacher_b)
     assert not is_logged_in(client_a)
-    AgentSession.objects.filter(session_key=key_of(client_a)).update(agent=None)
-    assert not is_logged_in(client_a)
+    forged = Client()
+    forged.force_login(teacher_a)
+    store = SessionStore(key_of(forged))
+    store[HASH_SESSION_KEY] = teacher_b.get_session_auth_hash()
+    store.save()
+    AgentSession.objects.filter(session_key=key_of(forged)).update(agent=teacher_b)
+    page = forged.get("/")
+    assert page.status_code == 302 and "Françoise" not in page.content.decode()
+    AgentSession.objects.filter(session_key=key_of(forged)).update(agent=None)
+    assert not is_logged_in(forged)
 
 
 def test_a_session_naming_another_backend_is_nobody(client_a: Client) -> None:
@@ -163,3 +173,11 @@ def test_a_session_of_an_agent_deleted_meanwhile_is_refused_not_retried(teacher_
     with pytest.raises(UpdateError):
         store.create()  # Django's create() retries a CreateError forever
     assert not AgentSession.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # as in production: the login's last write is the one-UPDATE path
+def test_a_login_in_autocommit_writes_the_agent_column(teacher_a: Agent, password: str) -> None:
+    client = Client()
+    assert client.post("/compte/login/", {"login": "fdupont", "password": password}).status_code == 302
+    assert AgentSession.objects.get(session_key=key_of(client)).agent_id == teacher_a.pk
+    assert is_logged_in(client)
