@@ -7,16 +7,20 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client, override_settings
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.middleware import AuthenticationMiddleware
 from accounts.models import Agent, AgentSession
 from accounts.sessions import SessionStore, copy_django_sessions
 
@@ -181,3 +185,19 @@ def test_a_login_in_autocommit_writes_the_agent_column(teacher_a: Agent, passwor
     assert client.post("/compte/login/", {"login": "fdupont", "password": password}).status_code == 302
     assert AgentSession.objects.get(session_key=key_of(client)).agent_id == teacher_a.pk
     assert is_logged_in(client)
+
+
+def test_the_async_user_is_djangos_with_the_same_checks(client_a: Client, teacher_a: Agent) -> None:
+    """``request.auser`` (Django's aget_user, the agent read by its own query) names the same agent."""
+    request = RequestFactory().get("/")
+    request.COOKIES["sessionid"] = key_of(client_a)
+
+    def served(request: HttpRequest) -> HttpResponse:
+        return HttpResponse()
+
+    SessionMiddleware(served).process_request(request)
+    AuthenticationMiddleware(served).process_request(request)
+    assert async_to_sync(request.auser)() == teacher_a
+    Agent.objects.filter(pk=teacher_a.pk).update(is_active=False)
+    del request._acached_user  # type: ignore[attr-defined]
+    assert not async_to_sync(request.auser)().is_authenticated
