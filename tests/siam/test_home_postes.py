@@ -92,9 +92,9 @@ def test_home_reads_the_dossier_once_and_shows_it_in_the_banner(
 ) -> None:
     client = client_for(teacher_a)
     client.get("/siam/")
-    # session, agent, the dossier (départ rules and the banner), the visible campagnes with their jalons and the
-    # teacher's demande in each with its number of voeux, unread courrier: 5, whatever the number of campagnes
-    with django_assert_num_queries(5):
+    # session with its agent, the dossier (départ rules and the banner), the visible campagnes with their jalons and the
+    # teacher's demande in each with its number of voeux, unread courrier: 4, whatever the number of campagnes
+    with django_assert_num_queries(4):
         page = text(client.get("/siam/"))
     assert "DUPONT Frédéric" in page and "Mathématiques" in page
 

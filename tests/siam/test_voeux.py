@@ -249,10 +249,10 @@ def test_voeux_page_with_31_voeux_holds_its_query_count(
     MotifDeclare.objects.create(demande=demande, motif=Motif.RQTH)
     client = client_for(teacher_a)
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
-    # session, agent, demande, voeux with targets, dossier (read once: warnings, provisional barème and the
-    # banner), enfants, motifs, unread courrier: 8 whatever the number of voeux (+2 prefetches when GEO / ZR
+    # session with its agent, demande, voeux with targets, dossier (read once: warnings, provisional barème and the
+    # banner), enfants, motifs, unread courrier: 7 whatever the number of voeux (+2 prefetches when GEO / ZR
     # voeux are present); the provisional barème: the campagne's rules, staff corrections (+2)
-    with django_assert_num_queries(11):  # one reads the campagne's jalons (calendar locks)
+    with django_assert_num_queries(10):  # one reads the campagne's jalons (calendar locks)
         response = client.get(f"/siam/demandes/{demande.pk}/voeux/")
     assert text(response).count('data-testid="voeu"') == 31
     assert "nombre maximal de vœux" in text(response)

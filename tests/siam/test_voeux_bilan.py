@@ -249,14 +249,14 @@ def test_adding_the_31st_voeu_holds_its_query_count(
     )
     client = client_for(teacher_a)
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
-    # session, agent, the demande, the version checked and bumped (the UPDATE locks the row), the campagne read
+    # session with its agent, the demande, the version checked and bumped (the UPDATE locks the row), the campagne read
     # after the lock with its jalons, the académie typed, the dossier (read once: the validity rules and the
     # bilan), its children, the voeux before (targets loaded; the same voeu already listed? and the count are
     # read from them), the insert (at the end: no shift), the motifs (the snapshot and the bilan), the version's
-    # row (the snapshot is the list in memory), the campagne's rules, the session saved, savepoints: 18, measured
+    # row (the snapshot is the list in memory), the campagne's rules, the session saved, savepoints: 17, measured
     # with 30 (the list after is the one before with the new voeu)
     data = {"type": "ACA", "code": "A30", "filtre": "TOUT", "version": 0}
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.post(f"/siam/demandes/{demande.pk}/voeux/ajouter/", data)
     assert response.status_code == 302
     assert Voeu.objects.filter(demande=demande).count() == 31
