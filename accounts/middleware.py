@@ -4,10 +4,14 @@ from collections.abc import Callable
 from typing import Any
 
 from allauth.mfa.models import Authenticator
-from django.contrib import messages
+from django.contrib import auth, messages
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+
+from accounts.sessions import current_session
 
 SESSION_FLAG = "iprof_staff_totp"
 # Pages a staff member may reach before enrolling: account, enrolment, logout.
@@ -53,3 +57,23 @@ class StaffSecondFactorMiddleware:
                 return redirect("mfa_activate_totp")
             request.session[SESSION_FLAG] = True
         return self.get_response(request)
+
+
+def _user_of(request: HttpRequest) -> Any:
+    """Django's auth.get_user, every check of it, with the agent the session read (accounts.backends)."""
+    if not hasattr(request, "_cached_user"):
+        token = current_session.set(request.session)  # type: ignore[arg-type]
+        try:
+            request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
+        finally:
+            current_session.reset(token)
+    return request._cached_user  # type: ignore[attr-defined]
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, request.user read from the session's row: its agent is joined to it (accounts.sessions), so a
+    logged-in page reads who is logged in in one query. ``request.auser`` stays Django's (a query of the agent)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user_of(request))  # type: ignore[assignment]

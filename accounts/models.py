@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -196,3 +197,20 @@ class AuditEvent(LogEntry):
     @property
     def created_at(self) -> Any:
         return self.date
+
+
+class AgentSession(AbstractBaseSession):
+    """A database session with the id of the agent logged in as a column (issue 14: who is logged in, one query).
+
+    accounts.sessions reads the row with its agent joined and writes ``agent`` from the session's data at every
+    save; an agent deleted is logged out everywhere (CASCADE). Django's session engine otherwise, as documented in
+    "Extending database-backed session engines".
+    """
+
+    agent = models.ForeignKey(Agent, null=True, on_delete=models.CASCADE, related_name="+", db_index=True)
+
+    @classmethod
+    def get_session_store_class(cls) -> Any:
+        from accounts.sessions import SessionStore
+
+        return SessionStore

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",  # Django's, the user read with the session (one query)
     "django.contrib.messages.middleware.MessageMiddleware",
     "iprof.middleware.SessionExpiryMiddleware",
     "iprof.middleware.NoStoreForAuthenticatedMiddleware",
@@ -233,7 +233,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields without the files: 
 DSFR_USE_INTEGRITY_CHECKSUMS = False
 
 # Sessions: 30 minutes idle (sliding), 12 hours at most (iprof.middleware).
-SESSION_ENGINE = "accounts.sessions"  # Django's database sessions, read by a query compiled once
+SESSION_ENGINE = "accounts.sessions"  # database sessions with the agent (accounts.AgentSession), read with it
 SESSION_IDLE_TIMEOUT = int(env("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 SESSION_ABSOLUTE_TIMEOUT = int(env("SESSION_ABSOLUTE_TIMEOUT", str(12 * 3600)))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT

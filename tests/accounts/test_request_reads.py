@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Agent
+from accounts.models import Agent, AgentSession
 from iprof.courrier.services import post_courrier
 
 
@@ -41,18 +40,18 @@ def compilations() -> Iterator[list[str]]:
 
 
 def test_a_page_compiles_none_of_the_reads_every_page_makes(client_a: Client, teacher_a: Agent) -> None:
-    """Session, user, banner, unread count: the home page makes only those, all compiled at the first page."""
+    """Session with its agent, banner, unread count: the home page makes only those, compiled at the first page."""
     client_a.get("/")
     with compilations() as compiled, CaptureQueriesContext(connection) as ran:
         page = client_a.get("/")
     assert page.status_code == 200 and "DUPONT Frédéric" in page.content.decode()
     assert compiled == []
-    assert len(ran.captured_queries) == 4
+    assert len(ran.captured_queries) == 3
 
 
 def test_an_expired_session_row_is_nobody(client_a: Client) -> None:
     assert client_a.get("/").status_code == 200
-    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    AgentSession.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     assert client_a.get("/").status_code == 302
 
 

@@ -7,12 +7,11 @@ import time
 import pytest
 import time_machine
 from django.contrib.sessions.backends.base import UpdateError
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Agent
+from accounts.models import Agent, AgentSession
 from accounts.sessions import SessionStore
 
 # The pages a teacher reloads most on closing day.
@@ -20,13 +19,13 @@ PAGES = ["/", "/dossier/", "/siam/", "/courrier/"]
 
 
 def session_writes(client: Client, path: str) -> list[str]:
-    """The statements writing django_session while the page is served (the page must be a 200)."""
+    """The statements writing the session table while the page is served (the page must be a 200)."""
     with CaptureQueriesContext(connection) as captured:
         assert client.get(path).status_code == 200
     return [
         q["sql"]
         for q in captured.captured_queries
-        if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
+        if q["sql"].startswith(("UPDATE", "INSERT")) and "accounts_agentsession" in q["sql"]
     ]
 
 
@@ -68,7 +67,7 @@ def test_a_session_write_is_one_statement_and_keeps_the_data(teacher_a: Agent, p
             assert client.get("/").status_code == 200
         statements = [q["sql"].split()[0] for q in captured.captured_queries]
         assert statements.count("UPDATE") == 1 and "BEGIN" not in statements and "COMMIT" not in statements
-        session = Session.objects.get(session_key=client.cookies["sessionid"].value)
+        session = AgentSession.objects.get(session_key=client.cookies["sessionid"].value)
         assert session.get_decoded()["iprof_session_seen"] == int(time.time())  # the new stamp was written
         assert client.get("/").status_code == 200  # still logged in
 
@@ -83,8 +82,8 @@ def test_a_session_deleted_meanwhile_is_not_written_back(teacher_a: Agent, passw
         key = client.cookies["sessionid"].value
         store = SessionStore(key)
         assert store["iprof_session_seen"]  # read before the row goes
-        Session.objects.filter(session_key=key).delete()
+        AgentSession.objects.filter(session_key=key).delete()
         store["iprof_session_seen"] = int(time.time())
         with pytest.raises(UpdateError):
             store.save()
-        assert not Session.objects.filter(session_key=key).exists()
+        assert not AgentSession.objects.filter(session_key=key).exists()

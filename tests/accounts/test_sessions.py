@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import time_machine
-from django.contrib.sessions.models import Session
 from django.test import Client
 
-from accounts.models import Agent
+from accounts.models import Agent, AgentSession
 
 PROTECTED = ["/"]
 
@@ -26,7 +25,7 @@ def test_logout_by_post_destroys_the_server_session(client_a: Client) -> None:
     response = client_a.post("/compte/deconnexion/")
     assert response.status_code == 302
     assert response["Location"] == "/compte/deconnecte/"
-    assert not Session.objects.filter(session_key=old_key).exists()
+    assert not AgentSession.objects.filter(session_key=old_key).exists()
     page = client_a.get("/compte/deconnecte/").content.decode()
     assert "Votre session I-Prof est fermée" in page and "fermez aussi" in page
     replay = Client()

@@ -535,7 +535,7 @@ def parse_forms(url: str, html: str) -> list[Form]:
 # --- A cheap fingerprint of the whole database -------------------------------------------------------
 
 # Written by every request (sessions, the rate-limit cache): not the application's state.
-VOLATILE_TABLES = {"django_session", settings.CACHES["default"].get("LOCATION", "")}
+VOLATILE_TABLES = {"accounts_agentsession", "django_session", settings.CACHES["default"].get("LOCATION", "")}
 
 
 def app_tables() -> list[str]:

@@ -92,10 +92,10 @@ def test_home_reads_the_dossier_once_and_shows_it_in_the_banner(
 ) -> None:
     client = client_for(teacher_a)
     client.get("/siam/")
-    # session, agent, the dossier (départ rules and the banner) with, in the same query, the visible campagnes with
-    # their jalons and the teacher's demande in each with its number of voeux, unread courrier: 4, whatever the
-    # number of campagnes
-    with django_assert_num_queries(4):
+    # session with its agent, the dossier (départ rules and the banner) with, in the same query, the visible
+    # campagnes with their jalons and the teacher's demande in each with its number of voeux, unread courrier: 3,
+    # whatever the number of campagnes
+    with django_assert_num_queries(3):
         page = text(client.get("/siam/"))
     assert "DUPONT Frédéric" in page and "Mathématiques" in page
 
