@@ -12,8 +12,8 @@ in this database: see lengthen_lists), the throughput part with 5;
 /sante/ is measured before and after, and each page's requests/s is printed as a ratio to the
 mean of the two (target >= 0.5). Also base.html rendered alone (the shell every page pays) and every
 page's Django CPU (median of REPEAT requests, time.process_time) as a multiple of /sante/'s against issue 14's
-budgets; /sante/'s own CPU there is the median of a series of REPEAT requests before each page's, so the
-reference is measured all along the run, as the pages are. The database is dropped at the end.
+budgets; /sante/'s own CPU there is the median of its requests made in blocks alternating with each page's
+(median_cpu), so that the reference and the page are measured in the same conditions. The database is dropped at the end.
 """
 
 from __future__ import annotations
@@ -53,18 +53,28 @@ def _cpu(run: Any) -> float:
     return time.process_time() - started
 
 
+BLOCK = 4  # timed requests per block when a page and the reference alternate (median_cpu)
+
+
 def median_cpu(run: Any, repeat: int, reference: Any = None, samples: list[float] | None = None) -> float:
     """The median Django CPU (time.process_time) of `repeat` runs: on a shared machine a mean is dragged up
     by the few runs a neighbour's burst slows down, and /sante/, the reference, is the most exposed (0.4 ms).
 
-    With `reference` (a GET of /sante/): first `repeat` reference requests in a row, as the page's are, their CPU
-    added to `samples`. The reference is then measured all along the run, in the same conditions as every page,
-    instead of in the first second only: on this shared machine /sante/'s median of the first second alone
-    moved from 0.35 to 0.65 ms between runs, the pages not following it."""
-    if reference is not None and samples is not None:
+    With `reference` (a GET of /sante/): the page and the reference alternate in blocks of BLOCK timed requests,
+    each block after one untimed request of the same kind (the one that finds the CPU caches full of the other's
+    code), the reference's times added to `samples`. Both are then measured in the same conditions: on this
+    shared machine the same request's CPU moves by a factor of two within seconds (the reference alone,
+    measured in its own series, went from 0.29 to 0.63 ms between series of one run), and a ratio of medians
+    measured seconds apart said more about the neighbours than about the page."""
+    if reference is None or samples is None:
+        return statistics.median(_cpu(run) for _ in range(repeat))
+    runs: list[float] = []
+    while len(runs) < repeat:
         reference()
-        samples.extend(_cpu(reference) for _ in range(repeat))
-    return statistics.median(_cpu(run) for _ in range(repeat))
+        samples.extend(_cpu(reference) for _ in range(BLOCK))
+        run()
+        runs.extend(_cpu(run) for _ in range(min(BLOCK, repeat - len(runs))))
+    return statistics.median(runs)
 
 
 def form_post(client: Any, path: str, data: dict[str, Any]) -> Any:
@@ -166,9 +176,10 @@ def count_queries(identifiant: str, targets: list[tuple[str, str]]) -> dict[str,
     voeu_type, code = targets[5]
     measure("voeu save POST (6th voeu)", "POST", f"{voeux}ajouter/", {"version": "5", "type": voeu_type, "code": code})
     saves = []
-    reference()
-    samples.extend(_cpu(reference) for _ in range(SAVES))
     for n, (voeu_type, code) in enumerate(targets[6 : 6 + SAVES], start=6):
+        if n % 2 == 0:  # a block of the reference before every two saves (median_cpu)
+            reference()
+            samples.extend(_cpu(reference) for _ in range(BLOCK))
         started = time.process_time()
         saved = form_post(client, f"{voeux}ajouter/", {"version": n, "type": voeu_type, "code": code, "filtre": "TOUT"})
         saves.append(time.process_time() - started)
@@ -189,7 +200,7 @@ def count_queries(identifiant: str, targets: list[tuple[str, str]]) -> dict[str,
     cpu[SANTE] = statistics.median(samples)
     print(
         f"  (/sante/, the reference: {cpu[SANTE] * 1000:.2f} ms CPU, median of {len(samples)} requests "
-        f"in {len(samples) // REPEAT} series of {REPEAT}, one before each page's)"
+        f"in blocks of {BLOCK} alternating with the pages' own)"
     )
     connection.close()
     return cpu
