@@ -19,11 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dossier.selectors import banner_of
+from lib.text import is_singular
 from siam.errors import SiamError
 from siam.forms import (
     MoveForm,
@@ -124,11 +125,10 @@ def page_words(language: str | None) -> dict[str, str]:
 @functools.lru_cache(maxsize=256)
 def list_words(language: str | None, count: int, max_voeux: int) -> dict[str, str]:
     """The list's heading and the « list full » notice, once per process, language and numbers (as page_words)."""
-    heading = ngettext(
-        "Votre liste\u00a0: %(counter)s vœu sur %(max)s possibles",
-        "Votre liste\u00a0: %(counter)s vœux sur %(max)s possibles",
-        count,
-    ) % {"counter": count, "max": max_voeux}
+    # « 0 vœu », as French agrees (lib.text.is_singular; ngettext without a French catalogue would say « 0 vœux »)
+    singulier = gettext("Votre liste\u00a0: %(counter)s vœu sur %(max)s possibles")
+    pluriel = gettext("Votre liste\u00a0: %(counter)s vœux sur %(max)s possibles")
+    heading = (singulier if is_singular(count) else pluriel) % {"counter": count, "max": max_voeux}
     full = gettext("Vous avez saisi le nombre maximal de vœux (%(max)s). Supprimez-en un pour en ajouter un autre.") % {
         "max": max_voeux
     }

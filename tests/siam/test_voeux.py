@@ -341,6 +341,7 @@ def test_the_list_heading_agrees_with_the_count_and_the_full_list_says_so(
     academies = [Academie.objects.create(code=f"A{i:02d}", nom=f"Académie {i}") for i in range(2)]
     client = client_for(teacher_a)
     page = f"/siam/demandes/{demande.pk}/voeux/"
+    assert '<h2 id="liste">Votre liste : 0 vœu sur 2 possibles</h2>' in text(client.get(page))  # French: 0 singular
     Voeu.objects.create(demande=demande, rang=1, type="ACA", academie=academies[0])
     said = text(client.get(page))
     assert '<h2 id="liste">Votre liste : 1 vœu sur 2 possibles</h2>' in said and "nombre maximal" not in said
