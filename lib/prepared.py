@@ -97,15 +97,26 @@ class PreparedQuery(Generic[T]):
 
     def fetch(self, **values: Any) -> list[T]:
         """The rows (model instances, dicts or tuples, as the QuerySet gives them), in one query."""
-        template = self._prepare()[0]
-        queryset = template._chain()  # type: ignore[attr-defined]
-        queryset.query.run_values = values
-        return list(queryset)
+        return list(_run_copy(self._prepare()[0], values))
 
     def first(self, **values: Any) -> T | None:
         """The row of a query on a unique key (its QuerySet sliced [:1] by ``build``), or None."""
         rows = self.fetch(**values)
         return rows[0] if rows else None
+
+
+def _run_copy(template: QuerySet[Any, T], values: dict[str, Any]) -> QuerySet[Any, T]:
+    """The template with this run's values: shallow copies of it and of its query, instead of QuerySet._chain()'s
+    clone of the WHERE tree and deep copy of select_related. Nothing of the query is changed by the run (its
+    compiler is the one compiled once, copied: _PreparedSQL.get_compiler); the template is never evaluated itself,
+    so its result cache is empty."""
+    queryset = QuerySet.__new__(type(template))
+    queryset.__dict__ = template.__dict__.copy()
+    query = Query.__new__(_PreparedSQL)
+    query.__dict__ = template.query.__dict__.copy()
+    query.run_values = values  # type: ignore[attr-defined]
+    queryset._query = query  # type: ignore[attr-defined]  # not the property's setter, which would reset a values_list()'s iterable class
+    return queryset
 
 
 def prefetched(instance: Any, name: str, rows: list[Any]) -> None:
