@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.db import connections
-from django.db.models import Expression, Field, QuerySet
+from django.db.models import DateField, DecimalField, Expression, Field, Model, QuerySet, TimeField
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -117,6 +117,30 @@ def _run_copy(template: QuerySet[Any, T], values: dict[str, Any]) -> QuerySet[An
     query.run_values = values  # type: ignore[attr-defined]
     queryset._query = query  # type: ignore[attr-defined]  # not the property's setter, which would reset a values_list()'s iterable class
     return queryset
+
+
+class JsonRow:
+    """Instances of ``model`` from rows a query carried as JSON arrays of its columns ``attnames`` (an ArraySubquery
+    of JSONArray: a prepared query folding a relation's rows into one of its columns). JSON has strings, numbers,
+    booleans and null only: dates, times and decimals (sent as text: a JSON number is a float) go through their
+    field's to_python, the rest is the database's value as from_db takes it."""
+
+    def __init__(self, model: type[Model], attnames: tuple[str, ...]) -> None:
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        if list(attnames) != [name for name in fields if name in attnames]:  # from_db reads them in the model's order
+            raise ValueError(f"{model.__name__}: columns not in the model's order: {attnames}")
+        self.model, self.attnames = model, attnames
+        self.converters = [
+            (i, fields[name].to_python)
+            for i, name in enumerate(attnames)
+            if isinstance(fields[name], DateField | TimeField | DecimalField)
+        ]
+
+    def instance(self, db: str, values: list[Any]) -> Any:
+        """One row (``values`` in ``attnames``' order; converted in place) as the instance from_db makes."""
+        for i, to_python in self.converters:
+            values[i] = to_python(values[i])
+        return self.model.from_db(db, self.attnames, values)
 
 
 def prefetched(instance: Any, name: str, rows: list[Any]) -> None:

@@ -10,7 +10,6 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     CharField,
     Count,
-    DateField,
     DateTimeField,
     DecimalField,
     F,
@@ -29,7 +28,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dossier.models import Dossier, Enfant
-from lib.prepared import Param, PreparedQuery, prefetched
+from lib.prepared import JsonRow, Param, PreparedQuery, prefetched
 from siam.models import BaremeCorrection, Campagne, Demande, MotifDeclare, PieceJustificative, Voeu
 from siam.models.campagne import JALON_ANNOTATIONS, VISIBLE_FOR, jalon_subqueries
 
@@ -173,17 +172,13 @@ _DOSSIER_FOR_BAREME: PreparedQuery[Dossier] = PreparedQuery(
 )
 
 
+_ENFANT = JsonRow(Enfant, ("id", "dossier_id", "prenom", "date_naissance"))
+
+
 def _enfants(dossier: Dossier, rows: list[list[Any]]) -> list[Enfant]:
     """The children as prefetch_related reads them (model instances from the database, dates as dates)."""
-    db = dossier._state.db
-    return [
-        Enfant.from_db(
-            db,
-            ("id", "dossier_id", "prenom", "date_naissance"),
-            (pk, dossier.pk, prenom, datetime.date.fromisoformat(born)),
-        )
-        for pk, prenom, born in rows
-    ]
+    db = dossier._state.db or "default"
+    return [_ENFANT.instance(db, [pk, dossier.pk, prenom, born]) for pk, prenom, born in rows]
 
 
 def dossier_for_bareme(agent: Agent | int) -> Dossier | None:
@@ -228,7 +223,7 @@ class JsonTree:
     """Rows of ``model`` with the related rows select_related would join (``related``: its nested dict), as one
     column of another query: per row a JSON array holding one array of columns per table (NULLs where the relation
     is empty; decimals as text, a JSON number being a float), read back as the model instances select_related
-    gives (values through each field's to_python: dates and times as such)."""
+    gives (lib.prepared.JsonRow: dates, times and decimals as such)."""
 
     def __init__(self, model: type[Model], related: dict[str, Any]) -> None:
         # (path to the table, its model, the index of the table pointing to it, the foreign key it points with)
@@ -242,11 +237,9 @@ class JsonTree:
 
         walk(0, "", related)
         self.fields = [model._meta.concrete_fields for _path, model, _parent, _fk in self.nodes]
-        self.attnames = [[f.attname for f in fields] for fields in self.fields]
-        # JSON gives strings, numbers, booleans: only dates, times and decimals need their field's to_python
-        self.converters = [
-            [(i, f.to_python) for i, f in enumerate(fields) if isinstance(f, DateField | DecimalField)]
-            for fields in self.fields
+        self.rows = [
+            JsonRow(model, tuple(f.attname for f in fields))
+            for (_path, model, _parent, _fk), fields in zip(self.nodes, self.fields, strict=True)
         ]
 
     def array(self, rows: QuerySet[Any]) -> ArraySubquery:
@@ -264,15 +257,12 @@ class JsonTree:
 
     def instances(self, db: str, rows: list[list[list[Any]]]) -> list[Any]:
         found = []
-        nodes = list(zip(self.nodes, self.attnames, self.converters, strict=True))
+        nodes = list(zip(self.nodes, self.rows, strict=True))
         for row in rows:
             made: list[Any] = []
-            for ((_path, model, parent, fk), attnames, converters), values in zip(nodes, row, strict=True):
-                instance = None
-                if values[0] is not None:  # the table's primary key comes first: NULL, no such row
-                    for i, to_python in converters:
-                        values[i] = to_python(values[i])
-                    instance = model.from_db(db, attnames, values)
+            for ((_path, _model, parent, fk), table), values in zip(nodes, row, strict=True):
+                # the table's primary key comes first: NULL, no such row
+                instance = None if values[0] is None else table.instance(db, values)
                 made.append(instance)
                 if parent >= 0 and made[parent] is not None:
                     fk.set_cached_value(made[parent], instance)
@@ -381,8 +371,7 @@ def campagnes_of(agent: Agent, now: datetime.datetime) -> list[tuple[Campagne, D
 # A campagne of campagnes_json: its columns, its jalons, then its demande (null without one): the demande's columns
 # and its number of voeux.
 CAMPAGNE_COLUMNS = tuple(field.attname for field in Campagne._meta.concrete_fields)
-_CAMPAGNE_DATES = frozenset(f.attname for f in Campagne._meta.concrete_fields if isinstance(f, DateTimeField))
-_DEMANDE_DATES = frozenset(f.attname for f in Demande._meta.concrete_fields if isinstance(f, DateTimeField))
+_CAMPAGNE_ROW, _DEMANDE_ROW = JsonRow(Campagne, CAMPAGNE_COLUMNS), JsonRow(Demande, DEMANDE_COLUMNS)
 
 
 def campagnes_json(agent: str) -> ArraySubquery:
@@ -398,24 +387,18 @@ def campagnes_json(agent: str) -> ArraySubquery:
     return ArraySubquery(rows.values(row=JSONArray(*CAMPAGNE_COLUMNS, *JALON_ANNOTATIONS, demande)))
 
 
-def _when(value: str | None) -> datetime.datetime | None:
-    return None if value is None else datetime.datetime.fromisoformat(value)
-
-
 def campagnes_from_json(rows: list[list[Any]], db: str) -> list[tuple[Campagne, Demande | None]]:
     """What campagnes_of returns, from campagnes_json's column (the same instances, without the académie)."""
     found: list[tuple[Campagne, Demande | None]] = []
     nc = len(CAMPAGNE_COLUMNS)
     for row in rows:
-        values = [_when(v) if n in _CAMPAGNE_DATES else v for n, v in zip(CAMPAGNE_COLUMNS, row, strict=False)]
-        campagne = Campagne.from_db(db, CAMPAGNE_COLUMNS, values)
+        campagne = _CAMPAGNE_ROW.instance(db, row[:nc])
         for name, value in zip(JALON_ANNOTATIONS, row[nc:-1], strict=True):
             setattr(campagne, name, value)
         demande = None
         if row[-1] is not None:
             *cells, nb_voeux = row[-1]
-            pairs = zip(DEMANDE_COLUMNS, cells, strict=True)
-            demande = Demande.from_db(db, DEMANDE_COLUMNS, [_when(v) if n in _DEMANDE_DATES else v for n, v in pairs])
+            demande = _DEMANDE_ROW.instance(db, cells)
             demande.nb_voeux = nb_voeux  # type: ignore[attr-defined]
             demande.campagne = campagne
         found.append((campagne, demande))

@@ -88,3 +88,18 @@ def _calendar() -> dict[str, Any]:
     from tests.siam.conftest import CALENDRIER
 
     return dict(CALENDRIER)
+
+
+def test_a_json_row_gives_the_instance_from_db_gives_dates_as_dates_and_refuses_columns_out_of_order() -> None:
+    import datetime
+
+    from dossier.models import Enfant
+    from lib.prepared import JsonRow
+
+    row = JsonRow(Enfant, ("id", "dossier_id", "prenom", "date_naissance"))
+    enfant = row.instance("default", [7, 3, "Léa", "2015-06-01"])  # as a JSON array of PostgreSQL gives them
+    assert (enfant.pk, enfant.dossier_id, enfant.prenom) == (7, 3, "Léa")
+    assert enfant.date_naissance == datetime.date(2015, 6, 1)
+    assert not enfant._state.adding and enfant._state.db == "default"
+    with pytest.raises(ValueError, match="model's order"):  # from_db would put the values in the wrong fields
+        JsonRow(Enfant, ("id", "prenom", "dossier_id", "date_naissance"))
