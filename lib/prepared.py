@@ -19,12 +19,16 @@ prefetch_related would), and what ``fetch`` returns is a list, not a QuerySet to
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.db import connections
-from django.db.models import DateField, DecimalField, Expression, Field, Model, QuerySet, TimeField
+from django.db.models import DateField, DecimalField, Expression, Field, Model, QuerySet, TimeField, signals
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -140,7 +144,33 @@ class JsonRow:
         """One row (``values`` in ``attnames``' order; converted in place) as the instance from_db makes."""
         for i, to_python in self.converters:
             values[i] = to_python(values[i])
-        return self.model.from_db(db, self.attnames, values)
+        if not _plain(self.model):
+            return self.model.from_db(db, self.attnames, values)
+        # what Model.__init__ does for a plain model, without its per-field loop (issue 14: the top of the vœu
+        # save's profile): the values in the instance's __dict__, the columns not read left deferred
+        instance = self.model.__new__(self.model)
+        state = instance._state = ModelState()
+        state.adding, state.db = False, db
+        instance.__dict__.update(zip(self.attnames, values, strict=True))
+        return instance
+
+
+_PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
+@functools.cache
+def _plain(model: type[Model]) -> bool:
+    """A model whose instance from_db builds is its columns' values in its __dict__ and nothing else: Django's own
+    __init__ and from_db, no pre_init/post_init receiver (an ImageField's, for one), and every column behind the
+    plain attribute Django gives a column or a foreign key (a FileField has its own: from_db for it). The receivers
+    of a model are connected when its class is prepared, before any query: cached once per process."""
+    return (
+        model.__init__ is Model.__init__
+        and model.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
+        and not signals.pre_init.has_listeners(model)
+        and not signals.post_init.has_listeners(model)
+        and all(type(model.__dict__.get(f.attname)) in _PLAIN_DESCRIPTORS for f in model._meta.concrete_fields)
+    )
 
 
 def prefetched(instance: Any, name: str, rows: list[Any]) -> None:

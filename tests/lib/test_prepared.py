@@ -103,3 +103,49 @@ def test_a_json_row_gives_the_instance_from_db_gives_dates_as_dates_and_refuses_
     assert not enfant._state.adding and enfant._state.db == "default"
     with pytest.raises(ValueError, match="model's order"):  # from_db would put the values in the wrong fields
         JsonRow(Enfant, ("id", "prenom", "dossier_id", "date_naissance"))
+
+
+def _as_from_db(instance: Any) -> tuple[dict[str, Any], bool, str | None]:
+    values = {k: v for k, v in instance.__dict__.items() if k != "_state"}
+    return values, instance._state.adding, instance._state.db
+
+
+def test_a_json_row_builds_what_from_db_builds_for_every_model_the_save_reads() -> None:
+    """The instances JsonRow makes without Model.__init__ (issue 14) are from_db's: same values, same state, the
+    columns not read deferred; a model with a post_init receiver, or a FileField, goes through from_db."""
+    import datetime
+
+    from django.db.models.signals import post_init
+
+    from dossier.models import Enfant
+    from lib.prepared import JsonRow, _plain
+    from siam.models import PieceJustificative
+    from siam.selectors import _DOSSIER_TREE, _MOTIFS_TREE, _VOEUX_TREE
+
+    models = {model for tree in (_VOEUX_TREE, _DOSSIER_TREE, _MOTIFS_TREE) for _p, model, _i, _f in tree.nodes}
+    assert len(models) >= 10 and all(_plain(model) for model in models)
+    assert not _plain(PieceJustificative)  # its fichier's attribute is a FileDescriptor
+    row = JsonRow(Enfant, ("id", "dossier_id", "date_naissance"))  # prenom not read: deferred, as from_db leaves it
+    made = row.instance("other", [7, 3, "2015-06-01"])
+    expected = Enfant.from_db("other", ("id", "dossier_id", "date_naissance"), [7, 3, datetime.date(2015, 6, 1)])
+    assert _as_from_db(made) == _as_from_db(expected)
+    assert _as_from_db(made) == (
+        {"id": 7, "dossier_id": 3, "date_naissance": datetime.date(2015, 6, 1)},
+        False,
+        "other",
+    )
+    assert made.get_deferred_fields() == {"prenom"}
+
+    seen: list[Any] = []
+
+    def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=Enfant)
+    _plain.cache_clear()
+    try:
+        built = row.instance("default", [8, 3, "2016-01-02"])
+        assert seen == [built]  # from_db ran Model.__init__, which sent post_init
+    finally:
+        post_init.disconnect(receiver, sender=Enfant)
+        _plain.cache_clear()
