@@ -7,8 +7,9 @@ a campagne's jalons) can compile it once and send the same SQL each time with th
     DOSSIER = PreparedQuery(lambda: Dossier.objects.select_related("grade").filter(agent=Param("agent", IntegerField())))
     dossier = DOSSIER.first(agent=agent.pk)
 
-Only the SQL text is kept, never a result: every call is a query, and its rows are read by Django's own iterables
-(model instances with their select_related objects and annotations, or values()/values_list() rows). The text
+Only the SQL text is kept, never a result: every call is a query. Its rows become model instances with their
+select_related objects and annotations as Django's ModelIterable makes them, planned once (_ModelRows); values()
+and values_list() rows are read by Django's own iterables. The text
 depends on the code and the schema alone, the same on every node; a deploy restarts the processes. The values
 that change (an id, "now") are ``Param`` placeholders, sent as the query's parameters.
 
@@ -28,6 +29,7 @@ from django.db import connections
 from django.db.models import DateField, DecimalField, Expression, Field, Model, QuerySet, TimeField, signals
 from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
@@ -68,6 +70,7 @@ class PreparedQuery(Generic[T]):
         self._build = build
         self._lock = threading.Lock()
         self._ready: _Ready[T] | None = None
+        self._rows: dict[str, _ModelRows | None] = {}  # per database: how its rows become instances
 
     def _prepare(self) -> _Ready[T]:
         with self._lock:
@@ -85,28 +88,97 @@ class PreparedQuery(Generic[T]):
                 self._ready = (template, compiler, sql, tuple(params), slots, converters)
             return self._ready
 
-    def compiler(self, using: str, values: dict[str, Any]) -> SQLCompiler:
-        _template, compiled, sql, params, slots, converters = self._prepare()
+    def statement(self, using: str, values: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+        """The SQL compiled once and this run's parameters (a subclass may wrap the statement: keep its Params)."""
+        _template, _compiled, sql, params, slots, _converters = self._prepare()
         missing = set(slots.values()) - values.keys()
         if missing:
             raise TypeError(f"Missing values for {', '.join(sorted(missing))}")
         run = list(params)
         for i, name in slots.items():
             run[i] = values[name]
+        return sql, tuple(run)
+
+    def compiler(self, using: str, values: dict[str, Any]) -> SQLCompiler:
+        _template, compiled, _sql, _params, _slots, converters = self._prepare()
+        statement = self.statement(using, values)
         compiler = copy.copy(compiled)  # the select, klass_info and annotations of the compiled one
         compiler.connection = connections[using]  # this thread's connection
-        compiler.as_sql = lambda *args, **kwargs: (sql, tuple(run))  # type: ignore[method-assign]
+        compiler.as_sql = lambda *args, **kwargs: statement  # type: ignore[method-assign]
         compiler.get_converters = lambda expressions: converters  # type: ignore[method-assign]  # same columns
         return compiler
 
     def fetch(self, **values: Any) -> list[T]:
         """The rows (model instances, dicts or tuples, as the QuerySet gives them), in one query."""
-        return list(_run_copy(self._prepare()[0], values))
+        template, compiled, _sql, _params, _slots, converters = self._prepare()
+        using = template.db
+        rows = self._rows.get(using, _UNPLANNED)
+        if rows is _UNPLANNED:  # a race plans it twice, the same
+            rows = self._rows[using] = _ModelRows.plan(template, compiled, converters, using)
+        if rows is None:  # not instances of a model: Django's own iterable (values(), values_list())
+            return list(_run_copy(template, values))
+        return rows.run(*self.statement(using, values))
 
     def first(self, **values: Any) -> T | None:
         """The row of a query on a unique key (its QuerySet sliced [:1] by ``build``), or None."""
         rows = self.fetch(**values)
         return rows[0] if rows else None
+
+
+_UNPLANNED: Any = object()
+
+
+class _ModelRows:
+    """What Django's ModelIterable makes of the rows of a compiled query, planned once per database: the main
+    model's instance (from_db's, or _instance's for a plain model), its select_related objects (Django's own
+    RelatedPopulators, which keep nothing of a run) and its annotations. Run on the statement through the
+    connection's cursor, as execute_sql does (the execute wrappers and the query log see it); Django's iterable
+    costs twice the statement's own Python on a one-row read: the queryset's clone, the compiler's copy, the
+    chunked fetch (issue 14: the session read, the demande, the vœu save's bump)."""
+
+    @classmethod
+    def plan(cls, template: QuerySet[Any, Any], compiler: SQLCompiler, converters: dict[int, Any], using: str) -> Any:
+        """The plan, or None when the rows are not instances of the model alone (values(), known related
+        objects, composite columns): Django's iterable then."""
+        if template._iterable_class is not ModelIterable or template._known_related_objects:  # type: ignore[attr-defined]
+            return None
+        columns = [s[0] for s in compiler.select[: compiler.col_count]]
+        if compiler.klass_info is None or compiler.has_composite_fields(columns):
+            return None
+        return cls(compiler, converters, using)
+
+    def __init__(self, compiler: SQLCompiler, converters: dict[int, Any], using: str) -> None:
+        select, klass_info = compiler.select, compiler.klass_info
+        assert klass_info is not None  # plan() checked
+        self.using, self.model = using, klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.attnames = tuple(f[0].target.attname for f in select[self.start : self.end])
+        self.related = get_related_populators(klass_info, select, using)  # type: ignore[call-arg]  # 5.2's: no fetch_mode
+        self.annotations = list((compiler.annotation_col_map or {}).items())
+        self.converters = list(converters.items())
+        self.width = compiler.col_count if compiler.has_extra_select else None
+
+    def run(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        connection = connections[self.using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        found = []
+        for fetched in rows:
+            row = list(fetched[: self.width] if self.width else fetched)
+            for pos, (convs, expression) in self.converters:  # as SQLCompiler.apply_converters
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+            obj = _instance(self.model, self.using, self.attnames, row[self.start : self.end])
+            for populator in self.related:
+                populator.populate(row, obj)
+            for name, pos in self.annotations:
+                setattr(obj, name, row[pos])
+            found.append(obj)
+        return found
 
 
 def _run_copy(template: QuerySet[Any, T], values: dict[str, Any]) -> QuerySet[Any, T]:
@@ -144,15 +216,20 @@ class JsonRow:
         """One row (``values`` in ``attnames``' order; converted in place) as the instance from_db makes."""
         for i, to_python in self.converters:
             values[i] = to_python(values[i])
-        if not _plain(self.model):
-            return self.model.from_db(db, self.attnames, values)
-        # what Model.__init__ does for a plain model, without its per-field loop (issue 14: the top of the vœu
-        # save's profile): the values in the instance's __dict__, the columns not read left deferred
-        instance = self.model.__new__(self.model)
-        state = instance._state = ModelState()
-        state.adding, state.db = False, db
-        instance.__dict__.update(zip(self.attnames, values, strict=True))
-        return instance
+        return _instance(self.model, db, self.attnames, values)
+
+
+def _instance(model: type[Model], db: str, attnames: tuple[str, ...], values: list[Any]) -> Any:
+    """The instance from_db makes of ``values`` (the columns ``attnames``, in the model's order)."""
+    if not _plain(model):
+        return model.from_db(db, attnames, values)
+    # what Model.__init__ does for a plain model, without its per-field loop (issue 14: the top of the vœu
+    # save's profile): the values in the instance's __dict__, the columns not read left deferred
+    instance = model.__new__(model)
+    state = instance._state = ModelState()
+    state.adding, state.db = False, db
+    instance.__dict__.update(zip(attnames, values, strict=True))
+    return instance
 
 
 _PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)

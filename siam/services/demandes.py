@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     import datetime
     from collections.abc import Callable, Sequence
 
-    from django.db.models.sql.compiler import SQLCompiler
-
     from accounts.models import Agent
 
     Guard = Callable[[Campagne, datetime.datetime], None]
@@ -166,12 +164,10 @@ _BUMP = (
 class _BumpedCampagne(PreparedQuery[Campagne]):
     """The campagne's query preceded by the bump: its values ``now``, ``demande``, ``version``."""
 
-    def compiler(self, using: str, values: dict[str, Any]) -> SQLCompiler:
-        compiler = super().compiler(using, values)
-        sql, params = compiler.as_sql()
+    def statement(self, using: str, values: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+        sql, params = super().statement(using, values)
         bump = (values["now"], values["demande"], values["version"], EtatDemande.CLOSE_INTER.value)
-        compiler.as_sql = lambda *args, **kwargs: (_BUMP + sql, (*bump, *params))  # type: ignore[method-assign]
-        return compiler
+        return _BUMP + sql, (*bump, *params)
 
 
 def bump_statement(**annotations: Any) -> PreparedQuery[Campagne]:
