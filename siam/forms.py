@@ -76,10 +76,12 @@ class VoeuCodeForm(VersionForm):
         ),
     )
 
-    def __init__(self, *args: Any, campagne: Campagne, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, campagne: Campagne | None, **kwargs: Any) -> None:
+        """``campagne``: the types it opens; None, every type (its service checks them on the locked campagne)."""
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["type"]).choices = type_choices(campagne)
-        if not filtre_allowed(campagne):
+        types = TypeVoeu.values if campagne is None else campagne.types_voeux
+        cast(forms.ChoiceField, self.fields["type"]).choices = _type_choices(get_language(), tuple(types))
+        if campagne is not None and not filtre_allowed(campagne):
             self.fields["filtre"].widget = forms.HiddenInput()
 
     # Only sent by « Annuler » after a removal: the voeu goes back to its rank.

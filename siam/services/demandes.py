@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.db.models import Field, Model
+from django.db.models import DecimalField, Field, JSONField, Model
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossier.models import Dossier, Position
-from lib.prepared import PreparedQuery
+from lib.prepared import JsonRow, PreparedQuery
 from lib.queries import unique_row
 from siam.errors import ConflitVersion, DemandeImpossible, PhaseFermee
 from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, MotifDeclare, Participation, Phase, Voeu
@@ -154,19 +153,26 @@ def conflict_message() -> str:
 # with its children (siam.selectors' JSON columns). A fixed CTE before the campagne's query, compiled once per
 # process (its EXISTS cost ~3,000 calls). The rows are read in the statement's snapshot: every change of the list or
 # the claims bumps the version, so a bump that matched saw the latest of them.
-# No row: the bump matched nothing (a campagne is PROTECTed: a bumped demande always has one).
+# No row: the bump matched nothing (a campagne is PROTECTed: a bumped demande always has one). The demande's row as
+# the bump left it comes back too, as a JSON array of its columns (``demande_row``): the change works on it, and a
+# caller that knows only the demande's id and its agent's (a vœu's add) needs no read of its own before it.
 _BUMP = (
     'WITH "bumped" AS (UPDATE "siam_demande" SET "version" = "version" + 1, "modifiee_le" = %s '
-    'WHERE "id" = %s AND "version" = %s AND NOT ("etat" = %s) RETURNING "id", "campagne_id", "agent_id") '
+    'WHERE "id" = %s AND "agent_id" = %s AND "version" = %s AND NOT ("etat" = %s) RETURNING *) '
 )
+_DEMANDE_ROW = JsonRow(Demande, tuple(f.attname for f in Demande._meta.concrete_fields))
+_DEMANDE_COLUMNS = ", ".join(  # the model's own columns, nothing a user sent
+    f'"{f.column}"::text' if isinstance(f, DecimalField) else f'"{f.column}"' for f in Demande._meta.concrete_fields
+)
+_DEMANDE_ROW_SQL = f'(SELECT JSONB_BUILD_ARRAY({_DEMANDE_COLUMNS}) FROM "bumped")'  # noqa: S608
 
 
 class _BumpedCampagne(PreparedQuery[Campagne]):
-    """The campagne's query preceded by the bump: its values ``now``, ``demande``, ``version``."""
+    """The campagne's query preceded by the bump: its values ``now``, ``demande``, ``agent``, ``version``."""
 
     def statement(self, using: str, values: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
         sql, params = super().statement(using, values)
-        bump = (values["now"], values["demande"], values["version"], EtatDemande.CLOSE_INTER.value)
+        bump = (values["now"], values["demande"], values["agent"], values["version"], EtatDemande.CLOSE_INTER.value)
         return _BUMP + sql, (*bump, *params)
 
 
@@ -178,6 +184,7 @@ def bump_statement(**annotations: Any) -> PreparedQuery[Campagne]:
             Campagne.objects.select_related("academie")
             .with_jalons()
             .annotate(
+                demande_row=RawSQL(_DEMANDE_ROW_SQL, (), JSONField()),  # noqa: S611
                 regles_rows=RULES_ARRAY,
                 motifs_rows=motifs_array(RawSQL('(SELECT "id" FROM "bumped")', ())),
                 voeux_rows=voeux_array(RawSQL('(SELECT "id" FROM "bumped")', ())),
@@ -199,29 +206,37 @@ def lock_and_bump(
     *,
     guard: Guard = require_saisie,
     statement: PreparedQuery[Campagne] = _BUMPED_CAMPAGNE,
+    explain: bool = True,
     **values: Any,
 ) -> Demande:
-    """lock_demande and record_change's version bump in one UPDATE, only if the row still has ``version`` and
-    is not closed (the row is locked until the transaction ends), which returns the campagne read after the lock,
-    with its jalons and its barème rules, and the demande's claims, list and dossier (motifs_of, voeux_of once and
-    dossier_of read them from the copy returned): one statement instead of seven; then the phase guard on it. Must
-    run inside transaction.atomic(): a refusal after it rolls the bump back.
+    """lock_demande and record_change's version bump in one UPDATE, only if the row still has ``version``, is
+    ``demande``'s agent's and is not closed (the row is locked until the transaction ends), which returns the
+    demande's row as it left it, the campagne read after the lock, with its jalons and its barème rules, and the
+    demande's claims, list and dossier (motifs_of, voeux_of once and dossier_of read them from the demande
+    returned): one statement instead of seven; then the phase guard on it. Must run inside transaction.atomic(): a
+    refusal after it rolls the bump back. Of ``demande``, only its id and its agent's are read.
 
-    ``statement``: bump_statement()'s with what the change reads too, ``values`` its Params.
-    Returns a copy of ``demande`` at its new version with that campagne; keep the change with record_version."""
+    ``statement``: bump_statement()'s with what the change reads too, ``values`` its Params. ``explain``: when the
+    bump matched nothing, lock_demande says why (the phase, a closed demande, another tab); without it, a
+    ConflitVersion only (a caller that has not checked the demande is the asker's says nothing about it).
+    Returns the demande at its new version with that campagne; keep the change with record_version."""
     now = timezone.now()
-    campagne = None if version is None else statement.first(now=now, demande=demande.pk, version=version, **values)
+    campagne = (
+        None
+        if version is None
+        else statement.first(now=now, demande=demande.pk, agent=demande.agent_id, version=version, **values)
+    )
     if campagne is None or version is None:  # (None: mypy)
-        lock_demande(demande.pk, version, guard=guard)  # says why: the phase, a closed demande, another tab
+        if explain:
+            lock_demande(demande.pk, version, guard=guard)  # says why: the phase, a closed demande, another tab
         raise ConflitVersion(conflict_message())  # the row matches now: another tab changed it and back
     keep_rules(campagne, campagne.regles_rows)  # type: ignore[attr-defined]
-    locked = copy.copy(demande)
+    locked: Demande = _DEMANDE_ROW.instance(campagne._state.db or "default", campagne.demande_row)  # type: ignore[attr-defined]
     keep_motifs(locked, campagne.motifs_rows)  # type: ignore[attr-defined]
     keep_voeux(locked, campagne.voeux_rows)  # type: ignore[attr-defined]  # for the voeux_of that follows
     keep_dossier(locked, campagne.dossier_rows, campagne.enfants_rows)  # type: ignore[attr-defined]  # dossier_of
     locked.campagne = campagne
     guard(locked.campagne, timezone.now())
-    locked.version, locked.modifiee_le = version + 1, now
     return locked
 
 

@@ -136,13 +136,15 @@ BUMP_WITH_CIBLE = {
 }
 
 
-def lock_and_resolve(demande: Demande, version: int | None, voeu_type: str, code: str) -> tuple[Demande, Any]:
+def lock_and_resolve(
+    demande: Demande, version: int | None, voeu_type: str, code: str, *, explain: bool = True
+) -> tuple[Demande, Any]:
     """lock_and_bump, then resolve_cible: the target read in the bump's statement when the code names one row."""
     field = CIBLE_PAR_TYPE[voeu_type]
     candidates = _candidates(field, code.strip().upper())
     if not candidates[0] or len(candidates) > 1:
-        return lock_and_bump(demande, version), resolve_cible(voeu_type, code)
-    locked = lock_and_bump(demande, version, statement=BUMP_WITH_CIBLE[field], code=candidates[0])
+        return lock_and_bump(demande, version, explain=explain), resolve_cible(voeu_type, code)
+    locked = lock_and_bump(demande, version, statement=BUMP_WITH_CIBLE[field], explain=explain, code=candidates[0])
     found = _CIBLE_TREES[field].instances(locked._state.db or "default", locked.campagne.cible_rows)  # type: ignore[attr-defined]
     return locked, found[0] if found else resolve_cible(voeu_type, code)
 
@@ -356,10 +358,12 @@ def add_voeu_reported(
     code: str,
     filtre: str = TypeFiltre.TOUT,
     rang: int | None = None,
+    explain: bool = True,
 ) -> Report:
-    """Add a voeu at the end of the list, or at ``rang`` (the others move down): undoing a removal."""
+    """Add a voeu at the end of the list, or at ``rang`` (the others move down): undoing a removal. Of ``demande``,
+    its id and its agent's are read (lock_and_bump, ``explain`` its)."""
     with transaction.atomic():
-        locked, cible = lock_and_resolve(demande, version, voeu_type, code)
+        locked, cible = lock_and_resolve(demande, version, voeu_type, code, explain=explain)
         dossier = dossier_of(locked)  # the rules and the bilan read it (read with the version bump)
         listed = voeux_of(locked)
         check_voeu(

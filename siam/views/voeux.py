@@ -203,6 +203,9 @@ def voeux(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def voeu_add(request: HttpRequest, pk: int) -> HttpResponse:
+    added = _added_straight(request, pk)
+    if added is not None:
+        return added
     demande = get_demande_for_user(request, pk)
     form = VoeuCodeForm(request.POST, campagne=demande.campagne)
     if not form.is_valid():
@@ -223,6 +226,36 @@ def voeu_add(request: HttpRequest, pk: int) -> HttpResponse:
             return refused(request, demande, exc)
         form.add_error(exc.field, exc.message)
         return render_voeux(request, demande, code_form=form, status=exc.status)
+    return _added(request, demande, report)
+
+
+def _added_straight(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """The add of a well-formed vœu without reading the demande first: the version bump, on the asker's demande
+    only, reads it (the busiest request of the closing day, one query fewer). None for anything else — a form
+    error, a refusal, another tab's change, somebody else's demande or none — which voeu_add then answers from the
+    demande read, as always: this attempt changed nothing (its transaction rolled back)."""
+    form = VoeuCodeForm(request.POST, campagne=None)  # every type: the campagne's are checked on the locked one
+    if not form.is_valid():
+        return None
+    data, agent = form.cleaned_data, agent_of(request)
+    demande = Demande(pk=pk, agent_id=agent.pk)  # its id and its agent's: what the bump is scoped to
+    try:
+        report = add_voeu_reported(
+            demande=demande,
+            auteur=agent,
+            version=data["version"],
+            voeu_type=data["type"],
+            code=data["code"],
+            filtre=data["filtre"],
+            rang=data["rang"],
+            explain=False,  # not yet known to be the asker's: nothing said about it
+        )
+    except SiamError:
+        return None
+    return _added(request, demande, report)
+
+
+def _added(request: HttpRequest, demande: Demande, report: Report) -> HttpResponse:
     remember(request, demande, report)
     voeu = report.voeu
     messages.success(request, _("Vœu n° %(rang)s ajouté\u00a0: %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})

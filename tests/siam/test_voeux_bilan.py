@@ -249,14 +249,15 @@ def test_adding_the_31st_voeu_holds_its_query_count(
     )
     client = client_for(teacher_a)
     client.get(f"/siam/demandes/{demande.pk}/voeux/")  # warm the session
-    # session with its agent, the demande, the version checked and bumped (the UPDATE locks the row) returning the campagne
-    # read after the lock with its jalons and its barème rules, the motifs (the snapshot and the bilan) and the
-    # voeux before (targets loaded; the same voeu already listed? and the count are read from them) and the dossier
-    # with its children (the validity rules and the bilan) and the académie typed: one statement; the insert (at the
-    # end: no shift) with the version's row in the same statement (the snapshot is the list in memory), the session
-    # saved, savepoints: 9, measured with 30 (the list after is the one before with the new voeu)
+    # session with its agent, the version checked and bumped on the asker's demande (the UPDATE locks the row)
+    # returning the demande's row, the campagne read after the lock with its jalons and its barème rules, the motifs
+    # (the snapshot and the bilan) and the voeux before (targets loaded; the same voeu already listed? and the count
+    # are read from them) and the dossier with its children (the validity rules and the bilan) and the académie
+    # typed: one statement (the demande is not read before it); the insert (at the end: no shift) with the
+    # version's row in the same statement (the snapshot is the list in memory), the session saved, savepoints: 8,
+    # measured with 30 (the list after is the one before with the new voeu)
     data = {"type": "ACA", "code": "A30", "filtre": "TOUT", "version": 0}
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.post(f"/siam/demandes/{demande.pk}/voeux/ajouter/", data)
     assert response.status_code == 302
     assert Voeu.objects.filter(demande=demande).count() == 31
