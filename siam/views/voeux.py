@@ -35,6 +35,7 @@ from siam.forms import (
     VoeuSearchForm,
     filtre_allowed,
     on_version,
+    plain_voeu_code,
 )
 from siam.models import Demande, Phase, Poste, TypeFiltre
 from siam.search import LIMIT, search_cibles
@@ -230,14 +231,15 @@ def voeu_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _added_straight(request: HttpRequest, pk: int) -> HttpResponse | None:
-    """The add of a well-formed vœu without reading the demande first: the version bump, on the asker's demande
-    only, reads it (the busiest request of the closing day, one query fewer). None for anything else — a form
-    error, a refusal, another tab's change, somebody else's demande or none — which voeu_add then answers from the
-    demande read, as always: this attempt changed nothing (its transaction rolled back)."""
-    form = VoeuCodeForm(request.POST, campagne=None)  # every type: the campagne's are checked on the locked one
-    if not form.is_valid():
+    """The add of a plainly written vœu (plain_voeu_code) without reading the demande first: the version bump, on
+    the asker's demande only, reads it (the busiest request of the closing day, one query fewer). None for anything
+    else — what only the form can read, a refusal, another tab's change, somebody else's demande or none — which
+    voeu_add then answers from the demande read, as always: this attempt changed nothing (its transaction rolled
+    back)."""
+    data = plain_voeu_code(request.POST)  # every type: the campagne's are checked on the locked one
+    if data is None:
         return None
-    data, agent = form.cleaned_data, agent_of(request)
+    agent = agent_of(request)
     demande = Demande(pk=pk, agent_id=agent.pk)  # its id and its agent's: what the bump is scoped to
     try:
         report = add_voeu_reported(

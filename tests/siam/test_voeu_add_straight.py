@@ -6,9 +6,97 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from django.http import QueryDict
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from accounts.models import Agent
-from siam.models import Campagne, Demande, DemandeVersion, EtatDemande, Voeu
+from siam.forms import VoeuCodeForm, plain_voeu_code
+from siam.models import Campagne, CampagneKind, Demande, DemandeVersion, EtatDemande, TypeVoeu, Voeu
+from tests.properties import examples
 from tests.siam.conftest import client_for, text
+
+# --- plain_voeu_code reads what the form reads, or leaves it to the form ---------------------------------------
+EVERY_TYPE = Campagne(kind=CampagneKind.INTRA, types_voeux=list(TypeVoeu.values))
+FIELDS = ("version", "type", "code", "filtre", "rang")
+NUL = "\x00"
+
+
+def _query(data: dict[str, list[str]]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, values in data.items():
+        query.setlist(key, values)
+    return query
+
+
+def _same_as_the_form(data: dict[str, list[str]]) -> dict[str, Any] | None:
+    plain = plain_voeu_code(_query(data))
+    form = VoeuCodeForm(_query(data), campagne=EVERY_TYPE)
+    if plain is not None:
+        assert form.is_valid(), (data, form.errors)
+        assert plain == form.cleaned_data, data
+    return plain
+
+
+PAGE = {"version": ["3"], "type": ["COM"], "code": ["63113"], "filtre": ["TOUT"]}
+
+
+@pytest.mark.parametrize(
+    ("changes", "plain"),
+    [
+        ({}, True),  # what the page sends
+        ({"code": ["0631018p"]}, True),  # typed in lower case: upper-cased, as the form does
+        ({"filtre": [""]}, True),
+        ({"filtre": []}, True),
+        ({"rang": ["4"]}, True),  # « Annuler » after a removal
+        ({"rang": ["99"]}, True),
+        ({"rang": [""]}, True),
+        ({"version": ["007"]}, True),
+        ({"type": ["ETB", "COM"]}, True),  # a key sent twice: the last value, as the form's widgets read it
+        ({"rang": ["0"]}, False),
+        ({"rang": ["100"]}, False),
+        ({"rang": ["-1"]}, False),
+        ({"version": ["-1"]}, False),
+        ({"version": ["+3"]}, False),  # valid for the form: left to it
+        ({"version": ["3.0"]}, False),
+        ({"version": [" 3 "]}, False),
+        ({"version": ["\uff13"]}, False),  # a full-width digit
+        ({"version": [""]}, False),
+        ({"version": []}, False),
+        ({"type": ["com"]}, False),
+        ({"type": ["XXX"]}, False),
+        ({"code": [" 63113 "]}, False),
+        ({"code": [f"631{NUL}13"]}, False),
+        ({"code": ["A" * 21]}, False),
+        ({"code": ["A" * 20]}, True),
+        ({"code": [""]}, False),
+        ({"code": ["63-113"]}, False),
+        ({"filtre": ["LYC"]}, True),
+        ({"filtre": ["lyc"]}, False),
+    ],
+)
+def test_plain_voeu_code_reads_the_page_s_submission_as_the_form_does(
+    changes: dict[str, list[str]], plain: bool
+) -> None:
+    data = {k: v for k, v in {**PAGE, **changes}.items() if v}
+    assert (_same_as_the_form(data) is not None) is plain
+
+
+_TOKENS = st.sampled_from(
+    ["", "0", "1", "3", "07", "99", "100", "-1", "+2", "2.0", " 5", "\uff15", "ETB", "COM", "com", "ACA", "TOUT",
+     "LYC", "CLG", "63113", "0631018p", "A" * 20, "A" * 21, f"6{NUL}3", "é", "ZR063CLF"]
+)  # fmt: skip
+_VALUES = st.lists(st.one_of(_TOKENS, st.text(max_size=22)), min_size=0, max_size=2)
+
+
+@settings(max_examples=examples(500))
+@given(st.fixed_dictionaries({}, optional=dict.fromkeys(FIELDS, _VALUES)))
+def test_whatever_plain_voeu_code_reads_the_form_reads_the_same(data: dict[str, list[str]]) -> None:
+    _same_as_the_form({k: v for k, v in data.items() if v})
+
+
+# --- the add itself -------------------------------------------------------------------------------------------
 
 
 def _state(demande: Demande) -> tuple[Any, ...]:
