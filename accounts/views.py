@@ -10,12 +10,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.forms import IdentifiantOublieForm
 from accounts.services import identifiant_oublie_allowed, send_identifiant_reminder
+from lib import session_cookies
 
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    """Log out by POST only; allauth flushes the server-side session."""
-    return LogoutView.as_view()(request)
+    """Log out by POST only; allauth flushes the server-side session, and the session's cookies go with it."""
+    return session_cookies.delete_all(LogoutView.as_view()(request))
 
 
 @require_GET

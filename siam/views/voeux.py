@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dossier.selectors import banner_of
+from lib import session_cookies
 from lib.text import is_singular
 from siam.errors import SiamError
 from siam.forms import (
@@ -53,8 +54,10 @@ from siam.text import moment
 from siam.views.demande_parts import demande_parts
 from siam.views.voeux_rows import page_hidden, rows_html, voeu_rows
 
-# The last change of the list, kept in the session to offer « Annuler » until the list changes again.
-LAST_CHANGE = "siam_voeux_dernier_changement"
+# The last change of the list, to offer « Annuler » until the list changes again: in a cookie of the session
+# (lib.session_cookies: signed with its key, deleted at logout), so that a change writes no session row; in the
+# session itself when too long for a cookie.
+LAST_CHANGE = session_cookies.register("siam_voeux_dernier_changement", "/siam/")
 
 
 def render_voeux(
@@ -171,8 +174,9 @@ def modified_on(demande: Demande) -> str:
     return _("Dernière modification le %(moment)s") % {"moment": when}
 
 
-def remember(request: HttpRequest, demande: Demande, report: Report) -> None:
-    request.session[LAST_CHANGE] = {
+def remember(request: HttpRequest, response: HttpResponse, demande: Demande, report: Report) -> HttpResponse:
+    """The change, for the next page to offer undoing it (last_change); ``response``, the redirect to it."""
+    change = {
         "demande": demande.pk,
         "version": report.version,
         "libelle": str(report.voeu.cible),
@@ -180,11 +184,18 @@ def remember(request: HttpRequest, demande: Demande, report: Report) -> None:
         "gains": list(report.gains),
         "undo": report.undo,
     }
+    if session_cookies.store(request, response, LAST_CHANGE, change):
+        if LAST_CHANGE in request.session:  # an earlier change, too long for the cookie
+            del request.session[LAST_CHANGE]
+    else:
+        request.session[LAST_CHANGE] = change
+        session_cookies.forget(request, response, LAST_CHANGE)
+    return response
 
 
 def last_change(request: HttpRequest, demande: Demande) -> dict[str, Any] | None:
     """The change to offer undoing: only while the list is as that change left it (read, never written, on GET)."""
-    found = request.session.get(LAST_CHANGE)
+    found = session_cookies.read(request, LAST_CHANGE) or request.session.get(LAST_CHANGE)
     if not isinstance(found, dict) or found.get("demande") != demande.pk or found.get("version") != demande.version:
         return None
     return found
@@ -258,10 +269,10 @@ def _added_straight(request: HttpRequest, pk: int) -> HttpResponse | None:
 
 
 def _added(request: HttpRequest, demande: Demande, report: Report) -> HttpResponse:
-    remember(request, demande, report)
     voeu = report.voeu
     messages.success(request, _("Vœu n° %(rang)s ajouté\u00a0: %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
-    return redirect(f"{reverse('siam:voeux', args=[demande.pk])}?ajout={voeu.pk}#voeu-{voeu.pk}")
+    url = f"{reverse('siam:voeux', args=[demande.pk])}?ajout={voeu.pk}#voeu-{voeu.pk}"
+    return remember(request, redirect(url), demande, report)
 
 
 @require_POST
@@ -274,9 +285,9 @@ def voeu_remove(request: HttpRequest, pk: int) -> HttpResponse:
         report = remove_voeu_reported(demande=voeu.demande, auteur=agent_of(request), version=version, voeu_id=voeu.pk)
     except SiamError as exc:
         return refused(request, voeu.demande, exc)
-    remember(request, voeu.demande, report)
     messages.success(request, _("Vœu n° %(rang)s supprimé\u00a0: %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
-    return redirect(f"{reverse('siam:voeux', args=[voeu.demande_id])}#dernier-changement")
+    url = f"{reverse('siam:voeux', args=[voeu.demande_id])}#dernier-changement"
+    return remember(request, redirect(url), voeu.demande, report)
 
 
 @require_POST
@@ -292,10 +303,10 @@ def voeu_move(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except SiamError as exc:
         return refused(request, voeu.demande, exc)
-    remember(request, voeu.demande, report)
     moved = report.voeu
     messages.success(request, _("Vœu placé en n° %(rang)s\u00a0: %(voeu)s.") % {"rang": moved.rang, "voeu": voeu.cible})
-    return redirect(f"{reverse('siam:voeux', args=[voeu.demande_id])}?focus={direction}#voeu-{voeu.pk}")
+    url = f"{reverse('siam:voeux', args=[voeu.demande_id])}?focus={direction}#voeu-{voeu.pk}"
+    return remember(request, redirect(url), voeu.demande, report)
 
 
 @require_POST
@@ -315,11 +326,12 @@ def voeu_move_to(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except SiamError as exc:
         return refused(request, voeu.demande, exc)
-    remember(request, voeu.demande, report)
     messages.success(
         request, _("Vœu placé en n° %(rang)s\u00a0: %(voeu)s.") % {"rang": data["rang"], "voeu": voeu.cible}
     )
-    return redirect(f"{reverse('siam:voeux', args=[voeu.demande_id])}#voeu-{voeu.pk}")
+    return remember(
+        request, redirect(f"{reverse('siam:voeux', args=[voeu.demande_id])}#voeu-{voeu.pk}"), voeu.demande, report
+    )
 
 
 def back_to_postes(poste: Poste, form: PosteVoeuForm) -> str:
@@ -349,7 +361,6 @@ def poste_voeu_add(request: HttpRequest, pk: int) -> HttpResponse:
     except SiamError as exc:
         messages.error(request, exc.message)
         return redirect(back_to_postes(poste, form))
-    remember(request, demande, report)
     voeu = report.voeu
     messages.success(request, _("Vœu n° %(rang)s ajouté\u00a0: %(voeu)s.") % {"rang": voeu.rang, "voeu": voeu.cible})
-    return redirect(back_to_postes(poste, form))
+    return remember(request, redirect(back_to_postes(poste, form)), demande, report)
