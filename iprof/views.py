@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from iprof.middleware import standalone_error_page
 from lib.procedures import services_for
+from siam.views.voeux import LAST_CHANGE
 
 
 @require_GET
@@ -74,6 +75,7 @@ def cookies(request: HttpRequest) -> HttpResponse:
         session_cookie=settings.SESSION_COOKIE_NAME,
         csrf_cookie=settings.CSRF_COOKIE_NAME,
         messages_cookie=CookieStorage.cookie_name,  # first tier of the default message storage
+        undo_cookie=LAST_CHANGE,
         session_hours=settings.SESSION_ABSOLUTE_TIMEOUT // 3600,
         idle_minutes=settings.SESSION_IDLE_TIMEOUT // 60,
     )

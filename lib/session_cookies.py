@@ -25,6 +25,11 @@ def register(name: str, path: str) -> str:
     return name
 
 
+def names() -> dict[str, str]:
+    """Every cookie of this kind, with its path (the cookies page lists them)."""
+    return dict(_PATHS)
+
+
 def _salt(request: HttpRequest, name: str) -> str | None:
     key = request.session.session_key
     return f"iprof.session_cookies:{name}:{key}" if key else None
