@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import DecimalField, Field, JSONField, Model
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -324,9 +324,10 @@ def _insert(model: type[Model]) -> tuple[str, list[Field[Any, Any]]]:
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", fields  # noqa: S608
 
 
-def _values(instance: Model, fields: list[Field[Any, Any]]) -> list[Any]:
-    """What Model.save() sends for ``instance``'s columns (pre_save: auto_now_add dates; the database's form)."""
-    return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+def _values(instance: Model, fields: list[Field[Any, Any]], using: Any) -> list[Any]:
+    """What Model.save() sends for ``instance``'s columns (pre_save: auto_now_add dates; the database's form);
+    ``using``: the connection itself, not django.db.connection, whose every attribute is a thread-local lookup."""
+    return [f.get_db_prep_save(f.pre_save(instance, True), using) for f in fields]
 
 
 def record_version_adding(voeu: Voeu, version: DemandeVersion) -> None:
@@ -338,11 +339,12 @@ def record_version_adding(voeu: Voeu, version: DemandeVersion) -> None:
         f'WITH "added" AS ({voeu_sql} RETURNING "id"), "kept" AS ({version_sql} RETURNING "id") '  # noqa: S608
         'SELECT (SELECT "id" FROM "added"), (SELECT "id" FROM "kept")'
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*_values(voeu, voeu_fields), *_values(version, version_fields)])
+    using = connections[DEFAULT_DB_ALIAS]
+    with using.cursor() as cursor:
+        cursor.execute(sql, [*_values(voeu, voeu_fields, using), *_values(version, version_fields, using)])
         voeu.pk, version.pk = cursor.fetchone()
     for instance in (voeu, version):
-        instance._state.adding, instance._state.db = False, connection.alias
+        instance._state.adding, instance._state.db = False, using.alias
 
 
 def cancel_demande(*, demande: Demande, auteur: Agent, version: int | None) -> Demande:
