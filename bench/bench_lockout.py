@@ -92,9 +92,12 @@ def main() -> None:
                 f"owner from his own address, right after: {'LOGGED IN' if ok else 'REFUSED'} "
                 f"(login POST {status}, {seconds * 1000:.0f} ms)"
             )
+        # the security journal: the « securite.* » entries of the journal (lib.audit), the identifier typed in
+        # their data, the detail in their libellé (accounts.audit.record)
         rows = server.sql(
             url,
-            "SELECT kind, left(detail, 9), count(*) FROM accounts_auditevent WHERE identifiant = %s GROUP BY 1, 2 ORDER BY 1, 2",
+            "SELECT substr(action, 10), left(libelle, 9), count(*) FROM audit_logentry "
+            "WHERE action LIKE 'securite.%%' AND data ->> 'identifiant' = %s GROUP BY 1, 2 ORDER BY 1, 2",
             (VICTIM,),
         )
         print(
@@ -105,8 +108,8 @@ def main() -> None:
         )
         delays = server.sql(
             url,
-            "SELECT max(substring(detail from 'retardée de ([0-9.]+) s')::float) FROM accounts_auditevent "
-            "WHERE identifiant = %s AND kind = 'login_limited' AND detail LIKE 'ralentie%%'",
+            "SELECT max(substring(libelle from 'retardée de ([0-9.]+) s')::float) FROM audit_logentry "
+            "WHERE data ->> 'identifiant' = %s AND action = 'securite.login_limited' AND libelle LIKE 'ralentie%%'",
             (VICTIM,),
         )
         print(f"longest delay given to a failure: {delays[0][0] or 0} s")
