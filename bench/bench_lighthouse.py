@@ -87,7 +87,9 @@ def teacher_pages(port: int) -> tuple[str, dict[str, str]]:
     if not demande:
         raise RuntimeError(f"no demande opened: {location!r}")
     n = demande.group(1)
-    cookie = "; ".join(f"{k}={v}" for k, v in b.cookies.items())
+    # the session and CSRF cookies; not the messages one, which a browser's next page would have emptied (sent with
+    # every audit, it showed « Votre demande est ouverte » on every page)
+    cookie = "; ".join(f"{k}={v}" for k, v in b.cookies.items() if k != "messages")
     b.close()
     base = f"http://127.0.0.1:{port}"
     return cookie, {
@@ -100,6 +102,17 @@ def teacher_pages(port: int) -> tuple[str, dict[str, str]]:
 
 
 def audit(cli: Path, name: str, url: str, cookie: str | None) -> dict[str, object]:
+    """One Lighthouse run of the page; once more if Lighthouse itself fails (on this shared machine it sometimes
+    loses Chromium's protocol: exit 1 before any report), saying so."""
+    try:
+        return _audit(cli, name, url, cookie)
+    except subprocess.CalledProcessError as error:
+        reason = (error.stderr or b"").decode(errors="replace").strip().splitlines()[-1:] or ["?"]
+        print(f"{name:<8} Lighthouse failed (exit {error.returncode}: {reason[0][:160]}); run again", flush=True)
+        return _audit(cli, name, url, cookie)
+
+
+def _audit(cli: Path, name: str, url: str, cookie: str | None) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="bench-lighthouse-") as tmp:
         out = Path(tmp) / "report.json"
         command = [
@@ -114,7 +127,10 @@ def audit(cli: Path, name: str, url: str, cookie: str | None) -> dict[str, objec
         ]
         if cookie:
             command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-        subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROME}, check=True, timeout=180)
+        run = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROME}, timeout=180, stderr=subprocess.PIPE)
+        if run.returncode:
+            sys.stderr.write(run.stderr.decode(errors="replace")[-2000:])
+            raise subprocess.CalledProcessError(run.returncode, command, stderr=run.stderr)
         REPORTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(out, REPORTS / f"{name}.json")
         return dict(json.loads(out.read_text()))
