@@ -222,17 +222,8 @@ def voeu_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = VoeuCodeForm(request.POST, campagne=demande.campagne)
     if not form.is_valid():
         return render_voeux(request, demande, code_form=form, status=400)
-    data = form.cleaned_data
     try:
-        report = add_voeu_reported(
-            demande=demande,
-            auteur=agent_of(request),
-            version=data["version"],
-            voeu_type=data["type"],
-            code=data["code"],
-            filtre=data["filtre"],
-            rang=data["rang"],
-        )
+        report = _add(demande, agent_of(request), form.cleaned_data)
     except SiamError as exc:
         if exc.field not in form.fields or exc.field == "rang":  # phase, conflict, maximum: about the list
             return refused(request, demande, exc)
@@ -253,19 +244,24 @@ def _added_straight(request: HttpRequest, pk: int) -> HttpResponse | None:
     agent = agent_of(request)
     demande = Demande(pk=pk, agent_id=agent.pk)  # its id and its agent's: what the bump is scoped to
     try:
-        report = add_voeu_reported(
-            demande=demande,
-            auteur=agent,
-            version=data["version"],
-            voeu_type=data["type"],
-            code=data["code"],
-            filtre=data["filtre"],
-            rang=data["rang"],
-            explain=False,  # not yet known to be the asker's: nothing said about it
-        )
+        report = _add(demande, agent, data, explain=False)  # not yet known to be the asker's: nothing said about it
     except SiamError:
         return None
     return _added(request, demande, report)
+
+
+def _add(demande: Demande, agent: Any, data: dict[str, Any], *, explain: bool = True) -> Report:
+    """add_voeu_reported with what VoeuCodeForm (or plain_voeu_code) read."""
+    return add_voeu_reported(
+        demande=demande,
+        auteur=agent,
+        version=data["version"],
+        voeu_type=data["type"],
+        code=data["code"],
+        filtre=data["filtre"],
+        rang=data["rang"],
+        explain=explain,
+    )
 
 
 def _added(request: HttpRequest, demande: Demande, report: Report) -> HttpResponse:
